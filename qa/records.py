@@ -1,0 +1,131 @@
+"""Record types shared by every stage: Report, Passage, Hit, Citation, Answer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One loaded and cleaned report.
+
+    ``text`` is the cleaned text in the report's own script: every offset in the
+    library points into it. ``page_starts`` holds the offset at which each PDF page
+    begins (empty for other formats).
+    """
+
+    doc_id: str
+    path: str
+    title: str
+    agency: str
+    region: str
+    year: int | None
+    signed: str | None
+    doc_number: str | None
+    text: str
+    sha256: str
+    page_starts: tuple[int, ...] = ()
+    overrides: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        """Return the 1-based PDF page holding ``offset``, or None for non-PDF reports."""
+        if not self.page_starts:
+            return None
+        page = 0
+        for i, start in enumerate(self.page_starts):
+            if start <= offset:
+                page = i
+            else:
+                break
+        return page + 1
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("page_starts", "overrides", "warnings"):
+            data[key] = list(data[key])
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        values = dict(data)
+        for key in ("page_starts", "overrides", "warnings"):
+            values[key] = tuple(values.get(key, ()))
+        return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A span of one report's cleaned text inside a single section."""
+
+    passage_id: str
+    doc_id: str
+    agency: str
+    year: int | None
+    title: str
+    section_path: tuple[str, ...]
+    text: str
+    start: int
+    end: int
+    ordinal: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end:
+            raise ValueError(f"bad span {self.start}:{self.end} in {self.passage_id}")
+        if len(self.text) != self.end - self.start:
+            raise ValueError(f"text length does not match span in {self.passage_id}")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["section_path"] = list(self.section_path)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Passage:
+        values = dict(data)
+        values["section_path"] = tuple(values["section_path"])
+        return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A retrieved passage with its fused score and why it matched."""
+
+    passage: Passage
+    score: float
+    rank: int
+    dense: float = 0.0
+    keyword: float = 0.0
+    metadata_match: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """An exact quote of a report: ``report.text[start:end] == quote``."""
+
+    n: int
+    passage_id: str
+    doc_id: str
+    start: int
+    end: int
+    quote: str
+    title: str = ""
+    agency: str = ""
+    year: int | None = None
+    section_path: tuple[str, ...] = ()
+    source: str = ""
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The answer to one question; ``grounded`` is True only when every sentence is verified."""
+
+    question: str
+    resolved_question: str
+    text: str
+    citations: tuple[Citation, ...]
+    hits: tuple[Hit, ...]
+    grounded: bool
+    notes: tuple[str, ...] = field(default=())
