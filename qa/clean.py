@@ -1,0 +1,115 @@
+"""Clean stage: remove web and conversion artefacts; simplified form for search."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+
+# A pinyin reading left after a character by a web converter: 建設(shè) → 建設.
+_PINYIN_READING = re.compile(
+    r"(?<=[\u3400-\u9fff])\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,6})\)"
+)
+# Word bookmarks exported as text: [bookmark: _GoBack]
+_BOOKMARK = re.compile(r"\[bookmark:[^\]\n]*\]")
+# Whole lines of portal chrome: 门户网站 … 发布时间:…, 全部留言, 评论, 有用(), "- /".
+_CHROME_LINE = re.compile(
+    r"^\s*(?:[-•·]\s*)?(?:"
+    r".*(?:门户网站|門戶網站).*|.*(?:发布时间|發布時間|發佈時間)\s*[:：].*"
+    r"|全部留言|评论|評論|有用\s*[(（]\d*[)）]|分享到.*|打印本页|關閉窗口|关闭窗口|/"
+    r")\s*$",
+    re.MULTILINE,
+)
+# Runs that look like GBK/UTF-8 mojibake: a "?" or bopomofo between CJK characters.
+_MOJIBAKE = re.compile(r"[\u4e00-\u9fff]\?[^\s，。,]{0,3}[\u3100-\u312f\u4e00-\u9fff]{2,}")
+_BOPOMOFO_RUN = re.compile(r"[\u4e00-\u9fff]{1,3}[\u3100-\u312f][\u4e00-\u9fff\u3100-\u312f]*")
+_FULLWIDTH = str.maketrans(
+    {chr(c): chr(c - 0xFEE0) for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B)]}
+    | {chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)}
+)
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_TRAILING_SPACE = re.compile(r"[ \t\u3000\xa0]+$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class CleanResult:
+    """Cleaned text plus warnings about suspect spans (by offset into the cleaned text)."""
+
+    text: str
+    warnings: tuple[str, ...]
+
+
+def normalize_width(text: str) -> str:
+    """Full-width digits and Latin letters → ASCII; Chinese punctuation is left alone."""
+    return text.translate(_FULLWIDTH)
+
+
+def clean_text(text: str) -> CleanResult:
+    """Remove artefacts from raw report text; keep the report's own script."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = _PINYIN_READING.sub("", text)
+    text = _BOOKMARK.sub("", text)
+    text = _CHROME_LINE.sub("", text)
+    text = normalize_width(text)
+    text = _TRAILING_SPACE.sub("", text)
+    text = _BLANK_RUNS.sub("\n\n", text).strip("\n ") + "\n"
+    return CleanResult(text=text, warnings=tuple(find_mojibake(text)))
+
+
+def find_mojibake(text: str) -> list[str]:
+    """Describe runs that look like encoding damage, with their offsets."""
+    found: list[str] = []
+    for pattern in (_MOJIBAKE, _BOPOMOFO_RUN):
+        for m in pattern.finditer(text):
+            found.append(f"疑似乱码 {m.start()}:{m.end()} “{m.group()}”")
+    return sorted(set(found))
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional characters to simplified (OpenCC t2s) for search and matching."""
+    return str(_t2s().convert(text))
+
+
+# Segments are converted one by one, so a length change stays inside its segment.
+_SEGMENT = re.compile(r"[^。！？；，、\n]*[。！？；，、\n]?")
+
+
+@dataclass(frozen=True, slots=True)
+class SimplifiedText:
+    """The simplified form of a text and a map from its offsets back to the original."""
+
+    text: str
+    to_original: tuple[int, ...] | None  # None when every offset maps to itself
+
+    def original_offset(self, offset: int) -> int:
+        """Map an offset in the simplified text to the original text."""
+        if self.to_original is None:
+            return offset
+        return self.to_original[offset]
+
+
+def simplify_with_map(text: str) -> SimplifiedText:
+    """OpenCC t2s with an offset map; identity when the conversion keeps the length."""
+    converted = to_simplified(text)
+    if len(converted) == len(text):
+        return SimplifiedText(converted, None)
+    parts: list[str] = []
+    mapping: list[int] = []
+    for m in _SEGMENT.finditer(text):
+        if not m.group():
+            continue
+        seg = to_simplified(m.group())
+        parts.append(seg)
+        size = len(m.group())
+        # Inside a segment whose length changed, offsets are spread proportionally;
+        # segment boundaries (punctuation) map exactly.
+        mapping.extend(m.start() + (i * size) // max(len(seg), 1) for i in range(len(seg)))
+    mapping.append(len(text))
+    return SimplifiedText("".join(parts), tuple(mapping))

@@ -1,0 +1,169 @@
+"""Retrieve stage: a question (+ metadata filters) → ranked passages, dense + BM25 fused."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from qa.clean import normalize_width, to_simplified
+from qa.index import Index
+from qa.records import Hit, Report
+
+if TYPE_CHECKING:
+    from qa.embed import Embedder
+
+# A place named in a question: 仁寿县, 酉阳土家族苗族自治县, 西宁市, 四川省.
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:自治县|自治州|县|区|市|州|省|旗)")
+_NOT_PLACE_START = set("我全各本该此哪那这市县区省州到向对和与及在为由被据经将把从于请以是年")
+_ETHNIC = re.compile(r"(?:[\u4e00-\u9fff]{1,3}族)+(?=自治)")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_PLAN_WORDS = ("计划", "安排", "打算", "下一步", "思路")
+CANDIDATES = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a question says about which reports it means."""
+
+    doc_ids: tuple[str, ...] | None  # None: every report
+    matched: tuple[str, ...] = ()  # places/years/filters found in the index
+    unmatched: tuple[str, ...] = ()  # places/years named that no report covers
+
+
+def place_aliases(report: Report) -> set[str]:
+    """Names a user may call the report's place by: 酉阳土家族苗族自治县 → 酉阳县, 酉阳 …"""
+    names: set[str] = set()
+    region = to_simplified(report.region)
+    for part in re.findall(r"[\u4e00-\u9fff]+?(?:自治县|省|市|县|区|旗)", region) or [region]:
+        if not part or part == "中华人民共和国":
+            continue
+        names.add(part)
+        short = _ETHNIC.sub("", part)
+        names.add(short)
+        base = re.sub(r"(?:自治县|省|市|县|区|旗)$", "", short)
+        if len(base) >= 2:
+            names.update({base, base + "县", base + "区", base + "市"})
+    agency = to_simplified(report.agency)
+    if agency:
+        names.add(agency)
+    return {n for n in names if len(n) >= 2}
+
+
+def _years_asked(question: str) -> list[int]:
+    return [int(y) for y in _YEAR.findall(question)]
+
+
+def _year_fits(report: Report, year: int, question: str) -> bool:
+    if report.year == year:
+        return True
+    plan = any(w in question for w in _PLAN_WORDS)
+    return plan and report.year is not None and year == report.year + 1
+
+
+def analyze_question(
+    question: str, index: Index, filters: dict[str, Any] | None = None
+) -> Scope:
+    """Find the places, agencies and years a question names, and which reports they select."""
+    q = to_simplified(normalize_width(question))
+    reports = list(index.reports.values())
+    matched: list[str] = []
+    unmatched: list[str] = []
+    selected = reports
+    hits = {r.doc_id: [a for a in place_aliases(r) if a in q] for r in reports}
+    named = {r.doc_id for r in reports if hits[r.doc_id]}
+    if named:
+        selected = [r for r in reports if r.doc_id in named]
+        matched.extend(sorted({max(hits[d], key=len) for d in named}))
+    known = {a for r in reports for a in place_aliases(r)}
+    for m in _PLACE.finditer(q):
+        name = m.group()
+        if name[0] in _NOT_PLACE_START or any(name in k or k in name for k in known):
+            continue
+        unmatched.append(name)
+    for year in _years_asked(q):
+        fitting = [r for r in selected if _year_fits(r, year, q)]
+        if fitting:
+            selected = fitting
+            matched.append(f"{year}年")
+        else:
+            unmatched.append(f"{year}年")
+    selected = _apply_filters(selected, filters or {}, matched)
+    restrict = named or bool(matched) or bool(filters)
+    return Scope(
+        tuple(r.doc_id for r in selected) if restrict else None, tuple(matched), tuple(unmatched)
+    )
+
+
+def _apply_filters(
+    reports: list[Report], filters: dict[str, Any], matched: list[str]
+) -> list[Report]:
+    year = filters.get("year")
+    if year:
+        reports = [r for r in reports if r.year == int(year)]
+        matched.append(f"年份={year}")
+    agency = filters.get("agency")
+    if agency:
+        want = to_simplified(str(agency))
+        reports = [r for r in reports if want in to_simplified(r.agency)]
+        matched.append(f"机构={agency}")
+    return reports
+
+
+def _minmax(x: np.ndarray) -> np.ndarray:
+    if x.size == 0:
+        return x
+    lo, hi = float(x.min()), float(x.max())
+    return (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
+
+
+def search(
+    question: str,
+    index: Index,
+    embedder: Embedder,
+    k: int = 5,
+    filters: dict[str, Any] | None = None,
+    dense_weight: float = 0.7,
+    scope: Scope | None = None,
+) -> list[Hit]:
+    """Rank passages for a question: min-max fused dense and BM25 scores, within its scope."""
+    n = len(index.passages)
+    if n == 0:
+        return []
+    scope = scope or analyze_question(question, index, filters)
+    query = to_simplified(normalize_width(question))
+    qvec = np.asarray(embedder.encode_queries([query]), dtype=np.float32)
+    dense_scores, ids = index.faiss_index.search(qvec, min(n, CANDIDATES))
+    dense = np.full(n, np.nan, dtype=np.float32)
+    for score, int_id in zip(dense_scores[0], ids[0], strict=True):
+        if int_id >= 0:
+            dense[index.by_int_id[int(int_id)]] = score
+    keyword = index.keywords.scores(query)
+    allowed = np.ones(n, dtype=bool)
+    if scope.doc_ids is not None:
+        wanted = set(scope.doc_ids)
+        allowed = np.array([p.doc_id in wanted for p in index.passages])
+    top_kw = np.argsort(-keyword)[:CANDIDATES]
+    cand = np.array(sorted({*np.flatnonzero(~np.isnan(dense)), *top_kw.tolist()}), dtype=int)
+    cand = cand[allowed[cand]]
+    if cand.size == 0:
+        return []
+    missing = np.isnan(dense[cand])
+    if missing.any():  # keyword-only candidates: exact dense score from the stored vectors
+        dense[cand[missing]] = index.vectors[cand[missing]] @ qvec[0]
+    fused = dense_weight * _minmax(dense[cand]) + (1 - dense_weight) * _minmax(keyword[cand])
+    order = np.argsort(-fused, kind="stable")[:k]
+    why = scope.matched
+    return [
+        Hit(
+            index.passages[cand[i]],
+            float(fused[i]),
+            rank + 1,
+            dense=float(dense[cand[i]]),
+            keyword=float(keyword[cand[i]]),
+            metadata_match=why,
+        )
+        for rank, i in enumerate(order)
+    ]
