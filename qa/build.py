@@ -130,7 +130,11 @@ class _Plan:
 
 
 def _plan(
-    files: list[Path], old: Index | None, roots: list[Path], remove: set[str], rebuild: bool,
+    files: list[Path],
+    old: Index | None,
+    roots: list[Path],
+    remove: set[str],
+    rebuild: bool,
     summary: UpdateSummary,
 ) -> _Plan:
     plan = _Plan()

@@ -197,6 +197,8 @@ def chunk_report(report: Report, size: int = 350) -> list[Passage]:
 
 def embedding_text(passage: Passage) -> str:
     """The passage with its context, as it is embedded and keyword-indexed."""
-    context = " ".join(x for x in (passage.agency, f"{passage.year}年" if passage.year else "") if x)
+    context = " ".join(
+        x for x in (passage.agency, f"{passage.year}年" if passage.year else "") if x
+    )
     head = "｜".join(x for x in (passage.title, context, " > ".join(passage.section_path)) if x)
     return f"{head}\n{passage.text}"

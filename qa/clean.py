@@ -9,19 +9,18 @@ from functools import lru_cache
 import opencc
 
 # A pinyin reading left after a character by a web converter: 建設(shè) → 建設.
-_PINYIN_READING = re.compile(
-    r"(?<=[\u3400-\u9fff])\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,6})\)"
-)
+_PINYIN_READING = re.compile(r"(?<=[\u3400-\u9fff])\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,6})\)")
 # Word bookmarks exported as text: [bookmark: _GoBack]
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]*\]")
-# Whole lines of portal chrome: 门户网站 … 发布时间:…, 全部留言, 评论, 有用(), "- /".
-_CHROME_LINE = re.compile(
-    r"^\s*(?:[-•·]\s*)?(?:"
-    r".*(?:门户网站|門戶網站).*|.*(?:发布时间|發布時間|發佈時間)\s*[:：].*"
-    r"|全部留言|评论|評論|有用\s*[(（]\d*[)）]|分享到.*|打印本页|關閉窗口|关闭窗口|/"
-    r")\s*$",
-    re.MULTILINE,
+# Short lines of portal chrome: "全部留言", "- 评论", "有用()", "- /", "打印本页".
+_CHROME_WORDS = re.compile(
+    r"^[-•·\s]*(?:全部留言|评论|評論|有用\s*[(（]\d*[)）]|/|打印本页|打印本頁|关闭窗口|關閉窗口"
+    r"|分享到[:：]?.{0,20})\s*$"
 )
+# A portal header line: 湘潭縣人民政府門戶網站 www… 發布時間:2025-12-24 11:51
+_CHROME_HEADER = re.compile(r"(?:门户网站|門戶網站|www\.|发布时间|發布時間|發佈時間)")
+_CHROME_DATE = re.compile(r"(?:发布时间|發布時間|發佈時間)\s*[:：]\s*\d{4}|www\.[\w.-]+")
+_CHROME_MAX = 80
 # Runs that look like GBK/UTF-8 mojibake: a "?" or bopomofo between CJK characters.
 _MOJIBAKE = re.compile(r"[\u4e00-\u9fff]\?[^\s，。,]{0,3}[\u3100-\u312f\u4e00-\u9fff]{2,}")
 _BOPOMOFO_RUN = re.compile(r"[\u4e00-\u9fff]{1,3}[\u3100-\u312f][\u4e00-\u9fff\u3100-\u312f]*")
@@ -51,11 +50,20 @@ def clean_text(text: str) -> CleanResult:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     text = _PINYIN_READING.sub("", text)
     text = _BOOKMARK.sub("", text)
-    text = _CHROME_LINE.sub("", text)
+    text = "\n".join(line for line in text.split("\n") if not is_chrome_line(line))
     text = normalize_width(text)
     text = _TRAILING_SPACE.sub("", text)
     text = _BLANK_RUNS.sub("\n\n", text).strip("\n ") + "\n"
     return CleanResult(text=text, warnings=tuple(find_mojibake(text)))
+
+
+def is_chrome_line(line: str) -> bool:
+    """A short line of web-page chrome, never a line of report text."""
+    if len(line) > _CHROME_MAX:
+        return False
+    if _CHROME_WORDS.match(line):
+        return True
+    return bool(_CHROME_HEADER.search(line) and _CHROME_DATE.search(line))
 
 
 def find_mojibake(text: str) -> list[str]:

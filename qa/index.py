@@ -15,8 +15,8 @@ import faiss
 import numpy as np
 
 from qa import __version__
-from qa.clean import to_simplified
 from qa.chunk import chunk_report, embedding_text
+from qa.clean import to_simplified
 from qa.config import Settings
 from qa.errors import IndexCorrupt, IndexMismatch
 from qa.keywords import KeywordIndex

@@ -19,8 +19,12 @@ _AGENCY = re.compile(
     r"((?:[\u4e00-\u9fff]{2,3}市)?[\u4e00-\u9fff]{1,10}?(?:自治县|县|区|市|旗))"
     r"((?:[\u4e00-\u9fff]{0,6}和)?[\u4e00-\u9fff]{2,8}?局)"
 )
-# Words that cannot start a place name (我县, 全县, 各区 …).
-_NOT_PLACE_START = set("我全各本该此市县区省州到向对和与及在为由被据经将把从于请以二三四五六七八九十")
+# Characters that cannot start a place name (我县, 全县, 各区, 不含代理县 …).
+NOT_PLACE_START = frozenset(
+    "我全各本该此哪那这市县区省州到向对和与及在为由被据经将把从于请以是年不含除非代二三四五六七八九十"
+)
+# A place named in free text: 仁寿县, 酉阳土家族苗族自治县, 西宁市, 四川省.
+PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:自治县|自治州|县|区|市|州|省|旗)")
 _STATE_COUNCIL = re.compile(r"代表国务院|受国务院的?委托|^各位代表")
 _YEAR_OF_REPORT = re.compile(r"((?:19|20)\d{2})\s*年度?(?:法治政府|依法行政|工作|政府工作)")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -49,8 +53,10 @@ def infer_title(lines: list[str], agency: str, year: int | None) -> str:
     """The report's title: a heading line with 报告 near the top, else one built from the body."""
     for i, line in enumerate(lines[:3]):
         simple = to_simplified(line)
-        if any(w in line for w in _TITLE_WORDS) and len(line) <= 80 and not simple.endswith(
-            ("：", ":")
+        if (
+            any(w in line for w in _TITLE_WORDS)
+            and len(line) <= 80
+            and not simple.endswith(("：", ":"))
         ):
             title = _DOC_NUMBER.sub("", line).strip("（）() ")
             if i > 0 and lines[i - 1].endswith("局") and len(lines[i - 1]) <= 30:
@@ -75,7 +81,7 @@ def infer_agency(simple: str) -> tuple[str, str]:
             boost += 2
         for m in _AGENCY.finditer(line):
             place, office = m.group(1), m.group(2)
-            if place[0] in _NOT_PLACE_START or any(w in office for w in "县区市"):
+            if place[0] in NOT_PLACE_START or any(w in office for w in "县区市"):
                 continue
             weight[(place + office, place)] += boost + len(place) / 100
     if weight:
@@ -130,7 +136,9 @@ def infer_metadata(text: str, fallback_year: int | None = None) -> Metadata:
         year = fallback_year or year
     elif year is None:
         year = fallback_year
-    number = next((m.group() for line in _lines(text)[:3] for m in [_DOC_NUMBER.search(line)] if m), None)
+    number = next(
+        (m.group() for line in _lines(text)[:3] for m in [_DOC_NUMBER.search(line)] if m), None
+    )
     if agency == "国务院":
         title = f"{year or ''}年政府工作报告"
     else:

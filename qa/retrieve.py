@@ -10,16 +10,14 @@ import numpy as np
 
 from qa.clean import normalize_width, to_simplified
 from qa.index import Index
+from qa.metadata import NOT_PLACE_START, PLACE_NAME
 from qa.records import Hit, Report
 
 if TYPE_CHECKING:
     from qa.embed import Embedder
 
-# A place named in a question: 仁寿县, 酉阳土家族苗族自治县, 西宁市, 四川省.
-_PLACE = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:自治县|自治州|县|区|市|州|省|旗)")
-_NOT_PLACE_START = set("我全各本该此哪那这市县区省州到向对和与及在为由被据经将把从于请以是年")
-_ETHNIC = re.compile(r"(?:[\u4e00-\u9fff]{1,3}族)+(?=自治)")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_ETHNIC = re.compile(r"(?:[\u4e00-\u9fff]{1,2}族)+(?=自治)")
+YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _PLAN_WORDS = ("计划", "安排", "打算", "下一步", "思路")
 CANDIDATES = 200
 
@@ -53,7 +51,7 @@ def place_aliases(report: Report) -> set[str]:
 
 
 def _years_asked(question: str) -> list[int]:
-    return [int(y) for y in _YEAR.findall(question)]
+    return [int(y) for y in YEAR.findall(question)]
 
 
 def _year_fits(report: Report, year: int, question: str) -> bool:
@@ -63,9 +61,7 @@ def _year_fits(report: Report, year: int, question: str) -> bool:
     return plan and report.year is not None and year == report.year + 1
 
 
-def analyze_question(
-    question: str, index: Index, filters: dict[str, Any] | None = None
-) -> Scope:
+def analyze_question(question: str, index: Index, filters: dict[str, Any] | None = None) -> Scope:
     """Find the places, agencies and years a question names, and which reports they select."""
     q = to_simplified(normalize_width(question))
     reports = list(index.reports.values())
@@ -78,9 +74,9 @@ def analyze_question(
         selected = [r for r in reports if r.doc_id in named]
         matched.extend(sorted({max(hits[d], key=len) for d in named}))
     known = {a for r in reports for a in place_aliases(r)}
-    for m in _PLACE.finditer(q):
+    for m in PLACE_NAME.finditer(q):
         name = m.group()
-        if name[0] in _NOT_PLACE_START or any(name in k or k in name for k in known):
+        if name[0] in NOT_PLACE_START or any(name in k or k in name for k in known):
             continue
         unmatched.append(name)
     for year in _years_asked(q):
@@ -112,6 +108,19 @@ def _apply_filters(
     return reports
 
 
+def strip_scope_words(question: str, index: Index) -> str:
+    """The question without the places and years that already chose its reports.
+
+    Every passage carries its report's place and year in its keyword text, so inside the
+    chosen reports those words only add noise to BM25.
+    """
+    q = question
+    aliases = {a for r in index.reports.values() for a in place_aliases(r)}
+    for name in sorted(aliases, key=len, reverse=True):
+        q = q.replace(name, " ")
+    return YEAR.sub(" ", q)
+
+
 def _minmax(x: np.ndarray) -> np.ndarray:
     if x.size == 0:
         return x
@@ -140,7 +149,7 @@ def search(
     for score, int_id in zip(dense_scores[0], ids[0], strict=True):
         if int_id >= 0:
             dense[index.by_int_id[int(int_id)]] = score
-    keyword = index.keywords.scores(query)
+    keyword = index.keywords.scores(strip_scope_words(query, index) if scope.matched else query)
     allowed = np.ones(n, dtype=bool)
     if scope.doc_ids is not None:
         wanted = set(scope.doc_ids)

@@ -1,0 +1,87 @@
+"""Follow-up stage: resolve a question against earlier turns without an LLM."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.clean import normalize_width, to_simplified
+from qa.index import Index
+from qa.metadata import NOT_PLACE_START, PLACE_NAME
+from qa.retrieve import YEAR, place_aliases
+
+# 那湘潭县呢？ / 湘潭县的呢 / 那2024年呢？ : the previous question, for another place or year.
+_ELLIPTIC = re.compile(r"^(?:那|那么|还有)?(.{1,20}?)(?:的情况)?(?:呢|怎么样|如何|又如何)[？?。]?$")
+# The asking part of a question, to carry over to a topic-only follow-up (抵押登记呢？).
+_ASKING = re.compile(
+    r"(?:多少|几)(?:个工作日|万元|[个件次人名起宗条项家份场亩元天年])?|哪些|哪个|哪家|什么|是否|有没有|谁|何时"
+)
+
+
+def _places(question: str, aliases: set[str]) -> list[str]:
+    """Place or agency names in a question, longest first, known or not."""
+    found = sorted((a for a in aliases if a in question), key=len, reverse=True)
+    kept: list[str] = []
+    for name in found:
+        if not any(name in k for k in kept):
+            kept.append(name)
+    for m in PLACE_NAME.finditer(re.sub(r"^(?:那么|那|还有)", "", question)):
+        name = m.group()
+        if name[0] not in NOT_PLACE_START and not any(name in k or k in name for k in kept):
+            kept.append(name)
+    return kept
+
+
+def _replace_first(text: str, olds: list[str], new: str) -> str:
+    positions = [(text.find(o), o) for o in olds if o in text]
+    if not positions:
+        return new + text
+    at, old = min(positions)
+    rest = text[at + len(old) :]
+    for other in olds:  # drop further mentions of the old place
+        rest = rest.replace(other, "")
+    return text[:at] + new + rest
+
+
+def resolve_one(question: str, previous: str | None, aliases: set[str]) -> str:
+    """Fill in the place and year a follow-up leaves out, from the previous question."""
+    q = to_simplified(normalize_width(question.strip()))
+    if not previous:
+        return question.strip()
+    previous = to_simplified(normalize_width(previous))
+    places, years = _places(q, aliases), YEAR.findall(q)
+    prev_places, prev_years = _places(previous, aliases), YEAR.findall(previous)
+    elliptic = _ELLIPTIC.match(q)
+    if elliptic and (places or years):
+        resolved = previous
+        if places:
+            resolved = _replace_first(resolved, prev_places, places[0])
+        if years:
+            resolved = _replace_first(resolved, [f"{y}年" for y in prev_years], f"{years[0]}年")
+        return resolved
+    if elliptic:  # a new topic only: ask the previous question's asking part about it
+        asking = _ASKING.search(previous)
+        topic = elliptic.group(1)
+        return _carry(prev_places, prev_years) + topic + (asking.group() if asking else "") + "？"
+    return _carry(prev_places if not places else [], prev_years if not years else []) + (
+        question.strip()
+    )
+
+
+def _carry(places: list[str], years: list[str]) -> str:
+    prefix = ""
+    if places:
+        prefix += places[0]
+    if years:
+        prefix += f"{years[0]}年"
+    return prefix
+
+
+def resolve_question(question: str, history: Sequence[str], index: Index) -> str:
+    """The question as asked in full, given the earlier questions of the conversation."""
+    aliases = {a for r in index.reports.values() for a in place_aliases(r)}
+    previous: str | None = None
+    for turn in [*history, question]:
+        if turn and turn.strip():
+            previous = resolve_one(turn, previous, aliases)
+    return previous or question

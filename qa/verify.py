@@ -1,0 +1,70 @@
+"""Verification: every answer sentence must be backed by exact quotes of its reports."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from qa.clean import to_simplified
+from qa.metadata import NOT_PLACE_START, PLACE_NAME
+from qa.records import Citation, Report
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerSentence:
+    """One sentence of an answer and the citations that must support it."""
+
+    text: str
+    citations: tuple[Citation, ...]
+
+
+def _support(citations: Sequence[Citation], reports: Mapping[str, Report]) -> str:
+    parts: list[str] = []
+    for c in citations:
+        parts.append(c.quote)
+        report = reports.get(c.doc_id)
+        if report:
+            parts += [report.agency, report.region, report.title, str(report.year or "")]
+            parts.append(report.signed or "")
+    return to_simplified("\n".join(parts))
+
+
+def check_sentence(sentence: AnswerSentence, reports: Mapping[str, Report]) -> str | None:
+    """Return why a sentence is not grounded, or None when it is."""
+    if not sentence.citations:
+        return "没有引用"
+    for c in sentence.citations:
+        report = reports.get(c.doc_id)
+        if report is None:
+            return f"引用了不存在的报告 {c.doc_id}"
+        if report.text[c.start : c.end] != c.quote or not c.quote:
+            return f"引文与报告 {c.doc_id} 的 {c.start}:{c.end} 处原文不符"
+    support = _support(sentence.citations, reports)
+    numbers = set(re.findall(r"\d+(?:\.\d+)?", support))
+    for num in _NUMBER.findall(sentence.text):
+        if num not in numbers:
+            return f"数字 {num} 不在引文中"
+    text = to_simplified(sentence.text)
+    for m in PLACE_NAME.finditer(text):
+        name = m.group()
+        if name[0] not in NOT_PLACE_START and name not in support:
+            return f"名称 {name} 不在引文中"
+    return None
+
+
+def verify_sentences(
+    sentences: Sequence[AnswerSentence], reports: Mapping[str, Report]
+) -> tuple[list[AnswerSentence], list[str]]:
+    """Keep the grounded sentences; return them with the reasons the others were dropped."""
+    kept: list[AnswerSentence] = []
+    dropped: list[str] = []
+    for sentence in sentences:
+        reason = check_sentence(sentence, reports)
+        if reason is None:
+            kept.append(sentence)
+        else:
+            dropped.append(f"已删除未通过核验的句子（{reason}）：{sentence.text}")
+    return kept, dropped
