@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from qa.answer import compose_answer
+from qa.answer import answer_kind, compose_answer
 from qa.config import Settings
 from qa.embed import Embedder, load_embedder
 from qa.errors import EmptyQuestion
@@ -16,6 +16,7 @@ from qa.records import Answer, Hit
 from qa.retrieve import analyze_question, search
 
 ANSWER_HITS = 8
+PER_REPORT_HITS = 3
 
 
 @dataclass(slots=True)
@@ -60,6 +61,7 @@ class Library:
         question = check_question(question, self.settings)
         resolved = resolve_question(question, history, self.index)
         scope = analyze_question(resolved, self.index, filters)
+        kind = answer_kind(resolved, scope)
         hits = search(
             resolved,
             self.index,
@@ -68,6 +70,7 @@ class Library:
             filters=filters,
             dense_weight=self.settings.dense_weight,
             scope=scope,
+            per_report=PER_REPORT_HITS if kind.per_report else None,
         )
         return compose_answer(question, resolved, hits, scope, self.index)
 

@@ -59,6 +59,15 @@ class KeywordIndex:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._model.get_scores(tokens), dtype=np.float32)
 
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a token (0 for a token no passage has)."""
+        if self.size == 0:
+            return 0.0
+        df = int(np.count_nonzero(self._model.get_scores([token])))
+        if df == 0:
+            return 0.0
+        return float(np.log((self.size - df + 0.5) / (df + 0.5) + 1.0))
+
     def save(self, folder: Path) -> None:
         if self.size:
             self._model.save(str(folder), show_progress=False)

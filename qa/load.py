@@ -929,7 +929,7 @@ def find_report_files(paths: Iterable[Path]) -> list[Path]:
 
     Files named explicitly are kept as given (read_document reports an unsupported
     one). Inside folders, hidden files and folders, Office lock files (``~$*``),
-    ``*.meta.toml`` and ``reports.toml`` are skipped. Duplicates are dropped. Paths
+    ``*.meta.toml``, ``reports.toml`` and README/LICENSE notes are skipped. Duplicates are dropped. Paths
     that do not exist are skipped with a logged warning (the caller reports them).
     """
     found: list[Path] = []
@@ -963,6 +963,8 @@ def _is_report_name(name: str) -> bool:
     lowered = name.lower()
     if name.startswith((".", "~$")) or lowered == FOLDER_SIDECAR:
         return False
+    if lowered.startswith(("readme.", "license.", "licence.")):
+        return False  # a folder's own notes, not a report
     if lowered.endswith(SIDECAR_SUFFIX):
         return False
     return lowered.endswith(SUPPORTED_SUFFIXES)

@@ -72,7 +72,7 @@ def infer_title(lines: list[str], agency: str, year: int | None) -> str:
 def infer_agency(simple: str) -> tuple[str, str]:
     """Return (agency, place) preferring names in the title and signature lines."""
     lines = _lines(simple)
-    weight: Counter[tuple[str, str]] = Counter()
+    weight: dict[tuple[str, str], float] = {}
     if _STATE_COUNCIL.search(simple):
         return "国务院", "中华人民共和国"
     for i, line in enumerate(lines):
@@ -83,9 +83,10 @@ def infer_agency(simple: str) -> tuple[str, str]:
             place, office = m.group(1), m.group(2)
             if place[0] in NOT_PLACE_START or any(w in office for w in "县区市"):
                 continue
-            weight[(place + office, place)] += boost + len(place) / 100
+            key = (place + office, place)
+            weight[key] = weight.get(key, 0.0) + boost + len(place) / 100
     if weight:
-        return weight.most_common(1)[0][0]
+        return max(weight, key=lambda k: weight[k])
     return "", ""
 
 

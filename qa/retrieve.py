@@ -10,8 +10,16 @@ import numpy as np
 
 from qa.clean import normalize_width, to_simplified
 from qa.index import Index
-from qa.metadata import NOT_PLACE_START, PLACE_NAME
+from qa.metadata import NOT_PLACE_START
 from qa.records import Hit, Report
+
+# A place a question asks about: at the start, after punctuation or after 和/与/那/在 …
+# (仁寿县2023年…, 那大竹县呢, 井研县和秀山县), so 划转给了县 is not taken for a place.
+ASKED_PLACE = re.compile(
+    r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[和与及那在对比跟同]))"
+    r"[\u4e00-\u9fff]{1,5}?(?:自治县|自治州|县|区|市|州|省|旗)"
+)
+
 
 if TYPE_CHECKING:
     from qa.embed import Embedder
@@ -74,18 +82,25 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
         selected = [r for r in reports if r.doc_id in named]
         matched.extend(sorted({max(hits[d], key=len) for d in named}))
     known = {a for r in reports for a in place_aliases(r)}
-    for m in PLACE_NAME.finditer(q):
+    for m in ASKED_PLACE.finditer(q):
         name = m.group()
         if name[0] in NOT_PLACE_START or any(name in k or k in name for k in known):
             continue
         unmatched.append(name)
-    for year in _years_asked(q):
-        fitting = [r for r in selected if _year_fits(r, year, q)]
-        if fitting:
-            selected = fitting
-            matched.append(f"{year}年")
-        else:
-            unmatched.append(f"{year}年")
+    years = _years_asked(q)
+    if years:
+        fitting = [r for r in selected if any(_year_fits(r, y, q) for y in years)]
+        for year in years:
+            if any(_year_fits(r, year, q) for r in fitting):
+                matched.append(f"{year}年")
+            else:
+                unmatched.append(f"{year}年")
+        for report in selected:
+            if report not in fitting and report.doc_id in named:
+                unmatched.append(
+                    f"{to_simplified(report.region or report.agency)}{'、'.join(map(str, years))}年"
+                )
+        selected = fitting
     selected = _apply_filters(selected, filters or {}, matched)
     restrict = named or bool(matched) or bool(filters)
     return Scope(
@@ -128,6 +143,30 @@ def _minmax(x: np.ndarray) -> np.ndarray:
     return (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
 
 
+def _candidates(
+    index: Index, qvec: np.ndarray, keyword: np.ndarray, scope: Scope
+) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate rows and their dense scores.
+
+    Inside a scope every passage of the chosen reports is a candidate (scored exactly from
+    the stored vectors); otherwise FAISS's and BM25's top candidates are pooled.
+    """
+    n = len(index.passages)
+    if scope.doc_ids is not None:
+        wanted = set(scope.doc_ids)
+        cand = np.array([i for i, p in enumerate(index.passages) if p.doc_id in wanted], dtype=int)
+        return cand, index.vectors[cand] @ qvec[0] if cand.size else np.zeros(0, np.float32)
+    dense_scores, ids = index.faiss_index.search(qvec, min(n, CANDIDATES))
+    rows = [index.by_int_id[int(i)] for i in ids[0] if i >= 0]
+    pool = sorted({*rows, *np.argsort(-keyword)[:CANDIDATES].tolist()})
+    cand = np.array(pool, dtype=int)
+    dense = dict(zip(rows, dense_scores[0].tolist(), strict=False))
+    missing = [i for i in pool if i not in dense]
+    if missing:  # keyword-only candidates: exact dense score from the stored vectors
+        dense.update(zip(missing, (index.vectors[missing] @ qvec[0]).tolist(), strict=True))
+    return cand, np.array([dense[i] for i in pool], dtype=np.float32)
+
+
 def search(
     question: str,
     index: Index,
@@ -136,43 +175,44 @@ def search(
     filters: dict[str, Any] | None = None,
     dense_weight: float = 0.7,
     scope: Scope | None = None,
+    per_report: int | None = None,
 ) -> list[Hit]:
-    """Rank passages for a question: min-max fused dense and BM25 scores, within its scope."""
-    n = len(index.passages)
-    if n == 0:
+    """Rank passages for a question: min-max fused dense and BM25 scores, within its scope.
+
+    With ``per_report`` the best passages of every report in scope are returned instead of
+    the overall top ``k`` (for questions like 哪些局提到……).
+    """
+    if not index.passages:
         return []
     scope = scope or analyze_question(question, index, filters)
     query = to_simplified(normalize_width(question))
     qvec = np.asarray(embedder.encode_queries([query]), dtype=np.float32)
-    dense_scores, ids = index.faiss_index.search(qvec, min(n, CANDIDATES))
-    dense = np.full(n, np.nan, dtype=np.float32)
-    for score, int_id in zip(dense_scores[0], ids[0], strict=True):
-        if int_id >= 0:
-            dense[index.by_int_id[int(int_id)]] = score
     keyword = index.keywords.scores(strip_scope_words(query, index) if scope.matched else query)
-    allowed = np.ones(n, dtype=bool)
-    if scope.doc_ids is not None:
-        wanted = set(scope.doc_ids)
-        allowed = np.array([p.doc_id in wanted for p in index.passages])
-    top_kw = np.argsort(-keyword)[:CANDIDATES]
-    cand = np.array(sorted({*np.flatnonzero(~np.isnan(dense)), *top_kw.tolist()}), dtype=int)
-    cand = cand[allowed[cand]]
+    cand, dense = _candidates(index, qvec, keyword, scope)
     if cand.size == 0:
         return []
-    missing = np.isnan(dense[cand])
-    if missing.any():  # keyword-only candidates: exact dense score from the stored vectors
-        dense[cand[missing]] = index.vectors[cand[missing]] @ qvec[0]
-    fused = dense_weight * _minmax(dense[cand]) + (1 - dense_weight) * _minmax(keyword[cand])
-    order = np.argsort(-fused, kind="stable")[:k]
-    why = scope.matched
+    kw = keyword[cand]
+    fused = dense_weight * _minmax(dense) + (1 - dense_weight) * _minmax(kw)
+    order = np.argsort(-fused, kind="stable")
+    if per_report:
+        seen: dict[str, int] = {}
+        keep = []
+        for i in order:
+            doc = index.passages[cand[i]].doc_id
+            if seen.get(doc, 0) < per_report:
+                seen[doc] = seen.get(doc, 0) + 1
+                keep.append(i)
+        order = np.array(keep, dtype=int)
+    else:
+        order = order[:k]
     return [
         Hit(
             index.passages[cand[i]],
             float(fused[i]),
             rank + 1,
-            dense=float(dense[cand[i]]),
-            keyword=float(keyword[cand[i]]),
-            metadata_match=why,
+            dense=float(dense[i]),
+            keyword=float(kw[i]),
+            metadata_match=scope.matched,
         )
         for rank, i in enumerate(order)
     ]

