@@ -6,6 +6,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from typing import Any
 from qa.errors import IndexCorrupt, IndexLocked, IndexNotFound
 
 CURRENT = "CURRENT"
+_VERSION_NAME = re.compile(r"v\d{6,}")  # v000001, as publish names them
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -40,7 +42,16 @@ def current_version(index_dir: Path) -> Path:
         raise IndexNotFound(
             f"索引 {index_dir} 不存在。请先运行 `qa index 报告文件夹 --index {index_dir.name}`。"
         )
-    version = index_dir / pointer.read_text(encoding="utf-8").strip()
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        name = ""
+    if not _VERSION_NAME.fullmatch(name):  # garbage, or a path leading out of the index
+        raise IndexCorrupt(
+            f"索引 {index_dir} 已损坏（{CURRENT} 文件内容无效）。"
+            "请运行 `qa index 报告文件夹 --rebuild` 重建。"
+        )
+    version = index_dir / name
     if not (version / "manifest.json").is_file():
         raise IndexCorrupt(
             f"索引 {index_dir} 已损坏（缺少 {version.name}/manifest.json）。"
@@ -76,7 +87,10 @@ def new_staging(index_dir: Path) -> Path:
 def publish(index_dir: Path, staging: Path) -> Path:
     """Move a fully written staging folder into place and switch CURRENT to it atomically."""
     _fsync_dir(staging)
-    versions = sorted(p.name for p in index_dir.glob("v*") if p.is_dir())
+    versions = sorted(
+        (p.name for p in index_dir.iterdir() if _VERSION_NAME.fullmatch(p.name) and p.is_dir()),
+        key=lambda name: int(name[1:]),
+    )
     number = int(versions[-1][1:]) + 1 if versions else 1
     final = index_dir / f"v{number:06d}"
     os.replace(staging, final)
@@ -97,7 +111,7 @@ def _prune(index_dir: Path, keep: set[str]) -> None:
     """Remove old versions and stale staging folders (called while holding the lock)."""
     for path in index_dir.iterdir():
         stale = path.name.startswith(".staging-") or (
-            path.name.startswith("v") and path.is_dir() and path.name not in keep
+            bool(_VERSION_NAME.fullmatch(path.name)) and path.is_dir() and path.name not in keep
         )
         if stale:
             shutil.rmtree(path, ignore_errors=True)
