@@ -329,6 +329,40 @@ def serve_cmd(
     serve(_settings(ctx, index_name=index_name), host=host, port=port, auth=auth)
 
 
+@cli.command("eval")
+@index_option
+@click.option(
+    "--data", type=click.Path(path_type=Path), help="问题集 JSONL（默认 eval/questions.jsonl）。"
+)
+@click.option("--dataset", type=click.Choice(["cmrc2018", "drcd"]), help="外部数据集。")
+@click.option("--full", is_flag=True, help="外部数据集用全部问题（默认固定的 500 题样本）。")
+@click.option(
+    "--out", type=click.Path(path_type=Path), help="报告输出目录（JSON、Markdown、HTML）。"
+)
+@click.option(
+    "--gate", is_flag=True, help="按 eval/thresholds.toml 检查全部评测集，不达标则退出码 1。"
+)
+@click.pass_context
+def eval_cmd(
+    ctx: click.Context,
+    index_name: str | None,
+    data: Path | None,
+    dataset: str | None,
+    full: bool,
+    out: Path | None,
+    gate: bool,
+) -> None:
+    """评测：检索召回、答案命中、引文、溯源与拒答，可作为重新索引后的门禁。"""
+    from qa.eval_cli import run_eval_command
+
+    settings = _settings(ctx, index_name=index_name)
+    failed = run_eval_command(settings, data, dataset, full, out, gate, explicit_index=index_name)
+    if failed:
+        for line in failed:
+            click.echo(f"未达标：{line}", err=True)
+        sys.exit(1)
+
+
 @cli.group("model")
 def model_group() -> None:
     """嵌入模型管理。"""

@@ -1,0 +1,78 @@
+"""`qa eval`: pick the question set and index, run it, print and write the report, gate."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import click
+
+from qa.api import Library
+from qa.build import update_index
+from qa.config import Settings
+from qa.datasets import dataset_dir, ensure_dataset_index, load_dataset_items
+from qa.embed import Embedder, load_embedder
+from qa.eval_report import failure_lines, metrics_table, write_report
+from qa.evaluate import EvalItem, check_gate, load_questions, run_item, summarize, summarize_by_type
+
+EVAL_ROOT = Path("eval")
+SAMPLE_SET = "samples"
+
+
+def _thresholds(path: Path) -> dict[str, dict[str, float]]:
+    with path.open("rb") as fh:
+        return {k: dict(v) for k, v in tomllib.load(fh).items()}
+
+
+def _sample_library(settings: Settings, embedder: Embedder, explicit_index: str | None) -> Library:
+    if explicit_index is None:
+        settings = settings.with_overrides(index_name="eval-samples")
+        update_index([EVAL_ROOT / "corpus"], settings, embedder)
+    return Library.open(settings, embedder)
+
+
+def _run_set(
+    name: str, library: Library, items: list[EvalItem], out: Path | None
+) -> dict[str, object]:
+    with click.progressbar(items, label=f"评测 {name}", show_pos=True) as bar:
+        results = [run_item(library, item) for item in bar]
+    metrics, by_type = summarize(results), summarize_by_type(results)
+    click.echo(metrics_table(name, metrics))
+    if name == SAMPLE_SET:
+        for kind, values in by_type.items():
+            click.echo(
+                f"  [{kind}] answer_hit={values['answer_hit']} citation_hit={values['citation_hit']}"
+            )
+    for line in failure_lines(results, limit=15):
+        click.echo(line)
+    if out is not None:
+        for path in write_report(out, name, metrics, by_type, results):
+            click.echo(f"已写入 {path}")
+    return metrics
+
+
+def run_eval_command(
+    settings: Settings,
+    data: Path | None,
+    dataset: str | None,
+    full: bool,
+    out: Path | None,
+    gate: bool,
+    explicit_index: str | None = None,
+) -> list[str]:
+    """Run the chosen sets; return the gate failures (empty when not gating or all pass)."""
+    embedder = load_embedder(settings)
+    names = [SAMPLE_SET, "cmrc2018", "drcd"] if gate else [dataset or SAMPLE_SET]
+    thresholds = _thresholds(EVAL_ROOT / "thresholds.toml") if gate else {}
+    failed: list[str] = []
+    for name in names:
+        if name == SAMPLE_SET:
+            library = _sample_library(settings, embedder, explicit_index)
+            items = load_questions(data or EVAL_ROOT / "questions.jsonl")
+        else:
+            folder = dataset_dir(EVAL_ROOT / "datasets", name)
+            library = Library.open(ensure_dataset_index(folder, settings, embedder), embedder)
+            items = load_dataset_items(folder, sample=not full)
+        metrics = _run_set(name, library, items, out)
+        failed += [f"{name}: {f}" for f in check_gate(metrics, thresholds.get(name, {}))]
+    return failed
