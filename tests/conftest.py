@@ -37,7 +37,7 @@ def fake_embedder() -> HashEmbedder:
 
 def fake_settings(index_root: Path, **values: object) -> Settings:
     """Settings for an index built with the HashEmbedder."""
-    return Settings(index_root=index_root, embed_model=HashEmbedder.model_id).with_overrides(
+    return Settings(index_root=index_root, embed_model=HashEmbedder().model_id).with_overrides(
         **values
     )
 
