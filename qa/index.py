@@ -152,7 +152,7 @@ def load_index(settings: Settings, check_model: bool = True) -> Index:
         vectors = np.load(version / "vectors.npy")
         faiss_index = faiss.read_index(str(version / "index.faiss"))
         keywords = KeywordIndex.load(version / "bm25")
-    except (OSError, ValueError, KeyError, RuntimeError, TypeError) as exc:
+    except (OSError, EOFError, ValueError, KeyError, RuntimeError, TypeError) as exc:
         raise IndexCorrupt(
             f"索引 {settings.index_dir} 的文件无法读取（{exc}）。"
             "请运行 `qa index 报告文件夹 --rebuild` 重建。"
