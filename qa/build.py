@@ -15,7 +15,7 @@ import numpy as np
 
 from qa.clean import clean_text
 from qa.config import Settings
-from qa.errors import IndexCorrupt, IndexNotFound, ReportFormatError
+from qa.errors import IndexCorrupt, IndexMismatch, IndexNotFound, ReportFormatError
 from qa.index import (
     Index,
     Progress,
@@ -119,6 +119,15 @@ def _load_previous(settings: Settings, rebuild: bool) -> Index | None:
     return old
 
 
+def _is_compatible(old: Index, settings: Settings) -> bool:
+    """Whether old vectors may be reused (same model and chunking; --rebuild may change them)."""
+    try:
+        check_compatible(old.manifest, settings)
+    except IndexMismatch:
+        return False
+    return True
+
+
 def _is_under(path: Path, roots: Sequence[Path]) -> bool:
     return any(path == r or r in path.parents for r in roots)
 
@@ -136,6 +145,7 @@ def _plan(
     remove: set[str],
     rebuild: bool,
     summary: UpdateSummary,
+    reuse: bool,
 ) -> _Plan:
     plan = _Plan()
     old_by_path = {r.path: r for r in old.reports.values()} if old else {}
@@ -146,6 +156,7 @@ def _plan(
         seen.add(key)
         prev = old_by_path.get(key)
         if prev and prev.doc_id in remove:
+            summary.removed.append(prev.doc_id)
             continue
         if prev and not rebuild and file_sha256(path) == prev.sha256:
             plan.keep.append(prev)
@@ -157,8 +168,10 @@ def _plan(
             report = load_report(path, doc_id)
         except ReportFormatError as exc:
             summary.failed.append((str(path), str(exc)))
-            if prev:  # keep the last good version of a file that no longer parses
+            if prev and reuse:  # keep the last good version of a file that no longer parses
                 plan.keep.append(prev)
+            elif prev:  # its old vectors belong to another model or chunking
+                summary.removed.append(prev.doc_id)
             continue
         plan.fresh.append(report)
         (summary.changed if prev else summary.added).append(doc_id)
@@ -174,7 +187,10 @@ def _plan(
                 summary.changed.append(prev.doc_id)
             except ReportFormatError as exc:
                 summary.failed.append((key, str(exc)))
-                plan.keep.append(prev)
+                if reuse:
+                    plan.keep.append(prev)
+                else:
+                    summary.removed.append(prev.doc_id)
         else:
             plan.keep.append(prev)
     return plan
@@ -198,7 +214,8 @@ def update_index(
     with writer_lock(settings.index_dir):
         old = _load_previous(settings, rebuild)
         roots = [p.resolve() for p in path_list if p.is_dir()]
-        plan = _plan(files, old, roots, set(remove), rebuild, summary)
+        reuse = old is not None and _is_compatible(old, settings)
+        plan = _plan(files, old, roots, set(remove), rebuild, summary, reuse)
         if old is not None and not (plan.fresh or summary.removed) and not rebuild:
             summary.passages = len(old.passages)
             summary.seconds = time.monotonic() - started
@@ -233,6 +250,6 @@ def _assemble(
         rows.setdefault(p.doc_id, []).append((p, v))
     reports = sorted([*plan.keep, *plan.fresh], key=lambda r: r.doc_id)
     ordered = [row for r in reports for row in rows.get(r.doc_id, [])]
-    dim = fresh_vectors.shape[1] if old is None else old.vectors.shape[1]
+    dim = fresh_vectors.shape[1]
     vectors = np.stack([v for _, v in ordered]) if ordered else np.zeros((0, dim), np.float32)
     return reports, [p for p, _ in ordered], vectors
