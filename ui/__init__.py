@@ -1,0 +1,3 @@
+"""Gradio web UI over the qa library (`qa serve`); nothing under qa/ imports it."""
+
+from __future__ import annotations

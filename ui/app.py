@@ -1,0 +1,163 @@
+"""Gradio chat UI: layout, launch and `qa serve` (the library does the work, see ui/service.py)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import gradio as gr
+
+from qa.api import Library
+from qa.build import update_index
+from qa.config import Settings
+from qa.embed import load_embedder
+from qa.errors import ConfigError, IndexNotFound
+from ui.handlers import EXAMPLES, SCOPE_LAST, SCOPES, Handlers
+from ui.render import CSS, SCRIPT_ORIGINAL, SCRIPTS
+from ui.service import ALL, ChatService
+from ui.uploads import ALLOWED_SUFFIXES, MAX_UPLOAD_BYTES
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+SAMPLE_CORPUS = Path("eval/corpus")
+_REPO_SAMPLES = Path(__file__).resolve().parents[1] / SAMPLE_CORPUS
+
+
+def build_app(library: Library, settings: Settings) -> gr.Blocks:
+    """The chat and report-library tabs over an opened library."""
+    h = Handlers(ChatService(library, settings))
+    years, agencies = h.service.filter_choices()
+    with gr.Blocks(title="政府报告问答") as demo:
+        turns = gr.State([])
+        gr.Markdown("## 政府报告问答\n回答只摘自已索引的报告原文，每句都标注来源 [n]。")
+        with gr.Tabs():
+            with gr.Tab("问答", id="chat"):
+                with gr.Row():
+                    year = gr.Dropdown(years, value=ALL, label="年份", elem_id="qa-year")
+                    agency = gr.Dropdown(agencies, value=ALL, label="机构", elem_id="qa-agency")
+                    script = gr.Radio(
+                        list(SCRIPTS), value=SCRIPT_ORIGINAL, label="显示", elem_id="qa-script"
+                    )
+                chatbot = gr.Chatbot(
+                    label="对话",
+                    elem_id="qa-chat",
+                    height=600,
+                    examples=[{"text": q} for q in EXAMPLES],
+                    placeholder="可用简体或繁体提问，也可点击下面的示例问题。",
+                    latex_delimiters=[],
+                    feedback_options=None,
+                    buttons=[],
+                )
+                with gr.Row():
+                    box = gr.Textbox(
+                        show_label=False,
+                        placeholder="输入问题，回车发送（简体、繁体均可）",
+                        scale=8,
+                        elem_id="qa-question",
+                    )
+                    send = gr.Button("发送", variant="primary", scale=1, elem_id="qa-send")
+                    new = gr.Button("新对话", scale=1, elem_id="qa-new")
+                with gr.Row():
+                    scope = gr.Radio(list(SCOPES), value=SCOPE_LAST, label="复制 / 导出范围")
+                    copy = gr.Button("复制", elem_id="qa-copy")
+                    export = gr.Button("导出（Markdown + Word）", elem_id="qa-export")
+                with gr.Row():
+                    copied = gr.Textbox(
+                        label="纯文本（点右上角按钮复制）",
+                        lines=6,
+                        buttons=["copy"],
+                        interactive=False,
+                        elem_id="qa-copied",
+                    )
+                    files = gr.File(label="下载", file_count="multiple", interactive=False)
+            with gr.Tab("报告库", id="library"):
+                library = gr.HTML(elem_id="qa-library")
+                uploads = gr.File(
+                    label=f"上传报告（{'/'.join(s[1:] for s in ALLOWED_SUFFIXES)}，可多选，"
+                    f"每个不超过 {MAX_UPLOAD_BYTES // 2**20} MB）",
+                    file_count="multiple",
+                    file_types=list(ALLOWED_SUFFIXES),
+                    elem_id="qa-upload",
+                )
+                upload = gr.Button("上传并建立索引", variant="primary", elem_id="qa-upload-go")
+                status = gr.HTML(elem_id="qa-status")
+                with gr.Row():
+                    doomed = gr.Dropdown([], label="删除报告", elem_id="qa-remove-choice")
+                    remove = gr.Button("删除所选报告", variant="stop", elem_id="qa-remove")
+
+        ask_in = [box, turns, year, agency, script]
+        ask_out = [chatbot, turns, box]
+        box.submit(h.submit, ask_in, ask_out, api_name="chat", concurrency_limit=4)
+        send.click(h.submit, ask_in, ask_out, api_visibility="private", concurrency_limit=4)
+        chatbot.example_select(h.example, ask_in[1:], ask_out, api_visibility="private")
+        new.click(h.new_chat, None, [chatbot, turns, box, copied, files], api_visibility="private")
+        copy.click(h.copy, [turns, scope, script], copied, api_visibility="private")
+        export.click(h.export, [turns, scope, script], files, api_visibility="private")
+        listing = [library, year, agency, doomed]
+        script.change(h.restyle, [turns, script], chatbot, api_visibility="private")
+        script.change(h.refresh, script, listing, api_visibility="private")
+        demo.load(h.refresh, script, listing, api_visibility="private")
+        upload.click(
+            h.upload, [uploads, script], [status, *listing, uploads], api_visibility="private"
+        )
+        remove.click(h.remove, [doomed, script], [status, *listing], api_visibility="private")
+    return demo
+
+
+def launch_app(
+    demo: gr.Blocks,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    auth: tuple[str, str] | None = None,
+    block: bool = True,
+) -> str:
+    """Start the server with the app's CSS and upload limit; returns the local URL."""
+    _, url, _ = demo.launch(
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        css=CSS,
+        max_file_size=MAX_UPLOAD_BYTES,
+        prevent_thread_lock=True,
+        quiet=True,
+    )
+    print(f"问答界面已启动：{url}（按 Ctrl+C 停止）", flush=True)
+    if block:
+        demo.block_thread()
+    return str(url)
+
+
+def check_exposure(host: str, auth: str | None) -> tuple[str, str] | None:
+    """Refuse a non-local address without a password; parse 'user:pass'."""
+    if auth is None:
+        if host not in LOCAL_HOSTS:
+            raise ConfigError(
+                f"拒绝在 {host} 上提供服务：对本机以外开放时必须设置登录口令。"
+                "请加 --auth 用户名:密码（或设置环境变量 QA_AUTH），或使用默认的 --host 127.0.0.1。"
+            )
+        return None
+    user, sep, password = auth.partition(":")
+    if not (sep and user and password):
+        raise ConfigError("--auth / QA_AUTH 的格式应为“用户名:密码”，两者都不能为空。")
+    return user, password
+
+
+def open_library(settings: Settings) -> Library:
+    """Open the index; build it from the sample reports first when it does not exist."""
+    try:
+        return Library.open(settings)
+    except IndexNotFound:
+        embedder = load_embedder(settings)
+        samples = _REPO_SAMPLES if _REPO_SAMPLES.is_dir() else SAMPLE_CORPUS
+        print(f"索引 {settings.index_dir} 不存在，正在用示例报告（{samples}）建立……", flush=True)
+        update_index([samples], settings, embedder)
+        return Library.open(settings, embedder)
+
+
+def serve(
+    settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None
+) -> None:
+    """`qa serve`: the chat UI on host:port (127.0.0.1 unless a password is set)."""
+    # The UI is an edge like the CLI: QA_AUTH is read here because Settings holds no secrets.
+    credentials = check_exposure(host, auth or os.environ.get("QA_AUTH") or None)
+    demo = build_app(open_library(settings), settings)
+    launch_app(demo, host=host, port=port, auth=credentials)
