@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+import jieba
+
 from qa.chunk import split_sections
 from qa.clean import normalize_width, to_simplified
 from qa.index import Index
@@ -22,12 +24,27 @@ _LIST_Q = re.compile(r"哪些|哪几|有什么|什么(?:措施|方式|做法|举
 _PER_REPORT_Q = re.compile(
     r"哪些局|哪几个局|各局|哪些(?:县|区|单位|部门|报告)|哪几(?:个|份)?(?:县|区|报告)"
 )
-_EACH_Q = re.compile(r"分别|各自|各是|各多少|各有")
-# A figure with an optional unit: 112.23万元, 20件, 3个工作日, 98.5%.
-_FIGURE = re.compile(
-    r"\d+(?:\.\d+)?(?:余|多)?(?:万|亿|千)?"
-    r"(?:个工作日|工作日|人次|平方米|公顷|公里|分钟|小时|万元|亿元|元|件|次|个|人|名|亩|%|起|宗|份|场|家|项|户|条|本|册|天|日|批|处|期)?"
-)
+_EACH_Q = re.compile(r"分别|各自|各是|各多少|各有|哪几类|哪几种")
+_DATE_Q = re.compile(r"哪天|哪一天|日期|落款|何时|什么时候|哪日")
+_TOTAL_Q = re.compile(r"一共|总共|合计|共计|总计|总数|总额")
+_TOTAL_WORD = re.compile(r"共计|合计|总计|总数|总额|共")
+# The reports' words for what a question asks about (打算 → 安排/计划 …).
+SYNONYMS = {
+    "打算": ("安排", "计划", "下一步", "思路"),
+    "改进": ("安排", "计划", "下一步", "加强", "提升"),
+    "不足": ("问题", "不足", "差距", "薄弱"),
+    "问题": ("不足", "问题", "差距"),
+    "措施": ("举措", "措施", "做法"),
+    "做法": ("举措", "措施", "做法"),
+    "成效": ("成效", "成绩", "成果"),
+    "上一年": ("去年", "上年", "同比"),
+    "减少": ("减少", "下降"),
+    "增加": ("增加", "增长", "上升"),
+}
+# Words between a topic word and the asking word: 收缴罚款(的)(大约)(是)多少.
+_FILLER = frozenset("了 的 有 是 大约 大概 约 共 一共 总共 达 为 到 都".split())
+# A number with its scale; the character after it is its unit: 112.23万|元, 20|件, 40|学时.
+_NUMBER_AND_SCALE = re.compile(r"\d+(?:\.\d+)?(?:\s*)(?:余|多)?(?:万|亿|千)?")
 _UNITS = {
     "个": "个件起宗项名家处",
     "件": "件个起宗",
@@ -69,6 +86,9 @@ class Kind:
 
     base: str
     per_report: bool
+    each: bool = False  # 分别/各多少/哪几类: the whole sentence, not one clause
+    total: bool = False  # 一共/合计: prefer the clause that states the total
+    focus: tuple[str, ...] = ()  # words next to 多少/几: one must be in a figure's clause
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +113,8 @@ def question_kind(question: str) -> Kind:
     """Classify a question by the answer it wants."""
     q = to_simplified(question)
     per_report = bool(_PER_REPORT_Q.search(q))
-    if _NUMBER_Q.search(q):
+    flags = {"each": bool(_EACH_Q.search(q)), "total": bool(_TOTAL_Q.search(q))}
+    if _NUMBER_Q.search(q) or _DATE_Q.search(q):
         base = "number"
     elif _YESNO_Q.search(q):
         base = "yesno"
@@ -101,7 +122,25 @@ def question_kind(question: str) -> Kind:
         base = "list"
     else:
         base = "fact"
-    return Kind(base, per_report)
+    return Kind(base, per_report, **flags, focus=focus_words(q) if base == "number" else ())
+
+
+def focus_words(question: str) -> tuple[str, ...]:
+    """The content words right before and after the asking word (败诉了几件 → 败诉)."""
+    words = [w for w in jieba.lcut(to_simplified(normalize_width(question))) if w.strip()]
+    at = next((i for i, w in enumerate(words) if "多少" in w or w.startswith("几")), None)
+    if at is None:
+        return ()
+    found: list[str] = []
+    for step, stop in ((-1, -1), (1, len(words))):
+        for i in range(at + step, stop, step):
+            w = words[i]
+            if w in _FILLER or w in _GENERIC or len(w) == 1:
+                continue  # particles, measure words, punctuation
+            if re.match(r"[\u4e00-\u9fff]", w):
+                found.append(w)
+            break
+    return tuple(found)
 
 
 def key_terms(question: str, index: Index) -> dict[str, float]:
@@ -131,11 +170,13 @@ def _covered_by_parts(token: str, others: set[str]) -> bool:
 
 
 def asked_units(question: str) -> str | None:
-    """The unit letters an answer figure may carry, from 多少件 / 几个 / 罚款多少."""
+    """The unit letters an answer figure may carry, from 多少件 / 几个 / 罚款多少 / 哪天."""
     q = to_simplified(question)
-    m = re.search(r"(?:多少|几)(个工作日|[个件次名人起宗条天亩元])", q)
-    if m:
-        return "天日" if m.group(1) == "个工作日" else _UNITS.get(m.group(1), m.group(1))
+    if _DATE_Q.search(q):
+        return "日月"
+    m = re.search(r"(?:多少|几)(个工作日|[\u4e00-\u9fff%])", q)
+    if m and m.group(1) not in "钱年":
+        return "个" if m.group(1) == "个工作日" else _UNITS.get(m.group(1), m.group(1))
     if "%" in q or "比例" in q or "百分" in q or "率" in q:
         return "%"
     if any(w in q for w in _MONEY):
@@ -144,14 +185,18 @@ def asked_units(question: str) -> str | None:
 
 
 def figure_fits(text: str, units: str | None) -> bool:
-    """Does the text hold a figure, with an allowed unit when one is asked for?"""
-    for m in _FIGURE.finditer(text):
-        if re.fullmatch(r"(?:19|20)\d{2}", m.group()):
-            continue  # a bare year is not an answer figure
-        unit = re.sub(r"^[\d.]+(?:余|多)?(?:万|亿|千)?", "", m.group())
-        if units is None or (unit and unit[-1] in units):
+    """Does the text hold a figure, followed by an allowed unit when one is asked for?"""
+    for m in _NUMBER_AND_SCALE.finditer(text):
+        after = text[m.end() : m.end() + 1]
+        if re.fullmatch(r"(?:19|20)\d{2}", m.group()) and after in ("年", ""):
+            continue  # a year is not an answer figure
+        if units is None or (after and after in units) or (units == "元" and after == "元"):
             return True
     return False
+
+
+def _has(text: str, term: str) -> bool:
+    return term in text or any(s in text for s in SYNONYMS.get(term, ()))
 
 
 def coverage(text: str, terms: dict[str, float], context: str = "") -> float:
@@ -159,7 +204,9 @@ def coverage(text: str, terms: dict[str, float], context: str = "") -> float:
     if not terms:
         return 0.0
     simple = to_simplified(text)
-    got = sum(w if t in simple else w / 3 if t in context else 0.0 for t, w in terms.items())
+    got = sum(
+        w if _has(simple, t) else w / 3 if _has(context, t) else 0.0 for t, w in terms.items()
+    )
     return got / sum(terms.values())
 
 
@@ -216,15 +263,21 @@ def candidates(
     return found
 
 
+def _focused(c: Candidate, focus: tuple[str, ...]) -> bool:
+    simple = to_simplified(c.text)
+    return not focus or any(_has(simple, w) for w in focus)
+
+
 def _rank_key(c: Candidate, kind: Kind) -> float:
-    length_cost = 0.0005 if kind.base in ("fact", "list") else 0.0015
-    return c.coverage + 0.15 * c.score - length_cost * (c.end - c.start)
+    length_cost = 0.0005 if kind.base in ("fact", "list") or kind.each else 0.0015
+    bonus = 0.2 if kind.total and _TOTAL_WORD.search(c.text) else 0.0
+    return c.coverage + bonus + 0.15 * c.score - length_cost * (c.end - c.start)
 
 
 def pick(kind: Kind, cands: list[Candidate]) -> list[Candidate]:
     """The candidates that answer, best first, by the kind of question."""
     if kind.base == "number":
-        cands = [c for c in cands if c.figure_ok]
+        cands = [c for c in cands if c.figure_ok and _focused(c, kind.focus)]
     good = sorted(
         (c for c in cands if c.coverage >= MIN_COVERAGE),
         key=lambda c: _rank_key(c, kind),
@@ -352,9 +405,35 @@ def _decline(question: str, resolved: str, hits: list[Hit], scope: Scope, why: s
     return Answer(question, resolved, text, (), tuple(hits), False, scope.unmatched)
 
 
+_DOC_NUMBER_Q = re.compile(r"文号|发文字号|文件编号")
+_SIGNED_Q = re.compile(r"落款|签发|成文日期|报告(?:是)?(?:哪天|哪一天|什么时候)")
+_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+
+
+def metadata_candidates(resolved: str, hits: list[Hit], index: Index) -> list[Candidate]:
+    """文号 and 落款日期 questions: the report's own number or signature date, quoted."""
+    q = to_simplified(resolved)
+    if not hits or not (_DOC_NUMBER_Q.search(q) or _SIGNED_Q.search(q)):
+        return []
+    report = index.reports[hits[0].passage.doc_id]
+    text = report.text
+    span: tuple[int, int] | None = None
+    if _DOC_NUMBER_Q.search(q) and report.doc_number:
+        at = text.find(report.doc_number)
+        span = (at, at + len(report.doc_number)) if at >= 0 else None
+    elif _SIGNED_Q.search(q):
+        tail = max(0, len(text) - 300)
+        dates = list(_DATE.finditer(text, tail))
+        span = (dates[-1].start(), dates[-1].end()) if dates else None
+    return [_span_candidate(index, report, *span)] if span else []
+
+
 def _choose(
     kind: Kind, resolved: str, hits: list[Hit], index: Index
 ) -> tuple[list[Candidate], bool]:
+    meta = metadata_candidates(resolved, hits, index)
+    if meta:
+        return meta, False
     terms = key_terms(resolved, index)
     if kind.base == "list":
         reports = list(
@@ -363,7 +442,22 @@ def _choose(
         items = section_items(index, reports, terms)
         if items:
             return items, True
-    return pick(kind, candidates(hits, index, terms, asked_units(resolved))), False
+    picked = pick(kind, candidates(hits, index, terms, asked_units(resolved)))
+    if kind.each and not kind.per_report:
+        picked = [_whole_sentence(c) for c in picked]
+    return picked, False
+
+
+def _whole_sentence(c: Candidate) -> Candidate:
+    """The full sentence around a clause (for 分别/各多少 questions)."""
+    text = c.report.text
+    start = max(text.rfind(mark, 0, c.start) for mark in "。！？；\n") + 1
+    ends = [i for i in (text.find(mark, c.end) for mark in "。！？；\n") if i >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    start, end = _trim_span(text, start, end)
+    if end - start > 2 * MAX_QUOTE:
+        return c
+    return replace(c, start=start, end=end)
 
 
 def compose_answer(
@@ -402,6 +496,6 @@ def answer_kind(resolved: str, scope: Scope) -> Kind:
     """The question's kind; naming two or more reports, or 分别/各, asks per report."""
     kind = question_kind(resolved)
     several = scope.doc_ids is not None and len(scope.doc_ids) > 1
-    if several and (_EACH_Q.search(to_simplified(resolved)) or kind.base != "list"):
-        return Kind(kind.base, True)
+    if several and (kind.each or kind.base != "list"):
+        return replace(kind, per_report=True)
     return kind

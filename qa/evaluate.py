@@ -178,7 +178,8 @@ def run_item(library: Library, item: EvalItem) -> ItemResult:
     rank = retrieval_rank(library, item, answer.resolved_question) if item.answerable else None
     hit = answer_hit(item, answer)
     c_hit, c_recall, c_precision = citation_scores(library, item, answer)
-    verified = figures_verified(library, answer)
+    # A refusal cites nothing; it must only state no figure (checked as `refused`).
+    verified = figures_verified(library, answer) if answer.citations else True
     refused = None
     if item.expects_refusal:
         refused = not answer.citations and not _STATED_FIGURE.search(answer.text)
