@@ -1,0 +1,339 @@
+"""Retrieve stage: question scope (places, years, filters), fused search, round trips."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import SAMPLES, fake_settings
+
+from qa.build import load_report, update_index
+from qa.config import Settings
+from qa.embed import Embedder, HashEmbedder
+from qa.index import (
+    Index,
+    chunk_all,
+    embed_passages,
+    load_index,
+    make_faiss,
+    passage_int_id,
+    passage_texts,
+)
+from qa.keywords import KeywordIndex
+from qa.records import Hit
+from qa.retrieve import analyze_question, search
+
+JINGYAN = "000_4eefaf65ada41b4d"
+YOUYANG = "001_8e3adc1f376f5290"
+XIANGTAN = "002_73c7b93b254d5d56"  # the traditional-script report
+QUXIAN = "003_77051ec3706f57bb"
+HUANGZHONG = "004_58886ce9b326548b"
+QUESTIONS = [
+    "收缴罚款多少",
+    "湘潭县开展了哪些普法活动",
+    "2023年行政复议案件",
+    "耕地保护执法检查",
+    "渠县2021年工作计划",
+    "地质灾害隐患排查",
+]
+
+
+@pytest.fixture(scope="module")
+def fake_index(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    """The five samples indexed with the HashEmbedder (scope tests need no real model)."""
+    settings = fake_settings(tmp_path_factory.mktemp("fake-index"))
+    update_index([SAMPLES], settings, HashEmbedder())
+    return load_index(settings)
+
+
+def build_in_memory(paths: Sequence[Path], settings: Settings, embedder: Embedder) -> Index:
+    """An Index assembled from the stage functions without touching the disk."""
+    reports = [load_report(p) for p in paths]
+    passages = [p for ps in chunk_all(reports, settings) for p in ps]
+    vectors = embed_passages(passages, embedder, settings.batch_size, None)
+    return Index(
+        path=Path("memory"),
+        manifest={"embed_model": settings.embed_model},
+        reports={r.doc_id: r for r in reports},
+        passages=passages,
+        vectors=vectors,
+        faiss_index=make_faiss(vectors, passages),
+        keywords=KeywordIndex.build(passage_texts(passages)),
+        by_int_id={passage_int_id(p.passage_id): i for i, p in enumerate(passages)},
+    )
+
+
+def hit_rows(hits: list[Hit]) -> list[tuple[str, float, float, float]]:
+    return [(h.passage.passage_id, h.score, h.dense, h.keyword) for h in hits]
+
+
+def assert_same_hits(a: list[Hit], b: list[Hit]) -> None:
+    assert [h.passage for h in a] == [h.passage for h in b]
+    np.testing.assert_allclose(
+        [r[1:] for r in hit_rows(a)], [r[1:] for r in hit_rows(b)], rtol=1e-5, atol=1e-6
+    )
+
+
+# --- round trip --------------------------------------------------------------------------
+
+
+def test_round_trip_gives_the_same_hits(tmp_path: Path) -> None:
+    settings = fake_settings(tmp_path)
+    files = sorted(SAMPLES.glob("*.txt"))
+    memory = build_in_memory(files, settings, HashEmbedder())
+    update_index([SAMPLES], settings, HashEmbedder())
+    loaded = load_index(settings)
+    assert len(loaded.passages) == len(memory.passages)
+    for question in QUESTIONS:
+        for per_report in (None, 2):
+            want = search(question, memory, HashEmbedder(), k=8, per_report=per_report)
+            got = search(question, loaded, HashEmbedder(), k=8, per_report=per_report)
+            assert want, question
+            assert_same_hits(got, want)
+
+
+@dataclass
+class RecordingEmbedder:
+    """Wraps an embedder and keeps the document vectors it returned."""
+
+    inner: Embedder
+    vectors: list[np.ndarray] = field(default_factory=list)
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.encode_queries(texts)
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        out = self.inner.encode_documents(texts)
+        self.vectors.append(np.asarray(out, dtype=np.float32))
+        return out
+
+
+@pytest.mark.slow
+def test_round_trip_with_the_real_model(tmp_path: Path, real_embedder: Embedder) -> None:
+    from conftest import model_cache_dir
+
+    files = [SAMPLES / f"{XIANGTAN}.txt"]  # one report: embedding is the slow part
+    settings = Settings(index_root=tmp_path, model_cache_dir=model_cache_dir())
+    recorder = RecordingEmbedder(real_embedder)
+    update_index(files, settings, recorder)
+    loaded = load_index(settings)
+    # The in-memory index reuses the vectors the build computed (embedding twice is slow).
+    reports = [load_report(p) for p in files]
+    passages = [p for ps in chunk_all(reports, settings) for p in ps]
+    vectors = np.concatenate(recorder.vectors)
+    assert [p.passage_id for p in passages] == [p.passage_id for p in loaded.passages]
+    np.testing.assert_array_equal(loaded.vectors, vectors)
+    memory = Index(
+        Path("memory"),
+        {},
+        {r.doc_id: r for r in reports},
+        passages,
+        vectors,
+        make_faiss(vectors, passages),
+        KeywordIndex.build(passage_texts(passages)),
+        {passage_int_id(p.passage_id): i for i, p in enumerate(passages)},
+    )
+    for question in ("面向重点对象精准普法", "湘潭县耕地保护", "行政执法人员培训", "2025年工作"):
+        want = search(question, memory, real_embedder, k=5)
+        assert want
+        assert_same_hits(search(question, loaded, real_embedder, k=5), want)
+
+
+# --- scope: places, years, filters -------------------------------------------------------
+
+
+def test_question_naming_a_county_selects_its_report(fake_index: Index) -> None:
+    scope = analyze_question("湘潭县开展了哪些普法活动", fake_index)
+    assert scope.doc_ids == (XIANGTAN,)
+    assert any("湘潭县" in m for m in scope.matched)
+    assert scope.unmatched == ()
+    hits = search("湘潭县开展了哪些普法活动", fake_index, HashEmbedder(), k=10)
+    assert hits and {h.passage.doc_id for h in hits} == {XIANGTAN}
+    assert all(h.metadata_match == scope.matched for h in hits)
+
+
+@pytest.mark.parametrize(
+    "question, doc_id",
+    [
+        ("井研縣收繳罰款多少", JINGYAN),  # traditional place name
+        ("井研县收缴罚款多少", JINGYAN),
+        ("酉阳县的行政复议", YOUYANG),  # short form of 酉阳土家族苗族自治县
+        ("酉阳土家族苗族自治县的行政复议", YOUYANG),
+        ("湟中区耕地保护", HUANGZHONG),
+        ("渠县的普法宣传", QUXIAN),
+    ],
+)
+def test_place_names_and_aliases_select_their_report(
+    fake_index: Index, question: str, doc_id: str
+) -> None:
+    assert analyze_question(question, fake_index).doc_ids == (doc_id,)
+
+
+def test_question_without_place_or_year_is_not_restricted(fake_index: Index) -> None:
+    scope = analyze_question("收缴罚款多少", fake_index)
+    assert scope == type(scope)(None, (), ())
+    hits = search("收缴罚款多少", fake_index, HashEmbedder(), k=20)
+    assert len({h.passage.doc_id for h in hits}) > 1
+
+
+def test_county_not_in_the_index_is_unmatched(fake_index: Index) -> None:
+    scope = analyze_question("仁寿县2023年罚款多少", fake_index)
+    assert "仁寿县" in scope.unmatched
+    assert "湘潭县" not in scope.unmatched
+    assert analyze_question("仁寿县的普法工作", fake_index).unmatched == ("仁寿县",)
+
+
+def test_year_the_county_has_no_report_for_is_unmatched(fake_index: Index) -> None:
+    scope = analyze_question("湘潭县2024年做了什么", fake_index)
+    assert "2024年" in scope.unmatched
+    assert scope.doc_ids == ()
+    assert search("湘潭县2024年做了什么", fake_index, HashEmbedder()) == []
+    assert analyze_question("湘潭县2025年做了什么", fake_index).doc_ids == (XIANGTAN,)
+
+
+def test_year_selects_reports_of_that_year(fake_index: Index) -> None:
+    scope = analyze_question("2023年行政复议案件", fake_index)
+    assert scope.doc_ids is not None and set(scope.doc_ids) == {JINGYAN, YOUYANG}
+    assert "2023年" in scope.matched
+    hits = search("2023年行政复议案件", fake_index, HashEmbedder(), k=10)
+    assert {h.passage.doc_id for h in hits} <= {JINGYAN, YOUYANG}
+
+
+def test_plan_question_for_next_year_selects_the_report_before(fake_index: Index) -> None:
+    assert analyze_question("渠县2021年工作计划", fake_index).doc_ids == (QUXIAN,)
+    assert analyze_question("渠县2021年的罚款", fake_index).doc_ids == ()
+
+
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        ({"year": 2023}, {JINGYAN, YOUYANG}),
+        ({"year": "2020"}, {QUXIAN}),
+        ({"agency": "湘潭县"}, {XIANGTAN}),  # the report writes 湘潭縣自然資源局
+        ({"agency": "湘潭縣"}, {XIANGTAN}),
+        ({"agency": "自然资源局", "year": 2024}, {HUANGZHONG}),
+        ({"year": 2019}, set()),
+    ],
+)
+def test_explicit_filters(
+    fake_index: Index, filters: dict[str, object], expected: set[str]
+) -> None:
+    scope = analyze_question("执法检查", fake_index, filters)
+    assert scope.doc_ids is not None and set(scope.doc_ids) == expected
+    hits = search("执法检查", fake_index, HashEmbedder(), k=50, filters=filters)
+    assert {h.passage.doc_id for h in hits} == expected
+    if expected:
+        assert len(hits) == min(50, sum(p.doc_id in expected for p in fake_index.passages))
+
+
+def test_per_report_returns_the_best_of_several_reports(fake_index: Index) -> None:
+    hits = search("开展了哪些普法宣传活动", fake_index, HashEmbedder(), per_report=1)
+    docs = [h.passage.doc_id for h in hits]
+    assert len(docs) == len(set(docs)) == 5
+    two = search("开展了哪些普法宣传活动", fake_index, HashEmbedder(), per_report=2)
+    counts = {d: [h.passage.doc_id for h in two].count(d) for d in fake_index.reports}
+    assert set(counts.values()) == {2}
+    # Each report's best passage is the one the per_report=1 list gave it.
+    first = {h.passage.doc_id: h.passage.passage_id for h in hits}
+    for doc_id in fake_index.reports:
+        best = next(h for h in two if h.passage.doc_id == doc_id)
+        assert best.passage.passage_id == first[doc_id]
+
+
+def test_hits_carry_their_dense_and_keyword_scores(fake_index: Index) -> None:
+    question = "收缴罚款多少"
+    hits = search(question, fake_index, HashEmbedder(), k=10, dense_weight=0.6)
+    assert [h.rank for h in hits] == list(range(1, 11))
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    qvec = HashEmbedder().encode_queries([question])[0]
+    keyword = fake_index.keywords.scores(question)
+    rows = {p.passage_id: i for i, p in enumerate(fake_index.passages)}
+    for hit in hits:
+        row = rows[hit.passage.passage_id]
+        assert hit.dense == pytest.approx(float(fake_index.vectors[row] @ qvec), abs=1e-5)
+        assert hit.keyword == pytest.approx(float(keyword[row]), rel=1e-5)
+        assert 0.0 <= hit.score <= 1.0
+    assert hits[0].keyword > 0
+    assert any(h.keyword == 0 for h in search(question, fake_index, HashEmbedder(), k=95))
+
+
+def test_dense_weight_one_ranks_by_dense_score_like_brute_force(fake_index: Index) -> None:
+    question = "地质灾害隐患排查"
+    hits = search(question, fake_index, HashEmbedder(), k=10, dense_weight=1.0)
+    qvec = HashEmbedder().encode_queries([question])[0]
+    expected = np.argsort(-(fake_index.vectors @ qvec), kind="stable")[:10]
+    assert [h.passage.passage_id for h in hits] == [
+        fake_index.passages[i].passage_id for i in expected
+    ]
+
+
+def test_search_of_an_empty_index_returns_nothing(tmp_path: Path) -> None:
+    settings = fake_settings(tmp_path)
+    update_index([], settings, HashEmbedder())
+    index = load_index(settings)
+    assert index.passages == []
+    assert search("罚款", index, HashEmbedder()) == []
+
+
+# --- the real model ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_index(sample_settings: Settings) -> Index:
+    return load_index(sample_settings)
+
+
+@pytest.mark.slow
+def test_traditional_question_finds_simplified_passage(
+    sample_index: Index, real_embedder: Embedder
+) -> None:
+    hits = search("井研縣自然資源局收繳罰款多少", sample_index, real_embedder, k=3)
+    assert hits[0].passage.doc_id == JINGYAN
+    assert "收缴罚款112.23万元" in hits[0].passage.text
+    # Without the place name too, and on the dense score alone.
+    for weight in (0.7, 1.0):
+        hits = search("今年收繳了多少罰款", sample_index, real_embedder, k=3, dense_weight=weight)
+        assert any("收缴罚款112.23万元" in h.passage.text for h in hits), weight
+
+
+@pytest.mark.slow
+def test_simplified_question_finds_traditional_passage(
+    sample_index: Index, real_embedder: Embedder
+) -> None:
+    hits = search("湘潭县如何面向重点对象精准普法", sample_index, real_embedder, k=3)
+    assert {h.passage.doc_id for h in hits} == {XIANGTAN}
+    assert "面向重點對象精準普法" in hits[0].passage.text
+    for weight in (0.7, 1.0):
+        hits = search(
+            "面向重点对象精准普法是怎么做的", sample_index, real_embedder, k=3, dense_weight=weight
+        )
+        assert any(h.passage.doc_id == XIANGTAN and "精準普法" in h.passage.text for h in hits)
+
+
+@pytest.mark.slow
+def test_either_script_gives_the_same_hits(sample_index: Index, real_embedder: Embedder) -> None:
+    simplified = search("湘潭县对地方政府负责人宣讲耕地保护", sample_index, real_embedder)
+    traditional = search("湘潭縣對地方政府負責人宣講耕地保護", sample_index, real_embedder)
+    assert simplified
+    assert_same_hits(traditional, simplified)
+
+
+@pytest.mark.slow
+def test_real_scope_and_per_report(sample_index: Index, real_embedder: Embedder) -> None:
+    hits = search("湘潭县开展了哪些普法活动", sample_index, real_embedder, k=10)
+    assert len(hits) == 10 and {h.passage.doc_id for h in hits} == {XIANGTAN}
+    assert all(h.dense > 0 for h in hits)
+    assert search("湘潭县2024年做了什么", sample_index, real_embedder) == []
+    per = search("开展了哪些普法宣传活动", sample_index, real_embedder, per_report=1)
+    assert len({h.passage.doc_id for h in per}) == len(per) == 5
