@@ -27,6 +27,17 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _fsync_tree(folder: Path) -> None:
+    """Flush every file and folder below ``folder`` (numpy, FAISS and bm25s do not fsync)."""
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_dir():
+            _fsync_dir(path)
+        else:
+            with path.open("rb") as fh:
+                os.fsync(fh.fileno())
+    _fsync_dir(folder)
+
+
 def write_json(path: Path, data: Any) -> None:
     """Write JSON and fsync it."""
     with path.open("w", encoding="utf-8") as fh:
@@ -86,7 +97,8 @@ def new_staging(index_dir: Path) -> Path:
 
 def publish(index_dir: Path, staging: Path) -> Path:
     """Move a fully written staging folder into place and switch CURRENT to it atomically."""
-    _fsync_dir(staging)
+    _fsync_tree(staging)
+    live = _pointed_version(index_dir)
     versions = sorted(
         (p.name for p in index_dir.iterdir() if _VERSION_NAME.fullmatch(p.name) and p.is_dir()),
         key=lambda name: int(name[1:]),
@@ -102,9 +114,19 @@ def publish(index_dir: Path, staging: Path) -> Path:
         os.fsync(fh.fileno())
     os.replace(tmp, index_dir / CURRENT)
     _fsync_dir(index_dir)
-    # The version before stays one more round for readers that opened it a moment ago.
-    _prune(index_dir, keep={final.name, *versions[-1:]})
+    # The version that was live stays one more round for readers that opened it a moment
+    # ago (after a crash the newest folder may be an unpublished one, not the live one).
+    _prune(index_dir, keep={final.name, *([live] if live else [])})
     return final
+
+
+def _pointed_version(index_dir: Path) -> str | None:
+    """The version CURRENT names, if it names one."""
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return name if _VERSION_NAME.fullmatch(name) else None
 
 
 def _prune(index_dir: Path, keep: set[str]) -> None:

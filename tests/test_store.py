@@ -144,3 +144,35 @@ def test_lock_held_by_another_process_and_released_when_it_is_killed(tmp_path: P
                 raise
             time.sleep(0.05)
     assert os.path.exists(index_dir / ".lock")
+
+
+def test_publish_keeps_the_live_version_not_an_unpublished_one(tmp_path: Path) -> None:
+    """After a crash between rename and switch, the newest folder is not the live one."""
+    index_dir = tmp_path / "idx"
+    publish_marked(index_dir, "a")
+    orphan = index_dir / "v000002"  # renamed into place, CURRENT never switched to it
+    orphan.mkdir()
+    (orphan / "manifest.json").write_text('{"mark": "orphan"}', encoding="utf-8")
+    assert current_version(index_dir).name == "v000001"
+    final = publish_marked(index_dir, "c")
+    assert final.name == "v000003"
+    assert sorted(p.name for p in index_dir.iterdir() if p.is_dir()) == ["v000001", "v000003"]
+
+
+def test_publish_flushes_every_staged_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    index_dir = tmp_path / "idx"
+    staging = new_staging(index_dir)
+    (staging / "bm25").mkdir()
+    for name in ("manifest.json", "vectors.npy", "bm25/vocab.json"):
+        (staging / name).write_text("x", encoding="utf-8")
+    flushed: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        flushed.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    publish(index_dir, staging)
+    for name in ("manifest.json", "vectors.npy", "bm25/vocab.json", "bm25", ""):
+        assert str(staging / name).rstrip("/") in flushed, name
