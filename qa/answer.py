@@ -12,7 +12,7 @@ from qa.clean import normalize_width, to_simplified
 from qa.index import Index
 from qa.keywords import tokenize
 from qa.records import Answer, Citation, Hit, Report
-from qa.retrieve import Scope, strip_scope_words
+from qa.retrieve import Scope, place_aliases, strip_scope_words
 from qa.verify import AnswerSentence, verify_sentences
 
 # Words that say what kind of answer is wanted.
@@ -395,11 +395,24 @@ def compose(kind: Kind, picked: list[Candidate], listed: bool) -> list[AnswerSen
     return [_sentence(c) for c in picked]
 
 
-def _decline(question: str, resolved: str, hits: list[Hit], scope: Scope, why: str) -> Answer:
+def _decline(
+    question: str, resolved: str, hits: list[Hit], scope: Scope, why: str, index: Index
+) -> Answer:
+    text = f"在已索引的报告中没有找到{why}。"
+    places = [m for m in scope.matched if not re.fullmatch(r"\d{4}年", m)]
+    if scope.unmatched and places:
+        have = sorted(
+            {
+                f"{r.agency}（{r.year}年）"
+                for r in index.reports.values()
+                if any(p in place_aliases(r) for p in places)
+            }
+        )
+        if have:
+            text += f"\n已索引的相关报告：{'；'.join(have)}"
     related = "；".join(
         f"《{h.passage.title}》{' '.join(h.passage.section_path[-1:])}" for h in hits[:3]
     )
-    text = f"在已索引的报告中没有找到{why}。"
     if related:
         text += f"\n可能相关：{related}"
     return Answer(question, resolved, text, (), tuple(hits), False, scope.unmatched)
@@ -465,14 +478,16 @@ def compose_answer(
 ) -> Answer:
     """Turn hits into a verified, cited answer, or decline honestly."""
     if scope.unmatched:
-        return _decline(question, resolved, hits, scope, f"关于{'、'.join(scope.unmatched)}的报告")
+        return _decline(
+            question, resolved, hits, scope, f"关于{'、'.join(scope.unmatched)}的报告", index
+        )
     kind = answer_kind(resolved, scope)
     picked, listed = _choose(kind, resolved, hits, index)
     if not picked:
-        return _decline(question, resolved, hits, scope, "能回答这个问题的内容")
+        return _decline(question, resolved, hits, scope, "能回答这个问题的内容", index)
     sentences, dropped = verify_sentences(compose(kind, picked, listed), index.reports)
     if not sentences:
-        return _decline(question, resolved, hits, scope, "经核验能回答这个问题的内容")
+        return _decline(question, resolved, hits, scope, "经核验能回答这个问题的内容", index)
     lines: list[str] = []
     citations: list[Citation] = []
     for n, sentence in enumerate(sentences, start=1):

@@ -89,23 +89,37 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
         unmatched.append(name)
     years = _years_asked(q)
     if years:
-        fitting = [r for r in selected if any(_year_fits(r, y, q) for y in years)]
-        for year in years:
-            if any(_year_fits(r, year, q) for r in fitting):
-                matched.append(f"{year}年")
-            else:
-                unmatched.append(f"{year}年")
-        for report in selected:
-            if report not in fitting and report.doc_id in named:
-                unmatched.append(
-                    f"{to_simplified(report.region or report.agency)}{'、'.join(map(str, years))}年"
-                )
-        selected = fitting
+        named_as = {d: max(hits[d], key=len) for d in named}
+        selected = _match_years(selected, years, q, named_as, matched, unmatched)
     selected = _apply_filters(selected, filters or {}, matched)
     restrict = named or bool(matched) or bool(filters)
     return Scope(
         tuple(r.doc_id for r in selected) if restrict else None, tuple(matched), tuple(unmatched)
     )
+
+
+def _match_years(
+    selected: list[Report],
+    years: list[int],
+    question: str,
+    named_as: dict[str, str],
+    matched: list[str],
+    unmatched: list[str],
+) -> list[Report]:
+    """Keep the reports of the years asked; note each place or year no report covers."""
+    fitting = [r for r in selected if any(_year_fits(r, y, question) for y in years)]
+    asked = "、".join(f"{y}年" for y in years)
+    if named_as:
+        covered = {named_as[r.doc_id] for r in fitting if r.doc_id in named_as}
+        for name in dict.fromkeys(named_as.values()):
+            if name not in covered:
+                unmatched.append(f"{name}{asked}")
+    for year in years:
+        if any(_year_fits(r, year, question) for r in fitting):
+            matched.append(f"{year}年")
+        elif not named_as:
+            unmatched.append(f"{year}年")
+    return fitting
 
 
 def _apply_filters(
