@@ -196,7 +196,7 @@ def test_county_not_in_the_index_is_unmatched(fake_index: Index) -> None:
 
 def test_year_the_county_has_no_report_for_is_unmatched(fake_index: Index) -> None:
     scope = analyze_question("湘潭县2024年做了什么", fake_index)
-    assert "2024年" in scope.unmatched
+    assert any("2024年" in u for u in scope.unmatched)  # 2024年 or 湘潭县2024年
     assert scope.doc_ids == ()
     assert search("湘潭县2024年做了什么", fake_index, HashEmbedder()) == []
     assert analyze_question("湘潭县2025年做了什么", fake_index).doc_ids == (XIANGTAN,)
