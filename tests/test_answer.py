@@ -1,0 +1,119 @@
+"""Answers over the sample reports with the real model and index: text, citations, refusals."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from qa.clean import to_simplified
+from qa.records import Answer
+
+pytestmark = pytest.mark.slow
+
+
+def _ask(library: Any, question: str, history: list[str] | None = None) -> Answer:
+    answer: Answer = library.ask(question, history or [])
+    return answer
+
+
+def _cited_docs(answer: Answer) -> set[str]:
+    return {c.doc_id[:3] for c in answer.citations}
+
+
+def _check_citations_exact(library: Any, answer: Answer) -> None:
+    for c in answer.citations:
+        assert library.index.reports[c.doc_id].text[c.start : c.end] == c.quote
+        assert f"[{c.n}]" in answer.text
+
+
+def test_figure_question(sample_library: Any) -> None:
+    answer = _ask(sample_library, "井研县自然资源局2023年收缴罚款多少？")
+    assert answer.grounded
+    assert "112.23万元" in answer.text and answer.text.startswith("井研县自然资源局")
+    assert _cited_docs(answer) == {"000"}
+    citation = answer.citations[0]
+    assert "112.23万元" in citation.quote
+    assert citation.section_path[-1] == "（三）履行部门职能，推行依法行政"
+    _check_citations_exact(sample_library, answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "figure", "doc"),
+    [
+        ("酉阳县规划和自然资源局2023年受理了多少件政府信息公开申请？", "45件", "001"),
+        ("湟中区自然资源局2024年开展了多少次动态巡查？", "240次", "004"),
+        ("渠县自然资源局2020年把抵押登记压缩到几个工作日？", "3个工作日", "003"),
+        (
+            "酉阳县规划和自然资源局2023年连同代理县政府的案件在内，一共收到多少件行政诉讼？",
+            "74件",
+            "001",
+        ),
+    ],
+)
+def test_more_figures(sample_library: Any, question: str, figure: str, doc: str) -> None:
+    answer = _ask(sample_library, question)
+    assert figure in answer.text and _cited_docs(answer) == {doc}
+    _check_citations_exact(sample_library, answer)
+
+
+def test_list_question_gives_the_section_items(sample_library: Any) -> None:
+    answer = _ask(sample_library, "渠县自然资源局2020年法治政府建设存在哪些不足？")
+    assert "职工的法律知识和法律意识有待提高" in answer.text
+    assert "普法方式有待丰富" in answer.text
+    assert _cited_docs(answer) == {"003"} and len(answer.citations) >= 3
+    _check_citations_exact(sample_library, answer)
+
+
+def test_cross_report_question_one_line_per_report(sample_library: Any) -> None:
+    answer = _ask(sample_library, "井研县和酉阳县2023年的罚款金额分别是多少？")
+    assert "112.23万元" in answer.text and "145.29万元" in answer.text
+    assert _cited_docs(answer) == {"000", "001"}
+    assert len(answer.text.splitlines()) == 2
+
+
+def test_traditional_question_on_simplified_report(sample_library: Any) -> None:
+    answer = _ask(sample_library, "井研縣自然資源局2023年開展了多少次森林防火宣傳？")
+    assert "203次" in answer.text and _cited_docs(answer) == {"000"}
+
+
+def test_simplified_question_on_traditional_report_quotes_its_own_script(
+    sample_library: Any,
+) -> None:
+    answer = _ask(sample_library, "湘潭县自然资源局2025年行政诉讼案件有多少件？")
+    assert _cited_docs(answer) == {"002"}
+    assert any("訴訟" in c.quote for c in answer.citations)
+
+
+def test_followup_carries_place_and_year(sample_library: Any) -> None:
+    answer = _ask(sample_library, "罚款收了多少？", ["井研县自然资源局2023年作出了几个处罚决定？"])
+    assert answer.resolved_question.startswith("井研县")
+    assert "112.23万元" in answer.text
+
+
+def test_followup_for_another_county(sample_library: Any) -> None:
+    answer = _ask(sample_library, "那酉阳县呢？", ["井研县自然资源局2023年收缴罚款多少？"])
+    assert "酉阳县" in answer.resolved_question and "145.29万元" in answer.text
+    assert _cited_docs(answer) == {"001"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "仁寿县自然资源局2023年收缴罚款多少？",
+        "湘潭县自然资源局2024年行政复议案件有多少件？",
+        "酉阳县规划和自然资源局2023年行政诉讼败诉了几件？",
+    ],
+)
+def test_unanswerable_is_declined_without_figures(sample_library: Any, question: str) -> None:
+    answer = _ask(sample_library, question)
+    assert not answer.grounded and not answer.citations
+    assert answer.text.startswith("在已索引的报告中没有找到")
+    assert not re.search(r"\d+(?:\.\d+)?(?:万元|件|次|个)", answer.text)
+
+
+def test_decline_for_a_missing_year_names_what_is_indexed(sample_library: Any) -> None:
+    answer = _ask(sample_library, "湘潭县2024年收到多少件行政复议案件？")
+    assert "湘潭县2024年" in answer.text
+    assert "2025年" in to_simplified(answer.text)

@@ -1,0 +1,36 @@
+"""Follow-up questions resolved from earlier turns, without an LLM."""
+
+from __future__ import annotations
+
+from qa.followup import resolve_one
+
+ALIASES = {"井研县", "井研", "井研县自然资源局", "湘潭县", "湘潭", "酉阳县", "酉阳", "渠县"}
+
+
+def test_missing_place_and_year_are_carried_over() -> None:
+    resolved = resolve_one("罚款收了多少？", "井研县自然资源局2023年作出了几个处罚决定？", ALIASES)
+    assert resolved == "井研县自然资源局2023年罚款收了多少？"
+
+
+def test_that_county_repeats_the_previous_question() -> None:
+    resolved = resolve_one("那湘潭县呢？", "井研县自然资源局2023年收缴罚款多少？", ALIASES)
+    assert resolved == "湘潭县2023年收缴罚款多少？"
+
+
+def test_that_year_replaces_the_year() -> None:
+    resolved = resolve_one("那2024年呢？", "井研县2023年收缴罚款多少？", ALIASES)
+    assert resolved == "井研县2024年收缴罚款多少？"
+
+
+def test_new_topic_keeps_the_asking_part() -> None:
+    resolved = resolve_one("抵押登记呢？", "渠县2020年把产权登记压缩到几个工作日？", ALIASES)
+    assert resolved == "渠县2020年抵押登记几个工作日？"
+
+
+def test_a_full_question_is_left_alone() -> None:
+    full = "酉阳县2023年受理了多少件政府信息公开申请？"
+    assert resolve_one(full, "井研县2023年收缴罚款多少？", ALIASES) == full
+
+
+def test_first_question_unchanged() -> None:
+    assert resolve_one("井研县收缴罚款多少？", None, ALIASES) == "井研县收缴罚款多少？"
