@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import SAMPLES
+
 from qa import cli as cli_module
 from qa.cli import cli
 from qa.config import Settings
