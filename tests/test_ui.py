@@ -333,7 +333,8 @@ def test_upload_indexes_good_files_and_names_bad_ones(
     assert (
         "已新增 1 份报告" in status and "清水县自然资源局2024年法治政府建设情况报告" in library_html
     )
-    assert "garbage.pdf" in status and "virus.exe：不支持的文件类型" in status
+    assert "garbage.pdf：无法读取 garbage.pdf" in status and "uploads" not in status
+    assert "virus.exe：不支持的文件类型" in status
     folder = uploads_dir(own_handlers.service.settings)
     assert sorted(p.name for p in folder.iterdir()) == ["清水县报告.txt"]
     turns = ask(own_handlers, "清水县2024年收缴罚款多少？")

@@ -41,7 +41,9 @@ def file_paths(files: Any) -> list[Path]:
     if not files:
         return []
     items = files if isinstance(files, list) else [files]
-    return [Path(f if isinstance(f, str | Path) else getattr(f, "path", None) or f.name) for f in items]
+    return [
+        Path(f if isinstance(f, str | Path) else getattr(f, "path", None) or f.name) for f in items
+    ]
 
 
 class Handlers:

@@ -82,6 +82,13 @@ def parse_filters(year: Any, agency: Any) -> dict[str, Any]:
     }
 
 
+def _hide_folder(reason: str, path: Path) -> str:
+    """Library messages name the stored path; the user only needs the file name."""
+    for shown_path in (str(path.resolve()), str(path)):
+        reason = reason.replace(shown_path, path.name)
+    return reason
+
+
 def format_time(stamp: str) -> str:
     """'2026-11-22T16:13:04+0000' → '2026-11-22 16:13'."""
     return stamp[:16].replace("T", " ")
@@ -145,7 +152,9 @@ class ChatService:
             discard(staged.new, self.settings)
             raise
         failed = {Path(p): reason for p, reason in summary.failed}
-        report.failed += [(staged.names.get(p, p.name), why) for p, why in failed.items()]
+        report.failed += [
+            (staged.names.get(p, p.name), _hide_folder(why, p)) for p, why in failed.items()
+        ]
         discard((p for p in staged.new if p in failed), self.settings)
         report.summary = summary
         self.reload()
