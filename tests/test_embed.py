@@ -228,7 +228,7 @@ def fake_source(tmp_path: Path) -> Iterator[tuple[Path, str]]:
 def test_sha256_mismatch_raises_model_error(tmp_path: Path, fake_source: tuple[Path, str]) -> None:
     source, _ = fake_source
     with pytest.raises(ModelError, match="sha256"):
-        e5convert.ensure_converted(tmp_path / "cache", source=source)
+        prepare_default_model(tmp_path / "cache", source=source)
     assert not (tmp_path / "cache" / e5convert.FOLDER_NAME).exists()
 
 
@@ -245,7 +245,7 @@ def test_interrupted_conversion_leaves_no_folder(
     monkeypatch.setattr(e5convert, "write_folder", interrupted)
     cache = tmp_path / "cache"
     with pytest.raises(KeyboardInterrupt):
-        e5convert.ensure_converted(cache, source=source, expected_sha256=digest)
+        prepare_default_model(cache, source=source, expected_sha256=digest)
     assert list(cache.iterdir()) == []
 
 
@@ -259,11 +259,11 @@ def test_conversion_is_atomic_and_idempotent(
     (stale / "leftover").write_text("from an old half conversion")
     monkeypatch.setattr(e5convert, "read_e5_file", lambda data: None)
     monkeypatch.setattr(e5convert, "write_folder", lambda e5, f: (f / "ok").write_text("1"))
-    folder = e5convert.ensure_converted(cache, source=source, expected_sha256=digest)
+    folder = prepare_default_model(cache, source=source, expected_sha256=digest)
     assert folder == stale
     assert sorted(p.name for p in folder.iterdir()) == sorted([e5convert.COMPLETE_MARKER, "ok"])
     monkeypatch.setattr(e5convert, "write_folder", None)  # a second call converts nothing
-    assert e5convert.ensure_converted(cache, source=source, expected_sha256=digest) == folder
+    assert prepare_default_model(cache, source=source, expected_sha256=digest) == folder
     assert [p.name for p in cache.iterdir()] == [e5convert.FOLDER_NAME]
 
 
