@@ -27,7 +27,7 @@ run: index
 	$(BIN)/qa serve
 
 chromium:
-	@test -x $(CHROMIUM) || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	@test -x $(CHROMIUM) || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-zenhei; }
 
 lint: install
 	$(BIN)/ruff check .

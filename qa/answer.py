@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 import jieba
 
-from qa.chunk import split_sections
+from qa.chunk import Section, split_sections
 from qa.clean import normalize_width, to_simplified
 from qa.index import Index
 from qa.keywords import tokenize
@@ -46,7 +46,7 @@ SYNONYMS = {
 # Words between a topic word and the asking word: 收缴罚款(的)(大约)(是)多少.
 _FILLER = frozenset("了 的 有 是 大约 大概 约 共 一共 总共 达 为 到 都".split())
 # A number with its scale; the character after it is its unit: 112.23万|元, 20|件, 40|学时.
-_NUMBER_AND_SCALE = re.compile(r"\d+(?:\.\d+)?(?:\s*)(?:余|多)?(?:万|亿|千)?")
+_NUMBER_AND_SCALE = re.compile(r"\d+(?:\.\d+)?(?:\s*)(?:余|多)?(?:万|萬|亿|億|千)?")
 _UNITS = {
     "个": "个件起宗项名家处",
     "件": "件个起宗",
@@ -61,6 +61,8 @@ _UNITS = {
     "元": "元",
     "%": "%",
 }
+# After 几/多少 but not a unit: 哪几类, 几种, 多少年, 多少钱 (money is asked below).
+_NOT_UNITS = frozenset("类种年钱方面")
 _MONEY = ("罚款", "罚没", "金额", "资金", "经费", "保证金", "费用", "多少钱", "收缴", "收取")
 _SPLIT = re.compile(r"[^。！？；\n]+[。！？；]?")
 _CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
@@ -176,9 +178,11 @@ def asked_units(question: str) -> str | None:
     q = to_simplified(question)
     if _DATE_Q.search(q):
         return "日月"
-    m = re.search(r"(?:多少|几)(个工作日|[\u4e00-\u9fff%])", q)
-    if m and m.group(1) not in "钱年":
-        return "个" if m.group(1) == "个工作日" else _UNITS.get(m.group(1), m.group(1))
+    asked = [m.group(1) for m in re.finditer(r"(?:多少|几)(个工作日|[\u4e00-\u9fff%])", q)]
+    asked = [u for u in asked if u not in _NOT_UNITS]
+    if asked:
+        unit = next((u for u in asked if u in _UNITS), asked[0])
+        return "个" if unit == "个工作日" else _UNITS.get(unit, unit)
     if "%" in q or "比例" in q or "百分" in q or "率" in q:
         return "%"
     if any(w in q for w in _MONEY):
@@ -197,8 +201,18 @@ def figure_fits(text: str, units: str | None) -> bool:
     return False
 
 
+SYNONYM_CREDIT = 0.8
+
+
+def _match(text: str, term: str) -> float:
+    """1 for the word itself, a little less for one of its synonyms, else 0."""
+    if term in text:
+        return 1.0
+    return SYNONYM_CREDIT if any(s in text for s in SYNONYMS.get(term, ())) else 0.0
+
+
 def _has(text: str, term: str) -> bool:
-    return term in text or any(s in text for s in SYNONYMS.get(term, ()))
+    return _match(text, term) > 0
 
 
 def coverage(text: str, terms: dict[str, float], context: str = "") -> float:
@@ -206,9 +220,7 @@ def coverage(text: str, terms: dict[str, float], context: str = "") -> float:
     if not terms:
         return 0.0
     simple = to_simplified(text)
-    got = sum(
-        w if _has(simple, t) else w / 3 if _has(context, t) else 0.0 for t, w in terms.items()
-    )
+    got = sum(w * max(_match(simple, t), _match(context, t) / 3) for t, w in terms.items())
     return got / sum(terms.values())
 
 
@@ -266,8 +278,10 @@ def candidates(
 
 
 def _focused(c: Candidate, focus: tuple[str, ...]) -> bool:
+    """A focus word, its first two characters (信访件 → 信访) or its stem (学了 → 学) is there."""
     simple = to_simplified(c.text)
-    return not focus or any(_has(simple, w) for w in focus)
+    stems = {w.rstrip("了过的") or w for w in focus} | {w[:2] for w in focus if len(w) > 2}
+    return not focus or any(_has(simple, w) for w in (*focus, *stems))
 
 
 def _rank_key(c: Candidate, kind: Kind) -> float:
@@ -320,19 +334,24 @@ def section_items(index: Index, reports: list[Report], terms: dict[str, float]) 
 
     The first candidate is the section heading itself; the rest are its items.
     """
-    best: tuple[float, Report, int] | None = None
     per_report = {r.doc_id: split_sections(r.text) for r in reports}
-    for report in reports:
+    ranked: list[tuple[float, int, Report, int]] = []
+    for order, report in enumerate(reports):
         for i, sec in enumerate(per_report[report.doc_id]):
             cov = coverage(sec.path[-1], terms) if sec.path else 0.0
-            if cov >= MIN_COVERAGE and (best is None or cov > best[0]):
-                best = (cov, report, i)
-    if best is None:
-        return []
-    _, report, i = best
-    sections = per_report[report.doc_id]
+            if cov >= MIN_COVERAGE:
+                ranked.append((-cov, order, report, i))
+    for _, _, report, i in sorted(ranked, key=lambda r: (r[0], r[1], r[3])):
+        items = _items_under(index, report, per_report[report.doc_id], i)
+        if items:
+            return items
+    return []
+
+
+def _items_under(index: Index, report: Report, sections: list[Section], i: int) -> list[Candidate]:
+    """A section heading and its sub-headings, else its 一是/二是 items (at least two)."""
     sec, depth = sections[i], len(sections[i].path)
-    inner = [s for s in sections[i + 1 :]]
+    inner = sections[i + 1 :]
     stop = next((j for j, s in enumerate(inner) if len(s.path) <= depth), len(inner))
     inner = inner[:stop]
     end = inner[-1].end if inner else sec.end
