@@ -59,12 +59,13 @@ class Library:
     ) -> Answer:
         """Answer a question (with earlier questions of the conversation) from the reports."""
         question = check_question(question, self.settings)
-        resolved = resolve_question(question, history, self.index)
-        scope = analyze_question(resolved, self.index, filters)
+        index = self.index  # one version for the whole answer, even if reload() runs meanwhile
+        resolved = resolve_question(question, history, index)
+        scope = analyze_question(resolved, index, filters)
         kind = answer_kind(resolved, scope)
         hits = search(
             resolved,
-            self.index,
+            index,
             self.embedder,
             k=ANSWER_HITS,
             filters=filters,
@@ -72,7 +73,7 @@ class Library:
             scope=scope,
             per_report=PER_REPORT_HITS if kind.per_report else None,
         )
-        return compose_answer(question, resolved, hits, scope, self.index)
+        return compose_answer(question, resolved, hits, scope, index)
 
 
 def check_question(question: str, settings: Settings) -> str:

@@ -228,13 +228,31 @@ def update_index(
             "embed_model": settings.embed_model,
             "model_id": embedder.model_id,
             "chunking": chunk_settings(settings),
-            "reports": {r.doc_id: {"path": r.path, "sha256": r.sha256} for r in reports},
+            "reports": _report_entries(reports, old, {r.doc_id for r in plan.fresh}),
         }
         save_version(staging, reports, passages, vectors, manifest)
         publish(settings.index_dir, staging)
     summary.embedded, summary.passages, summary.written = len(fresh_passages), len(passages), True
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _report_entries(
+    reports: list[Report], old: Index | None, fresh: set[str]
+) -> dict[str, dict[str, str]]:
+    """Manifest entries; a report keeps the time it was indexed until its file changes."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    before = old.manifest.get("reports", {}) if old is not None else {}
+    return {
+        r.doc_id: {
+            "path": r.path,
+            "sha256": r.sha256,
+            "indexed_at": now
+            if r.doc_id in fresh
+            else before.get(r.doc_id, {}).get("indexed_at", now),
+        }
+        for r in reports
+    }
 
 
 def _assemble(
