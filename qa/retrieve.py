@@ -86,7 +86,8 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
         name = m.group()
         if name[0] in NOT_PLACE_START or any(name in k or k in name for k in known):
             continue
-        unmatched.append(name)
+        if not _mentioned(index, name):  # a place the reports never name at all
+            unmatched.append(name)
     years = _years_asked(q)
     if years:
         named_as = {d: max(hits[d], key=len) for d in named}
@@ -96,6 +97,12 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
     return Scope(
         tuple(r.doc_id for r in selected) if restrict else None, tuple(matched), tuple(unmatched)
     )
+
+
+def _mentioned(index: Index, name: str) -> bool:
+    """Does any passage mention the name (or its short form: 仁寿县 → 仁寿)?"""
+    short = re.sub(r"(?:自治县|自治州|县|区|市|州|省|旗)$", "", name)
+    return any(index.keywords.idf(t) > 0 for t in {name, short} if len(t) >= 2)
 
 
 def _match_years(
@@ -108,6 +115,8 @@ def _match_years(
 ) -> list[Report]:
     """Keep the reports of the years asked; note each place or year no report covers."""
     fitting = [r for r in selected if any(_year_fits(r, y, question) for y in years)]
+    if not named_as and not fitting and any(r.year is None for r in selected):
+        return selected  # undated texts (encyclopedia passages): a year is only a word
     asked = "、".join(f"{y}年" for y in years)
     if named_as:
         covered = {named_as[r.doc_id] for r in fitting if r.doc_id in named_as}
