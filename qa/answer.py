@@ -287,6 +287,8 @@ def _focused(c: Candidate, focus: tuple[str, ...]) -> bool:
 def _rank_key(c: Candidate, kind: Kind) -> float:
     length_cost = 0.0005 if kind.base in ("fact", "list") or kind.each else 0.0015
     bonus = 0.2 if kind.total and _TOTAL_WORD.search(c.text) else 0.0
+    if kind.base == "yesno" and (_NEGATION.search(c.text) or re.search(r"\d", c.text)):
+        bonus += 0.1  # 有X吗: a sentence that states the fact (無一件敗訴, 3件) answers it
     return c.coverage + bonus + 0.15 * c.score - length_cost * (c.end - c.start)
 
 
