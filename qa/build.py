@@ -237,6 +237,34 @@ def update_index(
     return summary
 
 
+def write_whole_index(
+    reports: list[Report],
+    settings: Settings,
+    embedder: Embedder,
+    progress: Progress | None = None,
+    extra: dict[str, str] | None = None,
+) -> int:
+    """Chunk, embed and publish a new version holding exactly these reports (no reuse).
+
+    For corpora that are not files on disk (the external QA sets, benchmarks). Returns the
+    number of passages.
+    """
+    passages = [p for ps in chunk_all(reports, settings) for p in ps]
+    vectors = embed_passages(passages, embedder, settings.batch_size, progress)
+    with writer_lock(settings.index_dir):
+        staging = new_staging(settings.index_dir)
+        manifest = {
+            "embed_model": settings.embed_model,
+            "model_id": embedder.model_id,
+            "chunking": chunk_settings(settings),
+            "reports": _report_entries(reports, None, {r.doc_id for r in reports}),
+            **(extra or {}),
+        }
+        save_version(staging, reports, passages, vectors, manifest)
+        publish(settings.index_dir, staging)
+    return len(passages)
+
+
 def _report_entries(
     reports: list[Report], old: Index | None, fresh: set[str]
 ) -> dict[str, dict[str, str]]:

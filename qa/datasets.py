@@ -8,13 +8,13 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qa.build import write_whole_index
 from qa.clean import clean_text
 from qa.config import Settings
-from qa.errors import ConfigError, IndexCorrupt, IndexNotFound
+from qa.errors import ConfigError, IndexCorrupt, IndexMismatch, IndexNotFound
 from qa.evaluate import EvalItem
-from qa.index import chunk_all, chunk_settings, embed_passages, load_index, save_version
+from qa.index import load_index
 from qa.records import Report
-from qa.store import new_staging, publish, writer_lock
 
 if TYPE_CHECKING:
     from qa.embed import Embedder
@@ -91,20 +91,9 @@ def ensure_dataset_index(
     try:
         if load_index(target).manifest.get("dataset_sha256") == digest:
             return target
-    except (IndexNotFound, IndexCorrupt):
-        pass
-    reports = load_dataset_reports(folder)
-    passages = [p for ps in chunk_all(reports, target) for p in ps]
-    vectors = embed_passages(passages, embedder, target.batch_size, progress)
-    with writer_lock(target.index_dir):
-        staging = new_staging(target.index_dir)
-        manifest = {
-            "embed_model": target.embed_model,
-            "model_id": embedder.model_id,
-            "chunking": chunk_settings(target),
-            "dataset_sha256": digest,
-            "reports": {r.doc_id: {"path": r.path, "sha256": r.sha256} for r in reports},
-        }
-        save_version(staging, reports, passages, vectors, manifest)
-        publish(target.index_dir, staging)
+    except (IndexNotFound, IndexCorrupt, IndexMismatch):
+        pass  # build it (again)
+    write_whole_index(
+        load_dataset_reports(folder), target, embedder, progress, {"dataset_sha256": digest}
+    )
     return target
