@@ -17,7 +17,7 @@ from qa.verify import AnswerSentence, verify_sentences
 
 # Words that say what kind of answer is wanted.
 _NUMBER_Q = re.compile(
-    r"多少|几[个件次名人起宗条项家份场亩天批处]|数量|金额|比例|百分之|多大|多长|多久"
+    r"多少|(?<!哪)几[个件次名人起宗条项家份场亩天批处]|数量|金额|比例|百分之|多大|多长|多久"
 )
 _YESNO_Q = re.compile(r"是否|有没有|有无|是不是|吗[？?]?$")
 _LIST_Q = re.compile(r"哪些|哪几|有什么|什么(?:措施|方式|做法|举措|问题|工作|活动|内容)|几个方面")
@@ -131,7 +131,8 @@ def question_kind(question: str) -> Kind:
 
 def focus_words(question: str) -> tuple[str, ...]:
     """The content words right before and after the asking word (败诉了几件 → 败诉)."""
-    words = [w for w in jieba.lcut(to_simplified(normalize_width(question))) if w.strip()]
+    q = re.sub(r"(?:19|20)\d{2}\s*年度?", "，", to_simplified(normalize_width(question)))
+    words = [w for w in jieba.lcut(q) if w.strip()]
     at = next((i for i, w in enumerate(words) if "多少" in w or w.startswith("几")), None)
     if at is None:
         return ()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,10 +40,15 @@ class Scope:
     unmatched: tuple[str, ...] = ()  # places/years named that no report covers
 
 
-def place_aliases(report: Report) -> set[str]:
+def place_aliases(report: Report) -> frozenset[str]:
     """Names a user may call the report's place by: 酉阳土家族苗族自治县 → 酉阳县, 酉阳 …"""
+    return _aliases(report.region, report.agency)
+
+
+@lru_cache(maxsize=8192)
+def _aliases(region_name: str, agency_name: str) -> frozenset[str]:
     names: set[str] = set()
-    region = to_simplified(report.region)
+    region = to_simplified(region_name)
     for part in re.findall(r"[\u4e00-\u9fff]+?(?:自治县|省|市|县|区|旗)", region) or [region]:
         if not part or part == "中华人民共和国":
             continue
@@ -52,10 +58,14 @@ def place_aliases(report: Report) -> set[str]:
         base = re.sub(r"(?:自治县|省|市|县|区|旗)$", "", short)
         if len(base) >= 2:
             names.update({base, base + "县", base + "区", base + "市"})
-    agency = to_simplified(report.agency)
+    agency = to_simplified(agency_name)
     if agency:
         names.add(agency)
-    return {n for n in names if len(n) >= 2}
+        # The office under another name of its place: 酉阳县规划和自然资源局.
+        office = re.sub(r"^.*?(?:自治县|县|区|市|旗)", "", agency)
+        if office and office != agency:
+            names.update({n + office for n in list(names) if n.endswith(("县", "区", "市"))})
+    return frozenset(n for n in names if len(n) >= 2)
 
 
 def _years_asked(question: str) -> list[int]:
