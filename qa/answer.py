@@ -26,6 +26,7 @@ _PER_REPORT_Q = re.compile(
 )
 _EACH_Q = re.compile(r"分别|各自|各是|各多少|各有|哪几类|哪几种")
 _DATE_Q = re.compile(r"哪天|哪一天|日期|落款|何时|什么时候|哪日")
+_YEAR_Q = re.compile(r"哪年|哪一年|何年|哪个年份|什么年份")
 _TOTAL_Q = re.compile(r"一共|总共|合计|共计|总计|总数|总额")
 _TOTAL_WORD = re.compile(r"共计|合计|总计|总数|总额|共")
 # The reports' words for what a question asks about (打算 → 安排/计划 …).
@@ -46,7 +47,9 @@ SYNONYMS = {
 # Words between a topic word and the asking word: 收缴罚款(的)(大约)(是)多少.
 _FILLER = frozenset("了 的 有 是 大约 大概 约 共 一共 总共 达 为 到 都".split())
 # A number with its scale; the character after it is its unit: 112.23万|元, 20|件, 40|学时.
-_NUMBER_AND_SCALE = re.compile(r"\d+(?:\.\d+)?(?:\s*)(?:余|多)?(?:万|萬|亿|億|千)?")
+_NUMBER_AND_SCALE = re.compile(
+    r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千]+)(?:\s*)(?:余|多)?(?:万|萬|亿|億|千)?"
+)
 _UNITS = {
     "个": "个件起宗项名家处",
     "件": "件个起宗",
@@ -79,6 +82,8 @@ _ENUM_ITEM = re.compile(r"[一二三四五六七八九十]+是[^。；;！？\n]
 MAX_SENTENCES = 3
 MAX_LIST = 8
 MIN_COVERAGE = 0.4
+UNFOCUSED_COVERAGE = 0.75  # a figure clause without the words next to 多少 must match this well
+RUNNER_UP = 0.9  # a second fact sentence is shown when it scores this close to the best
 MAX_TERM_WEIGHT = 4.0
 ABSENT_TERM_WEIGHT = 1.0
 MAX_QUOTE = 160
@@ -118,7 +123,7 @@ def question_kind(question: str) -> Kind:
     q = to_simplified(question)
     per_report = bool(_PER_REPORT_Q.search(q))
     flags = {"each": bool(_EACH_Q.search(q)), "total": bool(_TOTAL_Q.search(q))}
-    if _NUMBER_Q.search(q) or _DATE_Q.search(q):
+    if _NUMBER_Q.search(q) or _DATE_Q.search(q) or _YEAR_Q.search(q):
         base = "number"
     elif _YESNO_Q.search(q):
         base = "yesno"
@@ -179,6 +184,8 @@ def asked_units(question: str) -> str | None:
     q = to_simplified(question)
     if _DATE_Q.search(q):
         return "日月"
+    if _YEAR_Q.search(q):
+        return "年"
     asked = [m.group(1) for m in re.finditer(r"(?:多少|几)(个工作日|[\u4e00-\u9fff%])", q)]
     asked = [u for u in asked if u not in _NOT_UNITS]
     if asked:
@@ -195,8 +202,8 @@ def figure_fits(text: str, units: str | None) -> bool:
     """Does the text hold a figure, followed by an allowed unit when one is asked for?"""
     for m in _NUMBER_AND_SCALE.finditer(text):
         after = text[m.end() : m.end() + 1]
-        if re.fullmatch(r"(?:19|20)\d{2}", m.group()) and after in ("年", ""):
-            continue  # a year is not an answer figure
+        if units != "年" and re.fullmatch(r"\d{4}", m.group()) and after in ("年", ""):
+            continue  # a year is not an answer figure, unless a year is asked for
         if units is None or (after and after in units) or (units == "元" and after == "元"):
             return True
     return False
@@ -233,16 +240,19 @@ def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans of [start, end), plus windows of one to three clauses of long ones."""
+def _spans(text: str, start: int, end: int, fine: bool) -> list[tuple[int, int]]:
+    """Sentence spans of [start, end), plus windows of one to three clauses.
+
+    Clause windows are for figures (``fine``), where the answer is one clause of a long
+    sentence; other answers keep whole sentences, windows only where a sentence is too long.
+    """
     spans: list[tuple[int, int]] = []
-    for m in _SPLIT.finditer(text, start, end):
-        s, e = _trim_span(text, m.start(), m.end())
+    for s, e in _sentences(text, start, end):
         if e - s < 2:
             continue
         if e - s <= MAX_QUOTE:
             spans.append((s, e))
-        if e - s <= 40:
+        if e - s <= (40 if fine else MAX_QUOTE):
             continue
         clauses = [_trim_span(text, c.start(), c.end()) for c in _CLAUSE.finditer(text, s, e)]
         for i in range(len(clauses)):
@@ -252,8 +262,25 @@ def _spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Trimmed sentence spans; a sentence does not end inside brackets (舜天（；）据…)."""
+    out: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for m in _SPLIT.finditer(text, start, end):
+        s = m.start() if open_at is None else open_at
+        piece = text[s : m.end()]
+        if piece.count("（") + piece.count("(") > piece.count("）") + piece.count(")"):
+            open_at = s
+            continue
+        open_at = None
+        out.append(_trim_span(text, s, m.end()))
+    if open_at is not None:
+        out.append(_trim_span(text, open_at, end))
+    return out
+
+
 def candidates(
-    hits: list[Hit], index: Index, terms: dict[str, float], units: str | None
+    hits: list[Hit], index: Index, terms: dict[str, float], units: str | None, fine: bool = True
 ) -> list[Candidate]:
     """Every sentence and clause of the hits, scored by how much of the question they hold."""
     found: list[Candidate] = []
@@ -261,7 +288,7 @@ def candidates(
         p = hit.passage
         report = index.reports[p.doc_id]
         context = to_simplified(" ".join(p.section_path))
-        for s, e in _spans(report.text, p.start, p.end):
+        for s, e in _spans(report.text, p.start, p.end, fine):
             text = report.text[s:e]
             found.append(
                 Candidate(
@@ -296,7 +323,11 @@ def _rank_key(c: Candidate, kind: Kind) -> float:
 def pick(kind: Kind, cands: list[Candidate]) -> list[Candidate]:
     """The candidates that answer, best first, by the kind of question."""
     if kind.base == "number":
-        cands = [c for c in cands if c.figure_ok and _focused(c, kind.focus)]
+        cands = [
+            c
+            for c in cands
+            if c.figure_ok and (_focused(c, kind.focus) or c.coverage >= UNFOCUSED_COVERAGE)
+        ]
     good = sorted(
         (c for c in cands if c.coverage >= MIN_COVERAGE),
         key=lambda c: _rank_key(c, kind),
@@ -317,7 +348,15 @@ def pick(kind: Kind, cands: list[Candidate]) -> list[Candidate]:
             if len(chosen) == MAX_SENTENCES:
                 break
         return chosen
+    best_key = _rank_key(good[0], kind)
+    runner_up = next((c for c in good[1:] if _apart(c, good[0])), None)
+    if kind.base == "fact" and runner_up and _rank_key(runner_up, kind) >= RUNNER_UP * best_key:
+        return [good[0], runner_up]  # two close readings: show both, each cited
     return good[:1]
+
+
+def _apart(a: Candidate, b: Candidate) -> bool:
+    return a.report.doc_id != b.report.doc_id or a.end <= b.start or a.start >= b.end
 
 
 def _passage_id_at(index: Index, doc_id: str, offset: int) -> tuple[str, tuple[str, ...]]:
@@ -479,7 +518,8 @@ def _choose(
         items = section_items(index, reports, terms)
         if items:
             return items, True
-    picked = pick(kind, candidates(hits, index, terms, asked_units(resolved)))
+    fine = kind.base in ("number", "yesno")
+    picked = pick(kind, candidates(hits, index, terms, asked_units(resolved), fine))
     if kind.each and not kind.per_report:
         picked = [_whole_sentence(c) for c in picked]
     return picked, False
