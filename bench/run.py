@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from qa.api import Library
-from qa.build import load_report, update_index
+from qa.build import load_report, update_index, write_whole_index
 from qa.config import Settings, load_settings
 from qa.datasets import load_dataset_items, load_dataset_reports
 from qa.embed import Embedder, load_embedder
@@ -34,13 +34,10 @@ from qa.index import (
     FORMAT_VERSION,
     chunk_all,
     chunk_settings,
-    embed_passages,
     load_index,
     passage_texts,
-    save_version,
 )
 from qa.records import Passage, Report
-from qa.store import new_staging, publish, writer_lock
 
 ROOT = Path(__file__).resolve().parents[1]
 GOV_REPORTS = ROOT.parent / "shared" / "data" / "gov_work_reports"
@@ -213,18 +210,8 @@ def ensure_big_index(
         except Exception as exc:  # missing or unreadable: build it again
             log(f"cached big index unusable ({type(exc).__name__}); rebuilding")
     log(f"embedding {len(passages)} passages of {len(reports)} reports")
-    vectors = embed_passages(passages, embedder, settings.batch_size, _progress)
-    embedded = time.perf_counter() - started
-    with writer_lock(settings.index_dir):
-        staging = new_staging(settings.index_dir)
-        manifest = {
-            "embed_model": settings.embed_model,
-            "model_id": embedder.model_id,
-            "chunking": chunk_settings(settings),
-            "reports": {r.doc_id: {"path": r.path, "sha256": r.sha256} for r in reports},
-        }
-        save_version(staging, reports, passages, vectors, manifest)
-        publish(settings.index_dir, staging)
+    write_whole_index(reports, settings, embedder, _progress)
+    embedded = time.perf_counter() - started  # chunking, embedding and saving
     record = {
         "key": key,
         "reports": len(reports),
