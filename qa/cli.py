@@ -314,7 +314,11 @@ def chat_cmd(ctx: click.Context, index_name: str | None) -> None:
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7860, show_default=True, type=int)
-@click.option("--auth", help="用户名:密码；绑定 127.0.0.1 以外的地址时必须提供（或设 QA_AUTH）。")
+@click.option(
+    "--auth",
+    envvar="QA_AUTH",
+    help="用户名:密码；绑定 127.0.0.1 以外的地址时必须提供（或设 QA_AUTH）。",
+)
 @click.pass_context
 def serve_cmd(
     ctx: click.Context, index_name: str | None, host: str, port: int, auth: str | None

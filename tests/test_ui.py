@@ -191,12 +191,17 @@ def test_serve_refuses_public_host_before_loading_anything(
 
 
 def test_serve_takes_password_from_qa_auth(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from qa.cli import cli
+
     seen: dict[str, object] = {}
     monkeypatch.setenv("QA_AUTH", "ann:pw")
     monkeypatch.setattr(app, "open_library", lambda s: "library")
     monkeypatch.setattr(app, "build_app", lambda lib, s: "demo")
     monkeypatch.setattr(app, "launch_app", lambda demo, **kw: seen.update(kw))
-    app.serve(Settings(index_root=tmp_path), host="0.0.0.0", port=9999)
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--port", "9999"])
+    assert result.exit_code == 0, result.output
     assert seen == {"host": "0.0.0.0", "port": 9999, "auth": ("ann", "pw")}
 
 

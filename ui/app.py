@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -205,7 +204,7 @@ def serve(
     settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None
 ) -> None:
     """`qa serve`: the chat UI on host:port (127.0.0.1 unless a password is set)."""
-    # The UI is an edge like the CLI: QA_AUTH is read here because Settings holds no secrets.
-    credentials = check_exposure(host, auth or os.environ.get("QA_AUTH") or None)
+    # `qa serve` takes the password from --auth or QA_AUTH (click's envvar, at the edge).
+    credentials = check_exposure(host, auth or None)
     demo = build_app(open_library(settings), settings)
     launch_app(demo, host=host, port=port, auth=credentials)
