@@ -5,77 +5,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-import jieba
-
 from qa.chunk import Section, split_sections
-from qa.clean import normalize_width, to_simplified
+from qa.clean import to_simplified
 from qa.index import Index
-from qa.keywords import tokenize
+from qa.question import (
+    TOTAL_WORD,
+    Kind,
+    answer_kind,
+    asked_units,
+    coverage,
+    figure_fits,
+    has_word,
+    key_terms,
+)
 from qa.records import Answer, Citation, Hit, Report
-from qa.retrieve import Scope, place_aliases, strip_scope_words
+from qa.retrieve import Scope, place_aliases
 from qa.verify import AnswerSentence, verify_sentences
 
 # Words that say what kind of answer is wanted.
-_NUMBER_Q = re.compile(
-    r"多少|(?<!哪)几[个件次名人起宗条项家份场亩天批处]|数量|金额|比例|百分之|多大|多长|多久"
-)
-_YESNO_Q = re.compile(r"是否|有没有|有无|是不是|吗[？?]?$")
-_LIST_Q = re.compile(r"哪些|哪几|有什么|什么(?:措施|方式|做法|举措|问题|工作|活动|内容)|几个方面")
-_PER_REPORT_Q = re.compile(
-    r"哪些局|哪几个局|各局|哪些(?:县|区|单位|部门|报告)|哪几(?:个|份)?(?:县|区|报告)"
-)
-_EACH_Q = re.compile(r"分别|各自|各是|各多少|各有|哪几类|哪几种")
-_DATE_Q = re.compile(r"哪天|哪一天|日期|落款|何时|什么时候|哪日")
-_YEAR_Q = re.compile(r"哪年|哪一年|何年|哪个年份|什么年份")
-_TOTAL_Q = re.compile(r"一共|总共|合计|共计|总计|总数|总额")
-_TOTAL_WORD = re.compile(r"共计|合计|总计|总数|总额|共")
-# The reports' words for what a question asks about (打算 → 安排/计划 …).
-SYNONYMS = {
-    "打算": ("安排", "计划", "下一步", "思路"),
-    "改进": ("安排", "计划", "下一步", "加强", "提升"),
-    "不足": ("问题", "不足", "差距", "薄弱"),
-    "问题": ("不足", "问题", "差距"),
-    "措施": ("举措", "措施", "做法"),
-    "做法": ("举措", "措施", "做法"),
-    "成效": ("成效", "成绩", "成果"),
-    "上一年": ("去年", "上年", "同比"),
-    "减少": ("减少", "下降"),
-    "增加": ("增加", "增长", "上升"),
-    "金额": ("金额", "总额", "万元", "元"),
-    "数量": ("数量", "总数", "件", "个"),
-}
-# Words between a topic word and the asking word: 收缴罚款(的)(大约)(是)多少.
-_FILLER = frozenset("了 的 有 是 大约 大概 约 共 一共 总共 达 为 到 都".split())
-# A number with its scale; the character after it is its unit: 112.23万|元, 20|件, 40|学时.
-_NUMBER_AND_SCALE = re.compile(
-    r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千]+)(?:\s*)(?:余|多)?(?:万|萬|亿|億|千)?"
-)
-_UNITS = {
-    "个": "个件起宗项名家处",
-    "件": "件个起宗",
-    "次": "次场期批",
-    "名": "名人个",
-    "人": "人名次",
-    "起": "起件宗个",
-    "宗": "宗起件个",
-    "条": "条幅",
-    "天": "天日",
-    "亩": "亩",
-    "元": "元",
-    "%": "%",
-}
-# After 几/多少 but not a unit: 哪几类, 几种, 多少年, 多少钱 (money is asked below).
-_NOT_UNITS = frozenset("类种年钱方面")
-_MONEY = ("罚款", "罚没", "金额", "资金", "经费", "保证金", "费用", "多少钱", "收缴", "收取")
 _SPLIT = re.compile(r"[^。！？；\n]+[。！？；]?")
 _CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
-_GENERIC = frozenset(
-    "自然资源 自然 资源 局 报告 年度 年 县 区 市 工作 情况 开展 提到 指出 列 认为 打算 哪些 哪几"
-    " 多少 几 我局 今年 全年 共 方面 明确 写到 写明 其中 谁 分别 各自 多长 多久 长时间 一般 大约 大概"
-    " 哪天 哪个 哪家 什么 名称 叫 叫什么 是什么 情况 相关 有关 主要 目前 一共 总共 同时".split()
-)
-# The asking part of a question word (几次, 多少件) says nothing about the topic.
-_ASKING_WORD = re.compile(r"几|多少|哪|什么|吗|呢")
 _NEGATION = re.compile(r"未|没有|无一|无|不")
 # In-paragraph enumerations: 一是…。二是…。
 _ENUM_ITEM = re.compile(r"[一二三四五六七八九十]+是[^。；;！？\n]*")
@@ -84,20 +33,7 @@ MAX_LIST = 8
 MIN_COVERAGE = 0.4
 UNFOCUSED_COVERAGE = 0.75  # a figure clause without the words next to 多少 must match this well
 RUNNER_UP = 0.9  # a second fact sentence is shown when it scores this close to the best
-MAX_TERM_WEIGHT = 4.0
-ABSENT_TERM_WEIGHT = 1.0
 MAX_QUOTE = 160
-
-
-@dataclass(frozen=True, slots=True)
-class Kind:
-    """What the question asks for: number | yesno | list | fact, and per report or not."""
-
-    base: str
-    per_report: bool
-    each: bool = False  # 分别/各多少/哪几类: the whole sentence, not one clause
-    total: bool = False  # 一共/合计: prefer the clause that states the total
-    focus: tuple[str, ...] = ()  # words next to 多少/几: one must be in a figure's clause
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,120 +52,6 @@ class Candidate:
     @property
     def text(self) -> str:
         return self.report.text[self.start : self.end]
-
-
-def question_kind(question: str) -> Kind:
-    """Classify a question by the answer it wants."""
-    q = to_simplified(question)
-    per_report = bool(_PER_REPORT_Q.search(q))
-    flags = {"each": bool(_EACH_Q.search(q)), "total": bool(_TOTAL_Q.search(q))}
-    if _NUMBER_Q.search(q) or _DATE_Q.search(q) or _YEAR_Q.search(q):
-        base = "number"
-    elif _YESNO_Q.search(q):
-        base = "yesno"
-    elif _LIST_Q.search(q) and not per_report:
-        base = "list"
-    else:
-        base = "fact"
-    return Kind(base, per_report, **flags, focus=focus_words(q) if base == "number" else ())
-
-
-def focus_words(question: str) -> tuple[str, ...]:
-    """The content words right before and after the asking word (败诉了几件 → 败诉)."""
-    q = re.sub(r"(?:19|20)\d{2}\s*年度?", "，", to_simplified(normalize_width(question)))
-    words = [w for w in jieba.lcut(q) if w.strip()]
-    at = next((i for i, w in enumerate(words) if "多少" in w or w.startswith("几")), None)
-    if at is None:
-        return ()
-    found: list[str] = []
-    for step, stop in ((-1, -1), (1, len(words))):
-        for i in range(at + step, stop, step):
-            w = words[i]
-            if w in _FILLER or w in _GENERIC or len(w) == 1:
-                continue  # particles, measure words, punctuation
-            if re.match(r"[\u4e00-\u9fff]", w):
-                found.append(w)
-            break
-    return tuple(found)
-
-
-def key_terms(question: str, index: Index) -> dict[str, float]:
-    """Content words of the question weighted by IDF; places, years and sub-words left out."""
-    q = strip_scope_words(to_simplified(normalize_width(question)), index)
-    tokens = {
-        t
-        for t in tokenize(q)
-        if t not in _GENERIC and not t.isdigit() and len(t) > 1 and not _ASKING_WORD.search(t)
-    }
-    # jieba's search mode gives 力量薄弱 and also 力量, 薄弱: keep the parts only.
-    whole = {t for t in tokens if _covered_by_parts(t, tokens - {t})}
-    terms = {t: index.keywords.idf(t) for t in tokens - whole}
-    # A word no passage has still counts (the reports may not say it), but only a little:
-    # question wording often differs from the reports' own.
-    return {t: min(w, MAX_TERM_WEIGHT) if w > 0 else ABSENT_TERM_WEIGHT for t, w in terms.items()}
-
-
-def _covered_by_parts(token: str, others: set[str]) -> bool:
-    covered = [False] * len(token)
-    for other in others:
-        at = token.find(other)
-        while at >= 0:
-            covered[at : at + len(other)] = [True] * len(other)
-            at = token.find(other, at + 1)
-    return len(token) > 1 and all(covered)
-
-
-def asked_units(question: str) -> str | None:
-    """The unit letters an answer figure may carry, from 多少件 / 几个 / 罚款多少 / 哪天."""
-    q = to_simplified(question)
-    if _DATE_Q.search(q):
-        return "日月"
-    if _YEAR_Q.search(q):
-        return "年"
-    asked = [m.group(1) for m in re.finditer(r"(?:多少|几)(个工作日|[\u4e00-\u9fff%])", q)]
-    asked = [u for u in asked if u not in _NOT_UNITS]
-    if asked:
-        unit = next((u for u in asked if u in _UNITS), asked[0])
-        return "个" if unit == "个工作日" else _UNITS.get(unit, unit)
-    if "%" in q or "比例" in q or "百分" in q or "率" in q:
-        return "%"
-    if any(w in q for w in _MONEY):
-        return "元"
-    return None
-
-
-def figure_fits(text: str, units: str | None) -> bool:
-    """Does the text hold a figure, followed by an allowed unit when one is asked for?"""
-    for m in _NUMBER_AND_SCALE.finditer(text):
-        after = text[m.end() : m.end() + 1]
-        if units != "年" and re.fullmatch(r"\d{4}", m.group()) and after in ("年", ""):
-            continue  # a year is not an answer figure, unless a year is asked for
-        if units is None or (after and after in units) or (units == "元" and after == "元"):
-            return True
-    return False
-
-
-SYNONYM_CREDIT = 0.8
-
-
-def _match(text: str, term: str) -> float:
-    """1 for the word itself, a little less for one of its synonyms, else 0."""
-    if term in text:
-        return 1.0
-    return SYNONYM_CREDIT if any(s in text for s in SYNONYMS.get(term, ())) else 0.0
-
-
-def _has(text: str, term: str) -> bool:
-    return _match(text, term) > 0
-
-
-def coverage(text: str, terms: dict[str, float], context: str = "") -> float:
-    """Share of the question's term weight found in the text (a third for its section)."""
-    if not terms:
-        return 0.0
-    simple = to_simplified(text)
-    got = sum(w * max(_match(simple, t), _match(context, t) / 3) for t, w in terms.items())
-    return got / sum(terms.values())
 
 
 def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -309,12 +131,12 @@ def _focused(c: Candidate, focus: tuple[str, ...]) -> bool:
     """A focus word, its first two characters (信访件 → 信访) or its stem (学了 → 学) is there."""
     simple = to_simplified(c.text)
     stems = {w.rstrip("了过的") or w for w in focus} | {w[:2] for w in focus if len(w) > 2}
-    return not focus or any(_has(simple, w) for w in (*focus, *stems))
+    return not focus or any(has_word(simple, w) for w in (*focus, *stems))
 
 
 def _rank_key(c: Candidate, kind: Kind) -> float:
     length_cost = 0.0005 if kind.base in ("fact", "list") or kind.each else 0.0015
-    bonus = 0.2 if kind.total and _TOTAL_WORD.search(c.text) else 0.0
+    bonus = 0.2 if kind.total and TOTAL_WORD.search(c.text) else 0.0
     if kind.base == "yesno" and (_NEGATION.search(c.text) or re.search(r"\d", c.text)):
         bonus += 0.1  # 有X吗: a sentence that states the fact (無一件敗訴, 3件) answers it
     return c.coverage + bonus + 0.15 * c.score - length_cost * (c.end - c.start)
@@ -569,12 +391,3 @@ def compose_answer(
         not dropped,
         tuple(dropped),
     )
-
-
-def answer_kind(resolved: str, scope: Scope) -> Kind:
-    """The question's kind; naming two or more reports, or 分别/各, asks per report."""
-    kind = question_kind(resolved)
-    several = scope.doc_ids is not None and len(scope.doc_ids) > 1
-    if several and (kind.each or kind.base != "list"):
-        return replace(kind, per_report=True)
-    return kind

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from qa.answer import answer_kind, compose_answer
+from qa.answer import compose_answer
 from qa.config import Settings
 from qa.embed import Embedder, load_embedder
 from qa.errors import EmptyQuestion
 from qa.followup import resolve_question
 from qa.index import Index, load_index
+from qa.question import answer_kind
 from qa.records import Answer, Hit
 from qa.retrieve import analyze_question, search
 
