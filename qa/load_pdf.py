@@ -1,0 +1,85 @@
+"""Load stage, .pdf part: the text layer of every page via pypdf."""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+from typing import Any
+
+from qa.errors import ReportFormatError
+from qa.load_text import _error, _is_bad_char, _normalise_newlines
+
+logger = logging.getLogger(__name__)
+
+_OCR_FIX = (
+    "请先用 OCR 软件（如 WPS、Adobe Acrobat 的“识别文字”）转换为带文字层的 PDF 或 .docx 后重试。"
+)
+_MAX_GARBLED = 0.3
+
+
+def _read_pdf(path: Path, data: bytes) -> tuple[str, tuple[int, ...]]:
+    """Text layer of every page joined by "\\n"; page_starts holds each page's offset."""
+    if b"%PDF-" not in data[:1024]:
+        raise _error(path, "不是有效的 PDF 文件", "请确认文件完整，或重新导出为 PDF 后重试。")
+    if b"%%EOF" not in data[-2048:]:
+        raise _error(
+            path, "PDF 文件不完整（缺少结尾标记，可能下载中断）", "请重新下载或重新导出后重试。"
+        )
+    pages = _pdf_page_texts(path, data)
+    if not "".join(pages).strip():
+        raise _error(path, "PDF 没有文字层（可能是扫描件，需要 OCR）", _OCR_FIX)
+    if _garbled_share("".join(pages)) > _MAX_GARBLED:
+        raise _error(path, "PDF 的文字层无法解码（字体缺少 Unicode 映射），需要 OCR", _OCR_FIX)
+    empty = [i + 1 for i, page in enumerate(pages) if not page.strip()]
+    if empty:
+        logger.warning("%s: pages without a text layer (scanned?): %s", path, empty)
+    starts: list[int] = []
+    offset = 0
+    for page in pages:
+        starts.append(offset)
+        offset += len(page) + 1
+    return "\n".join(pages), tuple(starts)
+
+
+def _pdf_page_texts(path: Path, data: bytes) -> list[str]:
+    try:
+        import pypdf
+
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not _pdf_decrypt(reader):
+            raise _error(path, "PDF 已加密，需要密码", "请在 PDF 阅读器中移除密码后另存，再重试。")
+        raw_pages = list(reader.pages)
+    except ReportFormatError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds on broken files
+        logger.debug("pypdf failed on %s", path, exc_info=True)
+        raise _error(
+            path, f"PDF 文件已损坏（{type(exc).__name__}）", "请重新下载或重新导出后重试。"
+        ) from exc
+    texts: list[str] = []
+    for number, page in enumerate(raw_pages, start=1):
+        try:
+            text = page.extract_text() or ""
+        except Exception:  # one bad page must not lose the others
+            logger.warning("%s: cannot extract the text of page %d", path, number)
+            logger.debug("pypdf page error", exc_info=True)
+            text = ""
+        texts.append(_normalise_newlines(text).replace("\x00", "").rstrip("\n"))
+    return texts
+
+
+def _pdf_decrypt(reader: Any) -> bool:
+    """Open PDFs that are encrypted with an empty user password (permissions only)."""
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # missing crypto dependency or unsupported algorithm
+        logger.debug("cannot decrypt PDF", exc_info=True)
+        return False
+
+
+def _garbled_share(text: str) -> float:
+    visible = [ch for ch in text if not ch.isspace()]
+    if not visible:
+        return 0.0
+    return sum(_is_bad_char(ch) for ch in visible) / len(visible)
