@@ -49,7 +49,9 @@ def test_invariants_on_all_government_reports() -> None:
     for path in paths:
         report = _report(path)
         _check_invariants(report)
-        starts = re.findall(r"^[ \t\u3000]*([一二三四五六七八九十]+)、\S", report.text, re.MULTILINE)
+        starts = re.findall(
+            r"^[ \t\u3000]*([一二三四五六七八九十]+)、\S", report.text, re.MULTILINE
+        )
         tops = {s.path[0] for s in split_sections(report.text) if s.path}
         # Every 一、 heading a report has becomes a top-level section.
         for number in dict.fromkeys(starts):
