@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from qa.clean import normalize_width, to_simplified
 from qa.index import Index
 from qa.metadata import NOT_PLACE_START, PLACE_NAME
-from qa.retrieve import YEAR, place_aliases
+from qa.retrieve import YEAR, known_places
 
 # 那湘潭县呢？ / 湘潭县的呢 / 那2024年呢？ : the previous question, for another place or year.
 _ELLIPTIC = re.compile(r"^(?:那|那么|还有)?(.{1,20}?)(?:的情况)?(?:呢|怎么样|如何|又如何)[？?。]?$")
@@ -18,7 +18,7 @@ _ASKING = re.compile(
 )
 
 
-def _places(question: str, aliases: set[str]) -> list[str]:
+def _places(question: str, aliases: Set[str]) -> list[str]:
     """Place or agency names in a question, longest first, known or not."""
     found = sorted((a for a in aliases if a in question), key=len, reverse=True)
     kept: list[str] = []
@@ -43,7 +43,7 @@ def _replace_first(text: str, olds: list[str], new: str) -> str:
     return text[:at] + new + rest
 
 
-def resolve_one(question: str, previous: str | None, aliases: set[str]) -> str:
+def resolve_one(question: str, previous: str | None, aliases: Set[str]) -> str:
     """Fill in the place and year a follow-up leaves out, from the previous question."""
     q = to_simplified(normalize_width(question.strip()))
     if not previous:
@@ -79,7 +79,7 @@ def _carry(places: list[str], years: list[str]) -> str:
 
 def resolve_question(question: str, history: Sequence[str], index: Index) -> str:
     """The question as asked in full, given the earlier questions of the conversation."""
-    aliases = {a for r in index.reports.values() for a in place_aliases(r)}
+    aliases = known_places(index)
     previous: str | None = None
     for turn in [*history, question]:
         if turn and turn.strip():

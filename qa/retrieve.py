@@ -45,6 +45,13 @@ def place_aliases(report: Report) -> frozenset[str]:
     return _aliases(report.region, report.agency)
 
 
+def known_places(index: Index) -> frozenset[str]:
+    """Every alias of every indexed report's place, worked out once per loaded index."""
+    if index.place_names is None:
+        index.place_names = frozenset(a for r in index.reports.values() for a in place_aliases(r))
+    return index.place_names
+
+
 @lru_cache(maxsize=8192)
 def _aliases(region_name: str, agency_name: str) -> frozenset[str]:
     names: set[str] = set()
@@ -91,7 +98,7 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
     if named:
         selected = [r for r in reports if r.doc_id in named]
         matched.extend(sorted({max(hits[d], key=len) for d in named}))
-    known = {a for r in reports for a in place_aliases(r)}
+    known = known_places(index)
     for m in ASKED_PLACE.finditer(q):
         name = m.group()
         if name[0] in NOT_PLACE_START or any(name in k or k in name for k in known):
@@ -163,8 +170,7 @@ def strip_scope_words(question: str, index: Index) -> str:
     chosen reports those words only add noise to BM25.
     """
     q = question
-    aliases = {a for r in index.reports.values() for a in place_aliases(r)}
-    for name in sorted(aliases, key=len, reverse=True):
+    for name in sorted(known_places(index), key=len, reverse=True):
         q = q.replace(name, " ")
     return YEAR.sub(" ", q)
 

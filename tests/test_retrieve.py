@@ -24,7 +24,7 @@ from qa.index import (
 )
 from qa.keywords import KeywordIndex
 from qa.records import Hit
-from qa.retrieve import analyze_question, search
+from qa.retrieve import analyze_question, known_places, place_aliases, search
 
 JINGYAN = "000_4eefaf65ada41b4d"
 YOUYANG = "001_8e3adc1f376f5290"
@@ -178,6 +178,12 @@ def test_place_names_and_aliases_select_their_report(
     fake_index: Index, question: str, doc_id: str
 ) -> None:
     assert analyze_question(question, fake_index).doc_ids == (doc_id,)
+
+
+def test_place_aliases_are_worked_out_once_per_loaded_index(fake_index: Index) -> None:
+    every = {a for r in fake_index.reports.values() for a in place_aliases(r)}
+    assert known_places(fake_index) == every
+    assert known_places(fake_index) is known_places(fake_index)
 
 
 def test_question_without_place_or_year_is_not_restricted(fake_index: Index) -> None:
