@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ from qa.config import Settings, load_settings
 from qa.errors import QAError
 
 SAMPLE_CORPUS = Path("eval/corpus")
+Decorator = Callable[[Any], Any]
 
 
 class QAGroup(click.Group):
@@ -195,51 +197,42 @@ def _open_library(settings: Settings) -> Any:
     return Library.open(settings)
 
 
-@cli.command("search")
-@click.argument("question", required=False)
-@index_option
-@click.option("--k", "k", type=int, default=None, help="返回的段落数。")
-@click.option("--year", type=int, help="只在该年度的报告中检索。")
-@click.option("--agency", help="只在机构名包含该词的报告中检索。")
-@click.option("--json", "as_json", is_flag=True)
-@click.option(
-    "--batch", type=click.File("r", encoding="utf-8"), help="JSONL：每行 {id, question}。"
-)
-@click.pass_context
-def search_cmd(
-    ctx: click.Context,
-    question: str | None,
-    index_name: str | None,
-    k: int | None,
-    year: int | None,
-    agency: str | None,
-    as_json: bool,
-    batch: Any,
-) -> None:
-    """检索相关段落：qa search "问题"。"""
-    settings = _settings(ctx, index_name=index_name)
-    filters = {"year": year, "agency": agency}
-    if batch is None and question is None:
-        raise click.UsageError('请给出问题，例如：qa search "井研县收缴罚款多少"')
-    library = _open_library(settings)
-    if batch is not None:
-        for row in _read_batch(batch):
-            hits = library.search(row["question"], k=k, filters=filters)
-            click.echo(
-                json.dumps(
-                    {"id": row.get("id"), "hits": [hit_to_dict(h) for h in hits]},
-                    ensure_ascii=False,
-                )
-            )
-        return
-    hits = library.search(question or "", k=k, filters=filters)
-    if as_json:
-        click.echo(json.dumps([hit_to_dict(h) for h in hits], ensure_ascii=False, indent=1))
-        return
-    for h in hits:
-        p = h.passage
-        click.echo(f"{h.rank}. [{h.score:.3f}] 《{p.title}》 {section_label(p.section_path)}")
-        click.echo(f"   {p.text[:120]}")
+def question_options(batch_help: str, *extra: Decorator) -> Decorator:
+    """The question argument and options search and ask share; ``extra`` go after --index.
+
+    The command gets ``settings`` (with --index applied) and ``filters`` (--year, --agency)
+    in place of those three options, and no click context.
+    """
+    decorators = [
+        click.argument("question", required=False),
+        index_option,
+        *extra,
+        click.option("--year", type=int, help="只在该年度的报告中检索。"),
+        click.option("--agency", help="只在机构名包含该词的报告中检索。"),
+        click.option("--json", "as_json", is_flag=True),
+        click.option("--batch", type=click.File("r", encoding="utf-8"), help=batch_help),
+    ]
+
+    def apply(command: Callable[..., None]) -> Any:
+        @functools.wraps(command)
+        @click.pass_context
+        def run(
+            ctx: click.Context,
+            /,
+            index_name: str | None,
+            year: int | None,
+            agency: str | None,
+            **options: Any,
+        ) -> None:
+            settings = _settings(ctx, index_name=index_name)
+            command(settings=settings, filters={"year": year, "agency": agency}, **options)
+
+        wrapped: Any = run
+        for decorator in reversed(decorators):
+            wrapped = decorator(wrapped)
+        return wrapped
+
+    return apply
 
 
 def _read_batch(lines: Any) -> Iterator[dict[str, Any]]:
@@ -255,43 +248,77 @@ def _read_batch(lines: Any) -> Iterator[dict[str, Any]]:
         yield row
 
 
-@cli.command("ask")
-@click.argument("question", required=False)
-@index_option
-@click.option("--history", multiple=True, help="之前的问题（可多次给出，按顺序）。")
-@click.option("--year", type=int)
-@click.option("--agency")
-@click.option("--json", "as_json", is_flag=True)
-@click.option(
-    "--batch", type=click.File("r", encoding="utf-8"), help="JSONL：每行 {id, question, history}。"
+def _echo_batch(lines: Any, handle: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """One JSON line per batch row: its id, then what ``handle`` makes of the row."""
+    for row in _read_batch(lines):
+        click.echo(json.dumps({"id": row.get("id"), **handle(row)}, ensure_ascii=False))
+
+
+@cli.command("search")
+@question_options(
+    "JSONL：每行 {id, question}。",
+    click.option("--k", "k", type=int, default=None, help="返回的段落数。"),
 )
-@click.pass_context
-def ask_cmd(
-    ctx: click.Context,
+def search_cmd(
+    settings: Settings,
+    filters: dict[str, Any],
     question: str | None,
-    index_name: str | None,
+    k: int | None,
+    as_json: bool,
+    batch: Any,
+) -> None:
+    """检索相关段落：qa search "问题"。"""
+    if batch is None and question is None:
+        raise click.UsageError('请给出问题，例如：qa search "井研县收缴罚款多少"')
+    library = _open_library(settings)
+    if batch is not None:
+
+        def search_row(row: dict[str, Any]) -> dict[str, Any]:
+            hits = library.search(row["question"], k=k, filters=filters)
+            return {"hits": [hit_to_dict(h) for h in hits]}
+
+        _echo_batch(batch, search_row)
+        return
+    hits = library.search(question or "", k=k, filters=filters)
+    if as_json:
+        click.echo(json.dumps([hit_to_dict(h) for h in hits], ensure_ascii=False, indent=1))
+        return
+    for h in hits:
+        p = h.passage
+        click.echo(f"{h.rank}. [{h.score:.3f}] 《{p.title}》 {section_label(p.section_path)}")
+        click.echo(f"   {p.text[:120]}")
+
+
+@cli.command("ask")
+@question_options(
+    "JSONL：每行 {id, question, history}。",
+    click.option("--history", multiple=True, help="之前的问题（可多次给出，按顺序）。"),
+)
+def ask_cmd(
+    settings: Settings,
+    filters: dict[str, Any],
+    question: str | None,
     history: tuple[str, ...],
-    year: int | None,
-    agency: str | None,
     as_json: bool,
     batch: Any,
 ) -> None:
     """回答问题并给出带引文的来源：qa ask "问题"。"""
     from qa.api import check_question
 
-    settings = _settings(ctx, index_name=index_name)
-    filters = {"year": year, "agency": agency}
     if batch is None:
         check_question(question or "", settings)
     library = _open_library(settings)
     if batch is not None:
-        for row in _read_batch(batch):
+
+        def answer_row(row: dict[str, Any]) -> dict[str, Any]:
             try:
-                answer = library.ask(row["question"], row.get("history") or [], filters)
-                out = {"id": row.get("id"), **answer_to_dict(answer)}
-            except QAError as exc:
-                out = {"id": row.get("id"), "question": row["question"], "error": str(exc)}
-            click.echo(json.dumps(out, ensure_ascii=False))
+                return answer_to_dict(
+                    library.ask(row["question"], row.get("history") or [], filters)
+                )
+            except QAError as exc:  # one bad row is reported in its line, not fatal
+                return {"question": row["question"], "error": str(exc)}
+
+        _echo_batch(batch, answer_row)
         return
     answer = library.ask(question or "", list(history), filters)
     if as_json:

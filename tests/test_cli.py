@@ -111,6 +111,26 @@ def test_search_json(runner: CliRunner, tmp_path: Path, fake_model: Any) -> None
     assert {"rank", "score", "doc_id", "title", "section", "text", "start", "end"} <= set(hits[0])
 
 
+def test_search_batch_one_line_per_row(runner: CliRunner, tmp_path: Path, fake_model: Any) -> None:
+    assert runner.invoke(cli, ["index", str(_copy_samples(tmp_path))]).exit_code == 0
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"id": "a", "question": "收缴罚款"}\n\n{"question": "普法"}\n', "utf-8")
+    result = runner.invoke(cli, ["search", "--batch", str(batch), "--k", "2", "--year", "2023"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["id"] for line in lines] == ["a", None]
+    assert all(len(line["hits"]) == 2 for line in lines)
+    assert all("年份=2023" in h["metadata_match"] for line in lines for h in line["hits"])
+
+
+@pytest.mark.parametrize("command", ["search", "ask"])
+def test_search_and_ask_share_their_options(runner: CliRunner, command: str) -> None:
+    result = runner.invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    for option in ("--index", "--year", "--agency", "--json", "--batch"):
+        assert option in result.output
+
+
 def test_empty_question_is_one_clear_line(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["ask", "  "])
     assert result.exit_code == 1
