@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qa.config import Settings
-from qa.embed import HashEmbedder
+from qa.embed import Embedder, HashEmbedder
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "eval" / "corpus"
@@ -33,6 +35,32 @@ def env_setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture()
 def fake_embedder() -> HashEmbedder:
     return HashEmbedder()
+
+
+@dataclass
+class RecordingEmbedder:
+    """Wraps an embedder (the HashEmbedder by default); keeps the document texts and vectors."""
+
+    inner: Embedder = field(default_factory=HashEmbedder)
+    documents: list[str] = field(default_factory=list)
+    vectors: list[np.ndarray] = field(default_factory=list)
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.encode_queries(texts)
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        self.documents.extend(texts)
+        out = self.inner.encode_documents(texts)
+        self.vectors.append(np.asarray(out, dtype=np.float32))
+        return out
 
 
 def fake_settings(index_root: Path, **values: object) -> Settings:

@@ -9,13 +9,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT, SAMPLES, fake_settings
+from conftest import ROOT, SAMPLES, RecordingEmbedder, fake_settings
 
 from qa.build import load_report, update_index
 from qa.config import Settings
@@ -30,29 +30,6 @@ QUESTIONS = ["收缴罚款多少", "普法宣传活动", "耕地保护执法检�
 NEW_PARAGRAPH = (
     "\n（五）新增的测试段落\n今年另外完成了测试用的地质灾害排查工作，共排查隐患点42处。\n"
 )
-
-
-@dataclass
-class CountingEmbedder:
-    """The HashEmbedder, recording every document text it is asked to embed."""
-
-    inner: HashEmbedder = field(default_factory=HashEmbedder)
-    documents: list[str] = field(default_factory=list)
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    @property
-    def dim(self) -> int:
-        return self.inner.dim
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self.inner.encode_queries(texts)
-
-    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
-        self.documents.extend(texts)
-        return self.inner.encode_documents(texts)
 
 
 def copy_samples(folder: Path) -> Path:
@@ -117,7 +94,7 @@ def test_load_report_makes_a_safe_doc_id_and_uses_a_year_stem(tmp_path: Path) ->
 def test_incremental_updates_embed_only_what_changed(tmp_path: Path) -> None:
     corpus = copy_samples(tmp_path / "corpus")
     settings = fake_settings(tmp_path / "indexes")
-    embedder = CountingEmbedder()
+    embedder = RecordingEmbedder()
 
     first = update_index([corpus], settings, embedder)
     index1 = load_index(settings)
@@ -273,7 +250,7 @@ def test_other_model_or_chunking_needs_rebuild(tmp_path: Path) -> None:
     assert load_index(settings).path == before.path  # refused before writing anything
 
     # --rebuild with smaller chunks re-embeds everything.
-    embedder = CountingEmbedder()
+    embedder = RecordingEmbedder()
     small = settings.with_overrides(chunk_chars=200)
     summary = update_index([corpus], small, embedder, rebuild=True)
     rebuilt = load_index(small)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SAMPLES, fake_settings
+from conftest import SAMPLES, RecordingEmbedder, fake_settings
 
 from qa.build import load_report, update_index
 from qa.config import Settings
@@ -93,30 +92,6 @@ def test_round_trip_gives_the_same_hits(tmp_path: Path) -> None:
             got = search(question, loaded, HashEmbedder(), k=8, per_report=per_report)
             assert want, question
             assert_same_hits(got, want)
-
-
-@dataclass
-class RecordingEmbedder:
-    """Wraps an embedder and keeps the document vectors it returned."""
-
-    inner: Embedder
-    vectors: list[np.ndarray] = field(default_factory=list)
-
-    @property
-    def model_id(self) -> str:
-        return self.inner.model_id
-
-    @property
-    def dim(self) -> int:
-        return self.inner.dim
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self.inner.encode_queries(texts)
-
-    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
-        out = self.inner.encode_documents(texts)
-        self.vectors.append(np.asarray(out, dtype=np.float32))
-        return out
 
 
 @pytest.mark.slow
