@@ -1,12 +1,15 @@
-"""Cite stage: render an answer's numbered sources for the terminal, JSON and briefings."""
+"""Cite stage: render an answer's numbered sources (terminal, JSON, briefings), quote context."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from qa.index import Index
 from qa.records import Answer, Citation, Hit
 
 NO_EVIDENCE = "未在已索引报告中找到依据"
+CONTEXT_CHARS = 120  # report characters shown on each side of a quote
 
 
 def section_label(path: tuple[str, ...]) -> str:
@@ -100,3 +103,31 @@ def render_markdown(answer: Answer) -> str:
         parts.append("")
         parts += [f"[{c.n}] {source_line(c)}：“{c.quote}”  " for c in answer.citations]
     return "\n".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteContext:
+    """A citation's quote with the report text around it: ``before + quote + after``."""
+
+    before: str
+    quote: str
+    after: str
+    clipped_start: bool  # text exists before ``before``
+    clipped_end: bool  # text exists after ``after``
+
+
+def quote_context(index: Index, citation: Citation, chars: int = CONTEXT_CHARS) -> QuoteContext:
+    """The quoted span with up to ``chars`` characters of its report on each side."""
+    report = index.reports.get(citation.doc_id)
+    if report is None:  # removed since the answer was given: show the quote alone
+        return QuoteContext("", citation.quote, "", False, False)
+    text = report.text
+    lo = max(0, citation.start - chars)
+    hi = min(len(text), citation.end + chars)
+    return QuoteContext(
+        text[lo : citation.start],
+        text[citation.start : citation.end],
+        text[citation.end : hi],
+        lo > 0,
+        hi < len(text),
+    )

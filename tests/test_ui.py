@@ -12,9 +12,9 @@ import gradio as gr
 import pytest
 
 from qa.api import Library
+from qa.cite import QuoteContext, quote_context
 from qa.config import Settings
 from qa.errors import ConfigError
-from qa.library_ops import QuoteContext, quote_context
 from qa.records import Answer, Citation
 from qa.store import writer_lock
 from ui import app

@@ -8,9 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from qa.cite import NO_EVIDENCE, section_label
+from qa.cite import NO_EVIDENCE, QuoteContext, section_label
 from qa.clean import to_simplified
-from qa.library_ops import QuoteContext
 from qa.records import Answer, Citation
 
 SCRIPT_ORIGINAL = "报告原文字体"

@@ -12,10 +12,11 @@ import numpy as np
 
 from qa.api import Library
 from qa.build import UpdateSummary, update_index
+from qa.cite import quote_context
 from qa.config import Settings
 from qa.embed import Embedder
 from qa.errors import QAError
-from qa.library_ops import passage_counts, quote_context
+from qa.library_ops import passage_counts
 from ui.render import ReportRow, Turn, file_name
 from ui.uploads import discard, stage_uploads, uploads_dir
 
