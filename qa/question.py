@@ -22,6 +22,7 @@ _PER_REPORT_Q = re.compile(
 )
 _EACH_Q = re.compile(r"分别|各自|各是|各多少|各有|哪几类|哪几种")
 _DATE_Q = re.compile(r"哪天|哪一天|日期|落款|何时|什么时候|哪日")
+_DAY_Q = re.compile(r"哪天|哪一天|日期|落款|哪日")
 _YEAR_Q = re.compile(r"哪年|哪一年|何年|哪个年份|什么年份")
 _TOTAL_Q = re.compile(r"一共|总共|合计|共计|总计|总数|总额")
 TOTAL_WORD = re.compile(r"共计|合计|总计|总数|总额|共")
@@ -60,13 +61,22 @@ _UNITS = {
     "元": "元",
     "%": "%",
 }
+# Measure words an answer figure carries (多少|头, 几|岁); any other character after 多少
+# is a noun (多少经费, 多少融资) and says nothing about the unit.
+_MEASURE_WORDS = frozenset(
+    "个件次名人起宗条项家份场亩天批处元岁年月日周米头只枚座所位种倍册卷本首部篇章台辆架艘"
+    "层户吨斤克升里顷栋间张期届轮门支队班对双套块片颗粒"
+)
 # After 几/多少 but not a unit: 哪几类, 几种, 多少年, 多少钱 (money is asked below).
 _NOT_UNITS = frozenset("类种年钱方面")
 _MONEY = ("罚款", "罚没", "金额", "资金", "经费", "保证金", "费用", "多少钱", "收缴", "收取")
 _GENERIC = frozenset(
     "自然资源 自然 资源 局 报告 年度 年 县 区 市 工作 情况 开展 提到 指出 列 认为 打算 哪些 哪几"
     " 多少 几 我局 今年 全年 共 方面 明确 写到 写明 其中 谁 分别 各自 多长 多久 长时间 一般 大约 大概"
-    " 哪天 哪个 哪家 什么 名称 叫 叫什么 是什么 情况 相关 有关 主要 目前 一共 总共 同时".split()
+    " 哪天 哪个 哪家 什么 名称 叫 叫什么 是什么 情况 相关 有关 主要 目前 一共 总共 同时"
+    # the asking words of encyclopedic questions (什么时候, 哪一年, 怎样的, 文中提及…)
+    " 时候 怎样 怎么 怎么样 什么样 有着 这个 那个 哪种 哪方面 为何 何时 何处 何年 如何 为什么"
+    " 哪里 哪儿 一年 哪位 何人 文中 提及 提到的".split()
 )
 # The asking part of a question word (几次, 多少件) says nothing about the topic.
 _ASKING_WORD = re.compile(r"几|多少|哪|什么|吗|呢")
@@ -149,12 +159,14 @@ def _covered_by_parts(token: str, others: set[str]) -> bool:
 def asked_units(question: str) -> str | None:
     """The unit letters an answer figure may carry, from 多少件 / 几个 / 罚款多少 / 哪天."""
     q = to_simplified(question)
-    if _DATE_Q.search(q):
+    if _DAY_Q.search(q):
         return "日月"
+    if _DATE_Q.search(q):  # 什么时候, 何时: a year will do (1944年, 天启五年)
+        return "年月日"
     if _YEAR_Q.search(q):
         return "年"
     asked = [m.group(1) for m in re.finditer(r"(?:多少|几)(个工作日|[\u4e00-\u9fff%])", q)]
-    asked = [u for u in asked if u not in _NOT_UNITS]
+    asked = [u for u in asked if u not in _NOT_UNITS and (u in _UNITS or u in _MEASURE_WORDS)]
     if asked:
         unit = next((u for u in asked if u in _UNITS), asked[0])
         return "个" if unit == "个工作日" else _UNITS.get(unit, unit)
@@ -169,7 +181,11 @@ def figure_fits(text: str, units: str | None) -> bool:
     """Does the text hold a figure, followed by an allowed unit when one is asked for?"""
     for m in _NUMBER_AND_SCALE.finditer(text):
         after = text[m.end() : m.end() + 1]
-        if units != "年" and re.fullmatch(r"\d{4}", m.group()) and after in ("年", ""):
+        if (
+            not (units and "年" in units)
+            and re.fullmatch(r"\d{4}", m.group())
+            and after in ("年", "")
+        ):
             continue  # a year is not an answer figure, unless a year is asked for
         if units is None or (after and after in units) or (units == "元" and after == "元"):
             return True
@@ -197,6 +213,60 @@ def coverage(text: str, terms: dict[str, float], context: str = "") -> float:
     simple = to_simplified(text)
     got = sum(w * max(_match(simple, t), _match(context, t) / 3) for t, w in terms.items())
     return got / sum(terms.values())
+
+
+# What a sentence that answers usually holds, for each way of asking (为什么 → 因/由于 …).
+_ANSWER_CUES = (
+    (
+        re.compile(r"几|多少|多大|多长|多高|多重|多远"),
+        re.compile(r"\d|[一二三四五六七八九十两百千万]"),
+    ),
+    (
+        re.compile(r"什么时候|何时|哪一?年|哪天|哪个月|什么时间|何年|年份|日期"),
+        re.compile(r"\d{3,4}年|\d+月|\d+日|世纪|年代|朝|初|末|期间|时期"),
+    ),
+    (
+        re.compile(r"又(?:叫|名|称)|别(?:名|称)|简称|原名|叫什么|称(?:作|为)?什么|什么名"),
+        re.compile(r"又名|又称|别名|简称|原名|俗名|称为|称作|叫做|名为|亦称|或称|也称"),
+    ),
+    (re.compile(r"为什么|为何|原因|怎么会|何故"), re.compile(r"因为|由于|因|为了|所以|导致|原因")),
+    (
+        re.compile(r"哪里|哪儿|什么地方|在哪|何处|地点|位置|位于|哪个(?:国家|城市|省|地区)"),
+        re.compile(r"位于|在|于|地处|坐落"),
+    ),
+    (re.compile(r"定义|是指|指的是|意思"), re.compile(r"是指|指|定义|称为|即")),
+    (re.compile(r"著作|作品|写过|著有|出版"), re.compile(r"《|著有|出版|著")),
+)
+_NOT_TEXT = re.compile(r"[\s？?！!，,。、；;：:“”‘’\"'《》「」（）()]+")
+
+
+def answer_cue(question: str, text: str) -> int:
+    """+1 when the text holds what the question's way of asking wants, -1 when not, else 0."""
+    q = to_simplified(question)
+    for asks, holds in _ANSWER_CUES:
+        if asks.search(q):
+            return 1 if holds.search(to_simplified(text)) else -1
+    return 0
+
+
+def shared_run(question: str, text: str) -> float:
+    """The longest run of the question found verbatim in the text, as a share of the question.
+
+    Questions are often a sentence of the report with its answer taken out, so a long shared
+    run points at the sentence that was asked about.
+    """
+    q = _NOT_TEXT.sub("", to_simplified(question))
+    simple = to_simplified(text)
+    if not q:
+        return 0.0
+    low, high = 0, len(q)  # a shared run of length n implies one of every length below n
+    while low < high:
+        n = (low + high + 1) // 2
+        if any(q[i : i + n] in simple for i in range(len(q) - n + 1)):
+            low = n
+        else:
+            high = n - 1
+    return low / len(q)
 
 
 def answer_kind(resolved: str, scope: Scope) -> Kind:

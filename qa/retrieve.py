@@ -116,10 +116,18 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
     )
 
 
+_PLACE_END = re.compile(r"(?:地区|自治县|自治州|县|区|市|州|省|旗)$")
+
+
 def _mentioned(index: Index, name: str) -> bool:
-    """Does any passage mention the name (or its short form: 仁寿县 → 仁寿)?"""
-    short = re.sub(r"(?:自治县|自治州|县|区|市|州|省|旗)$", "", name)
-    return any(index.keywords.idf(t) > 0 for t in {name, short} if len(t) >= 2)
+    """Does any passage mention the name, its short form (仁寿县 → 仁寿) or a shorter tail of it
+    (当时的上海市 → 上海, 西藏地区 → 西藏, 陈诚自杭州 → 杭州)?"""
+    for i in range(len(name) - 1):
+        tail = name[i:]
+        short = _PLACE_END.sub("", tail)
+        if any(index.keywords.idf(t) > 0 for t in {tail, short} if len(t) >= 2):
+            return True
+    return False
 
 
 def _match_years(

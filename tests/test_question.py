@@ -1,0 +1,54 @@
+"""The question stage on its own: units asked for, asking words, shared runs, answer cues."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.question import answer_cue, asked_units, shared_run
+
+
+@pytest.mark.parametrize(
+    ("question", "units"),
+    [
+        ("井研县2023年办理了多少件行政复议？", "件个起宗"),
+        ("肇事客机上有多少人受伤？", "人名次"),
+        ("这种鱼有多少对鳍瓣？", "对"),
+        ("加国政府通过多少经费来挹注此计划？", "元"),  # 经费 is money, not a unit 经
+        ("Playfish获得了多少融资？", None),  # 融 is not a measure word
+        ("失去了多少比例的人口？", "%"),
+        ("报告是哪天签发的？", "日月"),
+        ("杜林在哪一年爆发了大罢工？", "年"),
+    ],
+)
+def test_asked_units(question: str, units: str | None) -> None:
+    assert asked_units(question) == units
+
+
+def test_shared_run_is_the_longest_verbatim_stretch() -> None:
+    question = "南加大和哪所学校在大学足球的竞争上堪称是全国最激烈的？"
+    asked_about = "两校在大学足球的竞争上堪称是全国最激烈的。"
+    other = "南加州大学位于洛杉矶。"
+    run = shared_run(question, asked_about)
+    assert run == pytest.approx(len("校在大学足球的竞争上堪称是全国最激烈的") / 26)
+    assert shared_run(question, other) < 0.1
+    assert shared_run("？？", other) == 0.0
+    # script-transparent: a traditional question against a simplified sentence
+    assert shared_run("兩校在大學足球的競爭上", asked_about) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "holds", "lacks"),
+    [
+        ("潘淑是怎么死的，为什么被杀？", "因为照顾孙权而劳累生病。", "潘淑是会稽句章人。"),
+        ("金华市是什么时候设立的？", "1949年5月设金华县。", "金华市位于浙江中部。"),
+        ("松鸦又叫什么？", "松鸦又名㭴鸟。", "松鸦是一种鸟。"),
+        ("邵伯温写过什么著作？", "著有《邵氏闻见录》。", "邵伯温字子文。"),
+    ],
+)
+def test_answer_cue(question: str, holds: str, lacks: str) -> None:
+    assert answer_cue(question, holds) == 1
+    assert answer_cue(question, lacks) == -1
+
+
+def test_answer_cue_is_silent_for_other_questions() -> None:
+    assert answer_cue("井研县自然资源局做了哪些工作", "开展普法宣传。") == 0
