@@ -21,11 +21,11 @@ from qa.question import (
     shared_run,
 )
 from qa.records import Answer, Citation, Hit, Report
-from qa.retrieve import Scope, place_aliases
+from qa.scope import Scope, place_aliases
+from qa.sentences import sentence_spans, trim_span
 from qa.verify import AnswerSentence, verify_sentences
 
 # Words that say what kind of answer is wanted.
-_SPLIT = re.compile(r"[^。！？；\n]+[。！？；]?")
 _CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
 _NEGATION = re.compile(r"未|没有|无一|无|不")
 # In-paragraph enumerations: 一是…。二是…。
@@ -65,14 +65,6 @@ class Candidate:
         return self.report.text[self.start : self.end]
 
 
-def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (text[start].isspace() or text[start] in "，,、；;：:"):
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in "，,、：:；;"):
-        end -= 1
-    return start, end
-
-
 def _spans(text: str, start: int, end: int, fine: bool) -> list[tuple[int, int]]:
     """Sentence spans of [start, end), plus windows of one to three clauses.
 
@@ -80,36 +72,19 @@ def _spans(text: str, start: int, end: int, fine: bool) -> list[tuple[int, int]]
     sentence; other answers keep whole sentences, windows only where a sentence is too long.
     """
     spans: list[tuple[int, int]] = []
-    for s, e in _sentences(text, start, end):
+    for s, e in sentence_spans(text, start, end):
         if e - s < 2:
             continue
         if e - s <= MAX_QUOTE:
             spans.append((s, e))
         if e - s <= (40 if fine else MAX_QUOTE):
             continue
-        clauses = [_trim_span(text, c.start(), c.end()) for c in _CLAUSE.finditer(text, s, e)]
+        clauses = [trim_span(text, c.start(), c.end()) for c in _CLAUSE.finditer(text, s, e)]
         for i in range(len(clauses)):
             for j in range(i, min(i + 3, len(clauses))):
                 if clauses[j][1] > clauses[i][0] and clauses[j][1] - clauses[i][0] <= MAX_QUOTE:
                     spans.append((clauses[i][0], clauses[j][1]))
     return spans
-
-
-def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Trimmed sentence spans; a sentence does not end inside brackets (舜天（；）据…)."""
-    out: list[tuple[int, int]] = []
-    open_at: int | None = None
-    for m in _SPLIT.finditer(text, start, end):
-        s = m.start() if open_at is None else open_at
-        piece = text[s : m.end()]
-        if piece.count("（") + piece.count("(") > piece.count("）") + piece.count(")"):
-            open_at = s
-            continue
-        open_at = None
-        out.append(_trim_span(text, s, m.end()))
-    if open_at is not None:
-        out.append(_trim_span(text, open_at, end))
-    return out
 
 
 def candidates(
@@ -252,7 +227,7 @@ def _items_under(index: Index, report: Report, sections: list[Section], i: int) 
     spans = [_heading_span(report.text, s.start, s.path[-1]) for s in children]
     if len(spans) < 2:
         spans = [
-            _trim_span(report.text, m.start(), m.end())
+            trim_span(report.text, m.start(), m.end())
             for m in _ENUM_ITEM.finditer(report.text, sec.start, end)
         ]
     if len(spans) < 2:
@@ -388,7 +363,7 @@ def _with_antecedent(c: Candidate) -> Candidate:
     if not _POINTS_BACK.match(text, c.start):
         return c
     before = max(text.rfind(mark, 0, c.start - 1) for mark in "。！？\n") + 1
-    start, _ = _trim_span(text, before, c.start)
+    start, _ = trim_span(text, before, c.start)
     if start >= c.start or c.end - start > 2 * MAX_QUOTE:
         return c
     return replace(c, start=start)
@@ -400,7 +375,7 @@ def _whole_sentence(c: Candidate) -> Candidate:
     start = max(text.rfind(mark, 0, c.start) for mark in "。！？；\n") + 1
     ends = [i for i in (text.find(mark, c.end) for mark in "。！？；\n") if i >= 0]
     end = min(ends) + 1 if ends else len(text)
-    start, end = _trim_span(text, start, end)
+    start, end = trim_span(text, start, end)
     if end - start > 2 * MAX_QUOTE:
         return c
     return replace(c, start=start, end=end)

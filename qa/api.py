@@ -14,7 +14,8 @@ from qa.followup import resolve_question
 from qa.index import Index, load_index
 from qa.question import answer_kind
 from qa.records import Answer, Hit
-from qa.retrieve import analyze_question, search
+from qa.retrieve import search
+from qa.scope import analyze_question
 
 ANSWER_HITS = 8
 PER_REPORT_HITS = 3

@@ -8,7 +8,7 @@ from collections.abc import Sequence, Set
 from qa.clean import normalize_width, to_simplified
 from qa.index import Index
 from qa.metadata import NOT_PLACE_START, PLACE_NAME
-from qa.retrieve import YEAR, known_places
+from qa.scope import YEAR, known_places
 
 # 那湘潭县呢？ / 湘潭县的呢 / 那2024年呢？ : the previous question, for another place or year.
 _ELLIPTIC = re.compile(r"^(?:那|那么|还有)?(.{1,20}?)(?:的情况)?(?:呢|怎么样|如何|又如何)[？?。]?$")

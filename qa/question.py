@@ -10,7 +10,7 @@ import jieba
 from qa.clean import normalize_width, to_simplified
 from qa.index import Index
 from qa.keywords import tokenize
-from qa.retrieve import Scope, strip_scope_words
+from qa.scope import Scope, strip_scope_words
 
 _NUMBER_Q = re.compile(
     r"多少|(?<!哪)几[个件次名人起宗条项家份场亩天批处]|数量|金额|比例|百分之|多大|多长|多久"

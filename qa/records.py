@@ -98,6 +98,7 @@ class Hit:
     dense: float = 0.0
     keyword: float = 0.0
     metadata_match: tuple[str, ...] = ()
+    sentence: float = 0.0  # the best sentence's match, added to the score by the rerank stage
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,7 +24,9 @@ from qa.index import (
 )
 from qa.keywords import KeywordIndex
 from qa.records import Hit
-from qa.retrieve import analyze_question, known_places, place_aliases, search
+from qa.rerank import COVERAGE_WEIGHT, RUN_WEIGHT, rerank
+from qa.retrieve import search
+from qa.scope import analyze_question, known_places, place_aliases
 
 JINGYAN = "000_4eefaf65ada41b4d"
 YOUYANG = "001_8e3adc1f376f5290"
@@ -244,14 +247,17 @@ def test_hits_carry_their_dense_and_keyword_scores(fake_index: Index) -> None:
         row = rows[hit.passage.passage_id]
         assert hit.dense == pytest.approx(float(fake_index.vectors[row] @ qvec), abs=1e-5)
         assert hit.keyword == pytest.approx(float(keyword[row]), rel=1e-5)
-        assert 0.0 <= hit.score <= 1.0
+        assert 0.0 <= hit.score - hit.sentence <= 1.0  # fused, plus the rerank's sentence match
+        assert 0.0 <= hit.sentence <= RUN_WEIGHT + COVERAGE_WEIGHT
     assert hits[0].keyword > 0
     assert any(h.keyword == 0 for h in search(question, fake_index, HashEmbedder(), k=95))
 
 
 def test_dense_weight_one_ranks_by_dense_score_like_brute_force(fake_index: Index) -> None:
     question = "地质灾害隐患排查"
-    hits = search(question, fake_index, HashEmbedder(), k=10, dense_weight=1.0)
+    hits = search(
+        question, fake_index, HashEmbedder(), k=10, dense_weight=1.0, rerank_sentences=False
+    )
     qvec = HashEmbedder().encode_queries([question])[0]
     expected = np.argsort(-(fake_index.vectors @ qvec), kind="stable")[:10]
     assert [h.passage.passage_id for h in hits] == [
@@ -318,3 +324,23 @@ def test_real_scope_and_per_report(sample_index: Index, real_embedder: Embedder)
     assert search("湘潭县2024年做了什么", sample_index, real_embedder) == []
     per = search("开展了哪些普法宣传活动", sample_index, real_embedder, per_report=1)
     assert len({h.passage.doc_id for h in per}) == len(per) == 5
+
+
+def test_rerank_puts_the_passage_restating_the_question_first(fake_index: Index) -> None:
+    passages = fake_index.passages
+    target, sentence = next(
+        (p, s)
+        for p in passages
+        for s in re.split(r"[。；\n]", p.text)
+        if "行政复议" in s and len(s) > 16
+    )
+    question = f"{sentence[:14]}是什么情况？"
+    other = next(p for p in passages if p.doc_id != target.doc_id and sentence[:6] not in p.text)
+    hits = [Hit(other, 1.0, 1), Hit(target, 0.85, 2)]
+    ranked = rerank(question, hits, fake_index, k=2)
+    assert [h.passage.passage_id for h in ranked] == [target.passage_id, other.passage_id]
+    assert [h.rank for h in ranked] == [1, 2]
+    assert ranked[0].sentence > ranked[1].sentence + 0.15
+    assert ranked[0].score == pytest.approx(0.85 + ranked[0].sentence)
+    # a passage alone is returned as it was, re-ranked to 1
+    assert rerank(question, hits[1:], fake_index, k=5)[0].passage == target
