@@ -186,8 +186,8 @@ def _apart(a: Candidate, b: Candidate) -> bool:
 
 
 def _passage_id_at(index: Index, doc_id: str, offset: int) -> tuple[str, tuple[str, ...]]:
-    for p in index.passages:
-        if p.doc_id == doc_id and p.start <= offset < p.end:
+    for p in index.passages_of(doc_id):
+        if p.start <= offset < p.end:
             return p.passage_id, p.section_path
     return f"{doc_id}#heading", ()
 

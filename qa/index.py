@@ -53,10 +53,19 @@ class Index:
     # Every place alias of the reports, filled in once by ``scope.known_places``: the
     # reports never change after loading, and a new version is a new Index.
     place_names: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _by_doc: dict[str, list[Passage]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def model(self) -> str:
         return str(self.manifest["embed_model"])
+
+    def passages_of(self, doc_id: str) -> list[Passage]:
+        """One report's passages (grouped once, on first use; the index never changes)."""
+        if self._by_doc is None:
+            self._by_doc = {}
+            for p in self.passages:
+                self._by_doc.setdefault(p.doc_id, []).append(p)
+        return self._by_doc.get(doc_id, [])
 
 
 def make_faiss(vectors: np.ndarray, passages: Sequence[Passage]) -> Any:
