@@ -14,7 +14,9 @@ from qa.question import (
     answer_cue,
     answer_kind,
     asked_units,
+    context_credit,
     coverage,
+    coverages,
     figure_fits,
     has_word,
     key_terms,
@@ -95,15 +97,23 @@ def candidates(
     units: str | None,
     fine: bool = True,
 ) -> list[Candidate]:
-    """Every sentence and clause of the hits, scored by how much of the question they hold."""
+    """Every sentence and clause of the hits, scored by how much of the question they hold.
+
+    The ranking features (shared run, answer cue) are left for :func:`ranked`, which only
+    the candidates that can answer need.
+    """
     found: list[Candidate] = []
     for hit in hits:
         p = hit.passage
         report = index.reports[p.doc_id]
         context = to_simplified(" ".join([*p.section_path, report.text[p.start : p.end]]))
-        title = to_simplified(report.title)
+        credit = context_credit(terms, context)
+        # the title is part of every sentence of its report, in full
+        title = context_credit(terms, to_simplified(report.title), share=1.0)
+        with_title = {t: max(c, title[t]) for t, c in credit.items()}
         for s, e in _spans(report.text, p.start, p.end, fine):
             text = report.text[s:e]
+            plain, telling = coverages(text, terms, (credit, with_title))
             found.append(
                 Candidate(
                     report,
@@ -112,14 +122,17 @@ def candidates(
                     hit.score,
                     s,
                     e,
-                    coverage(text, terms, context),
+                    plain,
                     figure_fits(text, units),
-                    coverage(f"{text} {title}", terms, context),
-                    shared_run(question, text),
-                    answer_cue(question, text),
+                    telling,
                 )
             )
     return found
+
+
+def ranked(question: str, c: Candidate) -> Candidate:
+    """The candidate with its question-specific ranking features filled in."""
+    return replace(c, run=shared_run(question, c.text), cue=answer_cue(question, c.text))
 
 
 def _focused(c: Candidate, focus: tuple[str, ...]) -> bool:
@@ -146,16 +159,19 @@ def _rank_key(c: Candidate, kind: Kind) -> float:
     )
 
 
+def eligible(kind: Kind, c: Candidate) -> bool:
+    """Can the candidate answer at all: enough of the question, and a fitting figure for 多少?"""
+    if c.coverage < MIN_COVERAGE:
+        return False
+    if kind.base != "number":
+        return True
+    return c.figure_ok and (_focused(c, kind.focus) or c.coverage >= UNFOCUSED_COVERAGE)
+
+
 def pick(kind: Kind, cands: list[Candidate]) -> list[Candidate]:
     """The candidates that answer, best first, by the kind of question."""
-    if kind.base == "number":
-        cands = [
-            c
-            for c in cands
-            if c.figure_ok and (_focused(c, kind.focus) or c.coverage >= UNFOCUSED_COVERAGE)
-        ]
     good = sorted(
-        (c for c in cands if c.coverage >= MIN_COVERAGE),
+        (c for c in cands if eligible(kind, c)),
         key=lambda c: _rank_key(c, kind),
         reverse=True,
     )
@@ -345,7 +361,8 @@ def _choose(
         if items:
             return items, True
     fine = kind.base in ("number", "yesno")
-    picked = pick(kind, candidates(resolved, hits, index, terms, asked_units(resolved), fine))
+    found = candidates(resolved, hits, index, terms, asked_units(resolved), fine)
+    picked = pick(kind, [ranked(resolved, c) for c in found if eligible(kind, c)])
     if kind.each and not kind.per_report:
         picked = [_whole_sentence(c) for c in picked]
     return [_with_antecedent(c) for c in picked], False

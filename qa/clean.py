@@ -80,8 +80,12 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=4096)
 def to_simplified(text: str) -> str:
-    """Convert traditional characters to simplified (OpenCC t2s) for search and matching."""
+    """Convert traditional characters to simplified (OpenCC t2s) for search and matching.
+
+    Cached: answering one question converts each candidate sentence several times.
+    """
     return str(_t2s().convert(text))
 
 

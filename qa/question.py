@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import jieba
 
@@ -206,12 +207,31 @@ def has_word(text: str, term: str) -> bool:
     return _match(text, term) > 0
 
 
-def coverage(text: str, terms: dict[str, float], context: str = "") -> float:
-    """Share of the question's term weight found in the text (a third for its section)."""
+def context_credit(terms: dict[str, float], context: str, share: float = 1 / 3) -> dict[str, float]:
+    """What each term earns from the text around a sentence: a third of a match by default."""
+    return {t: _match(context, t) * share for t in terms}
+
+
+def coverages(
+    text: str, terms: dict[str, float], credits: tuple[dict[str, float], ...]
+) -> tuple[float, ...]:
+    """:func:`coverage` of one text under several context credits, matching the text once."""
+    if not terms:
+        return tuple(0.0 for _ in credits)
+    simple = to_simplified(text)
+    found = {t: _match(simple, t) for t in terms}
+    total = sum(terms.values())
+    return tuple(sum(w * max(found[t], c[t]) for t, w in terms.items()) / total for c in credits)
+
+
+def coverage(text: str, terms: dict[str, float], context: str | dict[str, float] = "") -> float:
+    """Share of the question's term weight found in the text (a third for its context:
+    section path, passage — given as text or as :func:`context_credit`)."""
     if not terms:
         return 0.0
+    credit = context if isinstance(context, dict) else context_credit(terms, context)
     simple = to_simplified(text)
-    got = sum(w * max(_match(simple, t), _match(context, t) / 3) for t, w in terms.items())
+    got = sum(w * max(_match(simple, t), credit[t]) for t, w in terms.items())
     return got / sum(terms.values())
 
 
@@ -255,18 +275,19 @@ def shared_run(question: str, text: str) -> float:
     Questions are often a sentence of the report with its answer taken out, so a long shared
     run points at the sentence that was asked about.
     """
-    q = _NOT_TEXT.sub("", to_simplified(question))
+    q = _bare(question)
     simple = to_simplified(text)
-    if not q:
-        return 0.0
-    low, high = 0, len(q)  # a shared run of length n implies one of every length below n
-    while low < high:
-        n = (low + high + 1) // 2
-        if any(q[i : i + n] in simple for i in range(len(q) - n + 1)):
-            low = n
-        else:
-            high = n - 1
-    return low / len(q)
+    best = 0
+    for i in range(len(q)):  # only a run longer than the best so far is looked for
+        while i + best < len(q) and q[i : i + best + 1] in simple:
+            best += 1
+    return best / len(q) if q else 0.0
+
+
+@lru_cache(maxsize=256)
+def _bare(question: str) -> str:
+    """The question in simplified script without spaces and punctuation."""
+    return _NOT_TEXT.sub("", to_simplified(question))
 
 
 def answer_kind(resolved: str, scope: Scope) -> Kind:
