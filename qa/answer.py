@@ -346,10 +346,26 @@ def metadata_candidates(resolved: str, hits: list[Hit], index: Index) -> list[Ca
     return [_span_candidate(index, report, *span)] if span else []
 
 
+_WHICH_REPORTS_Q = re.compile(r"哪(?:几|一)?(?:份|篇|个)(?:报告)?(?:是|属于|为)|哪些报告")
+
+
+def report_candidates(resolved: str, scope: Scope, index: Index) -> list[Candidate]:
+    """哪几份是2023年度的: the reports the question's year/place selects, each by its title."""
+    if scope.doc_ids is None or not _WHICH_REPORTS_Q.search(to_simplified(resolved)):
+        return []
+    found = []
+    for doc_id in scope.doc_ids:
+        report = index.reports[doc_id]
+        at = report.text.find(report.title) if report.title else -1
+        if at >= 0:
+            found.append(_span_candidate(index, report, at, at + len(report.title)))
+    return found
+
+
 def _choose(
-    kind: Kind, resolved: str, hits: list[Hit], index: Index
+    kind: Kind, resolved: str, hits: list[Hit], index: Index, scope: Scope
 ) -> tuple[list[Candidate], bool]:
-    meta = metadata_candidates(resolved, hits, index)
+    meta = metadata_candidates(resolved, hits, index) or report_candidates(resolved, scope, index)
     if meta:
         return meta, False
     terms = key_terms(resolved, index)
@@ -407,7 +423,7 @@ def compose_answer(
             question, resolved, hits, scope, f"关于{'、'.join(scope.unmatched)}的报告", index
         )
     kind = answer_kind(resolved, scope)
-    picked, listed = _choose(kind, resolved, hits, index)
+    picked, listed = _choose(kind, resolved, hits, index, scope)
     if not picked:
         return _decline(question, resolved, hits, scope, "能回答这个问题的内容", index)
     sentences, dropped = verify_sentences(compose(kind, picked, listed), index.reports)

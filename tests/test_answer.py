@@ -117,3 +117,15 @@ def test_decline_for_a_missing_year_names_what_is_indexed(sample_library: Any) -
     answer = _ask(sample_library, "湘潭县2024年收到多少件行政复议案件？")
     assert "湘潭县2024年" in answer.text
     assert "2025年" in to_simplified(answer.text)
+
+
+def test_which_reports_are_of_a_year_lists_them_by_title(sample_library: Any) -> None:
+    answer = _ask(sample_library, "五份报告里哪几份是2023年度的？")
+    assert answer.grounded
+    assert _cited_docs(answer) == {"000", "001"}
+    assert [c.quote for c in answer.citations] == [
+        sample_library.index.reports[c.doc_id].title for c in answer.citations
+    ]
+    assert "井研县" in answer.text and "酉阳" in answer.text
+    _check_citations_exact(sample_library, answer)
+    assert not _ask(sample_library, "哪几份是2022年的？").citations
