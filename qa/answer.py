@@ -119,7 +119,7 @@ def candidates(
                     report,
                     p.passage_id,
                     p.section_path,
-                    hit.score,
+                    hit.score - hit.sentence,  # retrieval alone: sentences are scored here
                     s,
                     e,
                     plain,

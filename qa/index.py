@@ -54,6 +54,8 @@ class Index:
     # reports never change after loading, and a new version is a new Index.
     place_names: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _by_doc: dict[str, list[Passage]] | None = field(default=None, repr=False, compare=False)
+    # How many passages hold each character bigram, filled in once by ``rerank.bigram_counts``.
+    bigram_df: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def model(self) -> str:

@@ -275,7 +275,7 @@ def shared_run(question: str, text: str) -> float:
     Questions are often a sentence of the report with its answer taken out, so a long shared
     run points at the sentence that was asked about.
     """
-    q = _bare(question)
+    q = bare_question(question)
     simple = to_simplified(text)
     best = 0
     for i in range(len(q)):  # only a run longer than the best so far is looked for
@@ -285,7 +285,7 @@ def shared_run(question: str, text: str) -> float:
 
 
 @lru_cache(maxsize=256)
-def _bare(question: str) -> str:
+def bare_question(question: str) -> str:
     """The question in simplified script without spaces and punctuation."""
     return _NOT_TEXT.sub("", to_simplified(question))
 

@@ -11,6 +11,7 @@ import pytest
 from conftest import SAMPLES, RecordingEmbedder, fake_settings
 
 from qa.build import load_report, update_index
+from qa.clean import to_simplified
 from qa.config import Settings
 from qa.embed import Embedder, HashEmbedder
 from qa.index import (
@@ -24,7 +25,7 @@ from qa.index import (
 )
 from qa.keywords import KeywordIndex
 from qa.records import Hit
-from qa.rerank import COVERAGE_WEIGHT, RUN_WEIGHT, rerank
+from qa.rerank import MAX_MATCH, bigram_counts, rerank
 from qa.retrieve import search
 from qa.scope import analyze_question, known_places, place_aliases
 
@@ -248,7 +249,7 @@ def test_hits_carry_their_dense_and_keyword_scores(fake_index: Index) -> None:
         assert hit.dense == pytest.approx(float(fake_index.vectors[row] @ qvec), abs=1e-5)
         assert hit.keyword == pytest.approx(float(keyword[row]), rel=1e-5)
         assert 0.0 <= hit.score - hit.sentence <= 1.0  # fused, plus the rerank's sentence match
-        assert 0.0 <= hit.sentence <= RUN_WEIGHT + COVERAGE_WEIGHT
+        assert 0.0 <= hit.sentence <= MAX_MATCH + 1e-9
     assert hits[0].keyword > 0
     assert any(h.keyword == 0 for h in search(question, fake_index, HashEmbedder(), k=95))
 
@@ -344,3 +345,11 @@ def test_rerank_puts_the_passage_restating_the_question_first(fake_index: Index)
     assert ranked[0].score == pytest.approx(0.85 + ranked[0].sentence)
     # a passage alone is returned as it was, re-ranked to 1
     assert rerank(question, hits[1:], fake_index, k=5)[0].passage == target
+
+
+def test_bigram_counts_count_passages_once_per_index(fake_index: Index) -> None:
+    counts = bigram_counts(fake_index)
+    assert counts is bigram_counts(fake_index)  # worked out once
+    for bigram in ("罚款", "复议", "普法"):
+        simple = [to_simplified("".join(p.text.split())) for p in fake_index.passages]
+        assert counts.get(bigram, 0) == sum(bigram in s for s in simple)
