@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
+import json
 
 import pytest
 
 from qa.api import Library
 from qa.build import write_whole_index
 from qa.clean import to_simplified
+from qa.datasets import load_dataset_reports
 from qa.embed import HashEmbedder
-from qa.records import Report
 from tests.conftest import fake_settings
 
 ARTICLES = {
@@ -24,26 +24,16 @@ ARTICLES = {
 }
 
 
-def _report(title: str, text: str) -> Report:
-    doc_id = hashlib.sha1(title.encode()).hexdigest()[:12]
-    return Report(
-        doc_id=doc_id,
-        path=f"test:{doc_id}",
-        title=title,
-        agency="",
-        region="",
-        year=None,
-        signed=None,
-        doc_number=None,
-        text=text,
-        sha256=hashlib.sha256(text.encode()).hexdigest(),
-    )
-
-
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
-    settings = fake_settings(tmp_path_factory.mktemp("encyclopedia"))
-    reports = [_report(t, x) for t, x in ARTICLES.items()]
+    root = tmp_path_factory.mktemp("encyclopedia")
+    folder = root / "articles"  # shaped like eval/datasets/<name>/, read the same way
+    folder.mkdir()
+    rows = [{"id": f"a{n}", "title": t, "text": x} for n, (t, x) in enumerate(ARTICLES.items())]
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    (folder / "passages.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    settings = fake_settings(root / "indexes")
+    reports = load_dataset_reports(folder)
     write_whole_index(reports, settings, HashEmbedder())
     return Library.open(settings, HashEmbedder())
 
