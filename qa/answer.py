@@ -161,7 +161,7 @@ def _rank_key(c: Candidate, kind: Kind) -> float:
 
 def eligible(kind: Kind, c: Candidate) -> bool:
     """Can the candidate answer at all: enough of the question, and a fitting figure for 多少?"""
-    if c.coverage < MIN_COVERAGE:
+    if max(c.coverage, c.telling) < MIN_COVERAGE:
         return False
     if kind.base != "number":
         return True

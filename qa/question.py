@@ -166,6 +166,9 @@ def asked_units(question: str) -> str | None:
         return "年月日"
     if _YEAR_Q.search(q):
         return "年"
+    timed = re.search(r"(?:多少|几)个?(小时|钟头|星期|礼拜|月)", q)
+    if timed:  # 多少个小时: the unit is 小时, not 个
+        return _TIME_WORDS[timed.group(1)]
     asked = [m.group(1) for m in re.finditer(r"(?:多少|几)(个工作日|[\u4e00-\u9fff%])", q)]
     asked = [u for u in asked if u not in _NOT_UNITS and (u in _UNITS or u in _MEASURE_WORDS)]
     if asked:
@@ -178,8 +181,21 @@ def asked_units(question: str) -> str | None:
     return None
 
 
+# 什么时候 / 何时 may be answered by a period, not a figure: 11世纪, 1960年代, 东汉, 元朝, 战国.
+_PERIOD = re.compile(
+    r"世纪|年代|[东西南北前后]?[汉唐宋元明清秦晋隋周商夏]朝?(?:初|末|时期|年间)?|战国|春秋|朝代|时期"
+)
+_TIME_WORDS = {"小时": "小钟", "钟头": "钟", "星期": "星周礼", "礼拜": "礼星周", "月": "月"}
+
+
 def figure_fits(text: str, units: str | None) -> bool:
-    """Does the text hold a figure, followed by an allowed unit when one is asked for?"""
+    """Does the text hold a figure, followed by an allowed unit when one is asked for?
+
+    For 什么时候 (units 年月日) a named period counts as well.
+    """
+    text = to_simplified(text)  # 四個 is 四个
+    if units == "年月日" and _PERIOD.search(text):
+        return True
     for m in _NUMBER_AND_SCALE.finditer(text):
         after = text[m.end() : m.end() + 1]
         if (

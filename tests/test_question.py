@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.question import answer_cue, asked_units, shared_run
+from qa.question import answer_cue, asked_units, figure_fits, shared_run
 
 
 @pytest.mark.parametrize(
@@ -18,6 +18,8 @@ from qa.question import answer_cue, asked_units, shared_run
         ("失去了多少比例的人口？", "%"),
         ("报告是哪天签发的？", "日月"),
         ("杜林在哪一年爆发了大罢工？", "年"),
+        ("新生儿一天要睡超过多少个小时？", "小钟"),  # 多少个小时: the unit is 小时
+        ("这项工程用了几个月？", "月"),
     ],
 )
 def test_asked_units(question: str, units: str | None) -> None:
@@ -52,3 +54,19 @@ def test_answer_cue(question: str, holds: str, lacks: str) -> None:
 
 def test_answer_cue_is_silent_for_other_questions() -> None:
     assert answer_cue("井研县自然资源局做了哪些工作", "开展普法宣传。") == 0
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "fits"),
+    [
+        ("德国被分成了几个占领区？", "德國被分成四個占領區。", True),  # traditional 個 is 个
+        ("德国被分成了几个占领区？", "德國被分成了占領區。", False),
+        ("孟子是什么时候被列为四经的？", "孟子在南宋時被列入四經。", True),  # a period answers
+        ("布里斯托大约在何时成为城市？", "布里斯托在11世纪成为城市。", True),
+        ("布里斯托大约在何时成为城市？", "布里斯托是英国的城市。", False),
+        ("孟子是哪一年被列为四经的？", "孟子在南宋時被列入四經。", False),  # 哪一年 wants a year
+        ("新生儿一天要睡超过多少个小时？", "新生兒每天要睡18小時。", True),
+    ],
+)
+def test_figure_fits_the_asked_unit(question: str, text: str, fits: bool) -> None:
+    assert figure_fits(text, asked_units(question)) is fits
