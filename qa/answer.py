@@ -381,7 +381,20 @@ def _choose(
     picked = pick(kind, [ranked(resolved, c) for c in found if eligible(kind, c)])
     if kind.each and not kind.per_report:
         picked = [_whole_sentence(c) for c in picked]
+    elif kind.base == "list" and not kind.per_report:
+        picked = _apart_only([_whole_sentence(c, "。！？\n") for c in picked])
+    elif kind.base == "fact":  # a clause cut at ； reads whole with its sentence, if short
+        picked = _apart_only([_whole_sentence(c, "。！？\n", MAX_QUOTE) for c in picked])
     return [_with_antecedent(c) for c in picked], False
+
+
+def _apart_only(picked: list[Candidate]) -> list[Candidate]:
+    """Drop a candidate that overlaps one before it (two clauses grown into one sentence)."""
+    kept: list[Candidate] = []
+    for c in picked:
+        if all(_apart(c, k) for k in kept):
+            kept.append(c)
+    return kept
 
 
 # A sentence that opens by pointing back (此举…, 这次…, 他…, 两校…) is read with the one before it.
@@ -402,14 +415,17 @@ def _with_antecedent(c: Candidate) -> Candidate:
     return replace(c, start=start)
 
 
-def _whole_sentence(c: Candidate) -> Candidate:
-    """The full sentence around a clause (for 分别/各多少 questions)."""
+def _whole_sentence(
+    c: Candidate, marks: str = "。！？；\n", longest: int = 2 * MAX_QUOTE
+) -> Candidate:
+    """The full sentence around a clause (for 分别/各多少 questions; for lists, up to 。 so
+    that 一是……；二是……；三是…… stays whole)."""
     text = c.report.text
-    start = max(text.rfind(mark, 0, c.start) for mark in "。！？；\n") + 1
-    ends = [i for i in (text.find(mark, c.end) for mark in "。！？；\n") if i >= 0]
+    start = max(text.rfind(mark, 0, c.start) for mark in marks) + 1
+    ends = [i for i in (text.find(mark, c.end) for mark in marks) if i >= 0]
     end = min(ends) + 1 if ends else len(text)
     start, end = trim_span(text, start, end)
-    if end - start > 2 * MAX_QUOTE:
+    if end - start > longest:
         return c
     return replace(c, start=start, end=end)
 

@@ -19,6 +19,8 @@ ARTICLES = {
     "唐爱陆": "唐爱陆（1872年—1944年），清朝末年民国初年革命家、实业家。"
     "1912年，唐爱陆在汉口筹资创办旅汉公学。唐爱陆曾任汉口商会会长。",
     "罗伯特·吉芬": "罗伯特·吉芬是美国化学家。他于1962年12月10日在马里兰州的安纳波利斯去世。",
+    "版权法": "版权法保护作者的权利。根据美国版权法的基本原理，一个作品要获得版权法的保护，要具备三点要素："
+    "一是要有原创性；二是要为作者创作，而非机器创作；三是固定在一定的表达媒介上面。版权的期限因国家而异。",
     "上海市市长": "上海市市长是上海市人民政府的首长。1985年至1987年间，江泽民任上海市市长。"
     "上海市人民政府设在黄浦区。",
 }
@@ -70,3 +72,10 @@ def test_a_place_no_passage_names_is_still_declined(library: Library) -> None:
     answer = library.ask("仁寿县的县长是谁？")
     assert not answer.citations
     assert "仁寿县" in answer.text
+
+
+def test_a_list_cut_at_semicolons_is_quoted_whole(library: Library) -> None:
+    text, quotes = _quotes(library, "美国版权法中认为受版权法保护的作品有哪些要素？")
+    for item in ("一是要有原创性", "二是要为作者创作", "三是固定在一定的表达媒介上面"):
+        assert item in text
+    assert len(quotes) == len(set(quotes))
