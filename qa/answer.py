@@ -422,7 +422,7 @@ def _whole_sentence(
     that 一是……；二是……；三是…… stays whole)."""
     text = c.report.text
     start = max(text.rfind(mark, 0, c.start) for mark in marks) + 1
-    ends = [i for i in (text.find(mark, c.end) for mark in marks) if i >= 0]
+    ends = [i for i in (text.find(mark, c.end - 1) for mark in marks) if i >= 0]
     end = min(ends) + 1 if ends else len(text)
     start, end = trim_span(text, start, end)
     if end - start > longest:
