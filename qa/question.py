@@ -41,6 +41,9 @@ SYNONYMS = {
     "增加": ("增加", "增长", "上升"),
     "金额": ("金额", "总额", "万元", "元"),
     "数量": ("数量", "总数", "件", "个"),
+    "形式": ("形式", "方式", "手法", "手段"),
+    "单一": ("单一", "单调", "老套", "缺乏多样"),
+    "丰富": ("丰富", "多样"),
 }
 # Words between a topic word and the asking word: 收缴罚款(的)(大约)(是)多少.
 _FILLER = frozenset("了 的 有 是 大约 大概 约 共 一共 总共 达 为 到 都".split())
@@ -77,7 +80,7 @@ _GENERIC = frozenset(
     " 哪天 哪个 哪家 什么 名称 叫 叫什么 是什么 情况 相关 有关 主要 目前 一共 总共 同时"
     # the asking words of encyclopedic questions (什么时候, 哪一年, 怎样的, 文中提及…)
     " 时候 怎样 怎么 怎么样 什么样 有着 这个 那个 哪种 哪方面 为何 何时 何处 何年 如何 为什么"
-    " 哪里 哪儿 一年 哪位 何人 文中 提及 提到的".split()
+    " 哪里 哪儿 一年 哪位 何人 文中 提及 提到的 自己 认为".split()
 )
 # The asking part of a question word (几次, 多少件) says nothing about the topic.
 _ASKING_WORD = re.compile(r"几|多少|哪|什么|吗|呢")
