@@ -27,7 +27,9 @@ class Settings:
     chunk_chars: int = 350
     overlap_chars: int = 0
     dense_weight: float = 0.7
-    batch_size: int = 32
+    # passages handed to the embedder at once: it sorts them by length, so larger batches pad
+    # less (128 vs 32: ~43 vs ~41.5 passages/s on 2 cores with ONNX)
+    batch_size: int = 128
     max_question_chars: int = 500
 
     @property
