@@ -406,8 +406,8 @@ _POINTS_BACK = re.compile(
 def _with_antecedent(c: Candidate) -> Candidate:
     """Quote the sentence before too when the picked one opens by pointing back to it."""
     text = c.report.text
-    if not _POINTS_BACK.match(text, c.start):
-        return c
+    if not _POINTS_BACK.match(text, c.start) or text[: c.start].rstrip(" \t").endswith("\n"):
+        return c  # a paragraph's first sentence: the line before may be a heading
     before = max(text.rfind(mark, 0, c.start - 1) for mark in "。！？\n") + 1
     start, _ = trim_span(text, before, c.start)
     if start >= c.start or c.end - start > 2 * MAX_QUOTE:

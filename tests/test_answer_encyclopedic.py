@@ -21,6 +21,7 @@ ARTICLES = {
     "罗伯特·吉芬": "罗伯特·吉芬是美国化学家。他于1962年12月10日在马里兰州的安纳波利斯去世。",
     "版权法": "版权法保护作者的权利。根据美国版权法的基本原理，一个作品要获得版权法的保护，要具备三点要素："
     "一是要有原创性；二是要为作者创作，而非机器创作；三是固定在一定的表达媒介上面。版权的期限因国家而异。",
+    "张三丰": "张三丰是武当派的开创者。\n一、生平\n他于1247年出生在辽东懿州，曾在宝鸡金台观修道。",
     "上海市市长": "上海市市长是上海市人民政府的首长。1985年至1987年间，江泽民任上海市市长。"
     "上海市人民政府设在黄浦区。",
 }
@@ -79,3 +80,9 @@ def test_a_list_cut_at_semicolons_is_quoted_whole(library: Library) -> None:
     for item in ("一是要有原创性", "二是要为作者创作", "三是固定在一定的表达媒介上面"):
         assert item in text
     assert len(quotes) == len(set(quotes))
+
+
+def test_a_paragraph_opening_with_he_is_not_joined_to_the_heading_above(library: Library) -> None:
+    text, quotes = _quotes(library, "张三丰是哪一年出生的？")
+    assert "1247年" in text
+    assert quotes[0].startswith("他于1247年")  # not "一、生平\n他于…"
