@@ -92,6 +92,7 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
         "end": p.end,
         "dense": round(hit.dense, 4),
         "keyword": round(hit.keyword, 4),
+        "sentence": round(hit.sentence, 4),
         "metadata_match": list(hit.metadata_match),
     }
 
