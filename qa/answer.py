@@ -27,7 +27,6 @@ from qa.scope import Scope, place_aliases
 from qa.sentences import sentence_spans, trim_span
 from qa.verify import AnswerSentence, verify_sentences
 
-# Words that say what kind of answer is wanted.
 _CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
 _NEGATION = re.compile(r"未|没有|无一|无|不")
 # In-paragraph enumerations: 一是…。二是…。
@@ -39,7 +38,7 @@ UNFOCUSED_COVERAGE = 0.75  # a figure clause without the words next to 多少 mu
 RUNNER_UP = 0.85  # a second fact sentence is shown when it scores this close to the best
 MAX_QUOTE = 160
 # Sentence ranking weights, fitted on 700 CMRC 2018 + 700 DRCD questions outside the gate's
-# samples (see eval/README.md): retrieval score, shared run with the question, answer cue.
+# samples (see eval/datasets/README.md): retrieval score, shared run with the question, answer cue.
 SCORE_WEIGHT = 0.5
 RUN_WEIGHT = 0.3
 CUE_WEIGHT = 0.05
@@ -99,8 +98,8 @@ def candidates(
 ) -> list[Candidate]:
     """Every sentence and clause of the hits, scored by how much of the question they hold.
 
-    The ranking features (shared run, answer cue) are left for :func:`ranked`, which only
-    the candidates that can answer need.
+    The ranking features (shared run, answer cue) are left for :func:`ranked`, which
+    :func:`pick` applies only to the candidates that can answer.
     """
     found: list[Candidate] = []
     for hit in hits:
@@ -168,10 +167,10 @@ def eligible(kind: Kind, c: Candidate) -> bool:
     return c.figure_ok and (_focused(c, kind.focus) or c.coverage >= UNFOCUSED_COVERAGE)
 
 
-def pick(kind: Kind, cands: list[Candidate]) -> list[Candidate]:
+def pick(kind: Kind, cands: list[Candidate], question: str) -> list[Candidate]:
     """The candidates that answer, best first, by the kind of question."""
     good = sorted(
-        (c for c in cands if eligible(kind, c)),
+        (ranked(question, c) for c in cands if eligible(kind, c)),
         key=lambda c: _rank_key(c, kind),
         reverse=True,
     )
@@ -378,7 +377,7 @@ def _choose(
             return items, True
     fine = kind.base in ("number", "yesno")
     found = candidates(resolved, hits, index, terms, asked_units(resolved), fine)
-    picked = pick(kind, [ranked(resolved, c) for c in found if eligible(kind, c)])
+    picked = pick(kind, found, resolved)
     if kind.each and not kind.per_report:
         picked = [_whole_sentence(c) for c in picked]
     elif kind.base == "list" and not kind.per_report:
@@ -408,11 +407,15 @@ def _with_antecedent(c: Candidate) -> Candidate:
     text = c.report.text
     if not _POINTS_BACK.match(text, c.start) or text[: c.start].rstrip(" \t").endswith("\n"):
         return c  # a paragraph's first sentence: the line before may be a heading
-    before = max(text.rfind(mark, 0, c.start - 1) for mark in "。！？\n") + 1
-    start, _ = trim_span(text, before, c.start)
+    start, _ = trim_span(text, _after_last(text, "。！？\n", c.start - 1), c.start)
     if start >= c.start or c.end - start > 2 * MAX_QUOTE:
         return c
     return replace(c, start=start)
+
+
+def _after_last(text: str, marks: str, before: int) -> int:
+    """Where the text after the last of ``marks`` before offset ``before`` begins (0 if none)."""
+    return max(text.rfind(mark, 0, before) for mark in marks) + 1
 
 
 def _whole_sentence(
@@ -421,7 +424,7 @@ def _whole_sentence(
     """The full sentence around a clause (for 分别/各多少 questions; for lists, up to 。 so
     that 一是……；二是……；三是…… stays whole)."""
     text = c.report.text
-    start = max(text.rfind(mark, 0, c.start) for mark in marks) + 1
+    start = _after_last(text, marks, c.start)
     ends = [i for i in (text.find(mark, c.end - 1) for mark in marks) if i >= 0]
     end = min(ends) + 1 if ends else len(text)
     start, end = trim_span(text, start, end)
