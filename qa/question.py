@@ -22,8 +22,8 @@ _PER_REPORT_Q = re.compile(
     r"哪些局|哪几个局|各局|哪些(?:县|区|单位|部门|报告)|哪几(?:个|份)?(?:县|区|报告)"
 )
 _EACH_Q = re.compile(r"分别|各自|各是|各多少|各有|哪几类|哪几种")
-_DATE_Q = re.compile(r"哪天|哪一天|日期|落款|何时|什么时候|哪日")
 _DAY_Q = re.compile(r"哪天|哪一天|日期|落款|哪日")
+_DATE_Q = re.compile(rf"{_DAY_Q.pattern}|何时|什么时候")  # a day, or any time (何时)
 _YEAR_Q = re.compile(r"哪年|哪一年|何年|哪个年份|什么年份")
 _TOTAL_Q = re.compile(r"一共|总共|合计|共计|总计|总数|总额")
 TOTAL_WORD = re.compile(r"共计|合计|总计|总数|总额|共")
@@ -160,17 +160,23 @@ def _covered_by_parts(token: str, others: set[str]) -> bool:
     return len(token) > 1 and all(covered)
 
 
+WHEN_UNITS = "年月日"  # the units of 什么时候 / 何时: a date, a year, or a named period
+# 多少个小时: the unit is 小时 (its first letters), not 个
+_TIME_WORDS = {"小时": "小钟", "钟头": "钟", "星期": "星周礼", "礼拜": "礼星周", "月": "月"}
+_TIME_ASKED = re.compile(rf"(?:多少|几)个?({'|'.join(_TIME_WORDS)})")
+
+
 def asked_units(question: str) -> str | None:
     """The unit letters an answer figure may carry, from 多少件 / 几个 / 罚款多少 / 哪天."""
     q = to_simplified(question)
     if _DAY_Q.search(q):
         return "日月"
     if _DATE_Q.search(q):  # 什么时候, 何时: a year will do (1944年, 天启五年)
-        return "年月日"
+        return WHEN_UNITS
     if _YEAR_Q.search(q):
         return "年"
-    timed = re.search(r"(?:多少|几)个?(小时|钟头|星期|礼拜|月)", q)
-    if timed:  # 多少个小时: the unit is 小时, not 个
+    timed = _TIME_ASKED.search(q)
+    if timed:
         return _TIME_WORDS[timed.group(1)]
     asked = [m.group(1) for m in re.finditer(r"(?:多少|几)(个工作日|[\u4e00-\u9fff%])", q)]
     asked = [u for u in asked if u not in _NOT_UNITS and (u in _UNITS or u in _MEASURE_WORDS)]
@@ -188,16 +194,15 @@ def asked_units(question: str) -> str | None:
 _PERIOD = re.compile(
     r"世纪|年代|[东西南北前后]?[汉唐宋元明清秦晋隋周商夏]朝?(?:初|末|时期|年间)?|战国|春秋|朝代|时期"
 )
-_TIME_WORDS = {"小时": "小钟", "钟头": "钟", "星期": "星周礼", "礼拜": "礼星周", "月": "月"}
 
 
 def figure_fits(text: str, units: str | None) -> bool:
     """Does the text hold a figure, followed by an allowed unit when one is asked for?
 
-    For 什么时候 (units 年月日) a named period counts as well.
+    For 什么时候 (:data:`WHEN_UNITS`) a named period counts as well.
     """
     text = to_simplified(text)  # 四個 is 四个
-    if units == "年月日" and _PERIOD.search(text):
+    if units == WHEN_UNITS and _PERIOD.search(text):
         return True
     for m in _NUMBER_AND_SCALE.finditer(text):
         after = text[m.end() : m.end() + 1]
@@ -243,15 +248,10 @@ def coverages(
     return tuple(sum(w * max(found[t], c[t]) for t, w in terms.items()) / total for c in credits)
 
 
-def coverage(text: str, terms: dict[str, float], context: str | dict[str, float] = "") -> float:
+def coverage(text: str, terms: dict[str, float], context: str = "") -> float:
     """Share of the question's term weight found in the text (a third for its context:
-    section path, passage — given as text or as :func:`context_credit`)."""
-    if not terms:
-        return 0.0
-    credit = context if isinstance(context, dict) else context_credit(terms, context)
-    simple = to_simplified(text)
-    got = sum(w * max(_match(simple, t), credit[t]) for t, w in terms.items())
-    return got / sum(terms.values())
+    section path, passage)."""
+    return coverages(text, terms, (context_credit(terms, context),))[0]
 
 
 # What a sentence that answers usually holds, for each way of asking (为什么 → 因/由于 …).
