@@ -100,6 +100,6 @@ def search(
         )
         for rank, i in enumerate(order)
     ]
-    if per_report or not rerank_sentences:
-        return hits[:k] if not per_report else hits
-    return rerank(question, hits, index, k)
+    if per_report:
+        return hits
+    return rerank(question, hits, index, k) if rerank_sentences else hits[:k]
