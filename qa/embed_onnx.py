@@ -109,9 +109,11 @@ def load_session(folder: Path, threads: int, model: Any = None) -> Any | None:
         return None
 
 
-def encode(session: Any, tokenizer: Any, texts: Sequence[str], max_length: int) -> F32:
-    """Mean-pooled, L2-normalised vectors of ``texts`` (prompt already prepended)."""
-    lengths = [len(ids) for ids in tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
+def encode(
+    session: Any, tokenizer: Any, texts: Sequence[str], max_length: int, lengths: Sequence[int]
+) -> F32:
+    """Mean-pooled, L2-normalised vectors of ``texts`` (prompt already prepended); ``lengths``
+    (token counts) only decide the batching order, so that little padding is computed."""
     order = np.argsort([-n for n in lengths], kind="stable")
     out: F32 | None = None
     for start in range(0, len(texts), BATCH):
@@ -171,8 +173,9 @@ class OnnxEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         items = [prompt + (t.translate(self.charmap) if self.charmap else t) for t in texts]
-        out = encode(self.session, self.tokenizer, items, self.max_length)
         encoded = self.tokenizer(items, add_special_tokens=False)["input_ids"]
+        lengths = [len(ids) + 2 for ids in encoded]  # with <s> and </s>
+        out = encode(self.session, self.tokenizer, items, self.max_length, lengths)
         for i, ids in enumerate(encoded):
             if len(ids) + 2 > self.max_length:
                 out[i] = _windowed(self.session, self.tokenizer, ids, self.max_length - 2)
