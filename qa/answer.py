@@ -23,6 +23,7 @@ from qa.question import (
     shared_run,
 )
 from qa.records import Answer, Citation, Hit, Report
+from qa.rerank import bigram_counts
 from qa.scope import Scope, place_aliases
 from qa.sentences import sentence_spans, trim_span
 from qa.verify import AnswerSentence, verify_sentences
@@ -361,13 +362,36 @@ def report_candidates(resolved: str, scope: Scope, index: Index) -> list[Candida
     return found
 
 
+def unknown_words(terms: dict[str, float], index: Index) -> list[str]:
+    """The question's key words that no passage holds, when they are most of its words (at
+    least two, and two thirds of them): the reports do not speak of what is asked
+    (和哪家银行签订了合作协议 → 银行、合作、协议)."""
+    counts = bigram_counts(index)
+    unknown = [t for t in terms if any(t[i : i + 2] not in counts for i in range(len(t) - 1))]
+    return unknown if len(unknown) >= 2 and 3 * len(unknown) >= 2 * len(terms) else []
+
+
+def _unknown_topic(question: str, unknown: list[str]) -> str:
+    """关于“银行、合作、协议”的内容, the words in the question's order; a piece made of two
+    others' characters (荣誉称号 → 誉称) is left out."""
+    simple = to_simplified(question)
+    shown = [t for t in unknown if not all(any(ch in o for o in unknown if o != t) for ch in t)]
+    return f"关于“{'、'.join(sorted(shown, key=simple.find))}”的内容" if shown else ""
+
+
 def _choose(
-    kind: Kind, resolved: str, hits: list[Hit], index: Index, scope: Scope
+    kind: Kind,
+    resolved: str,
+    hits: list[Hit],
+    index: Index,
+    scope: Scope,
+    terms: dict[str, float],
 ) -> tuple[list[Candidate], bool]:
     meta = metadata_candidates(resolved, hits, index) or report_candidates(resolved, scope, index)
     if meta:
         return meta, False
-    terms = key_terms(resolved, index)
+    if unknown_words(terms, index):
+        return [], False
     if kind.base == "list":
         reports = list(
             {h.passage.doc_id: index.reports[h.passage.doc_id] for h in hits[:4]}.values()
@@ -442,9 +466,11 @@ def compose_answer(
             question, resolved, hits, scope, f"关于{'、'.join(scope.unmatched)}的报告", index
         )
     kind = answer_kind(resolved, scope)
-    picked, listed = _choose(kind, resolved, hits, index, scope)
+    terms = key_terms(resolved, index)
+    picked, listed = _choose(kind, resolved, hits, index, scope, terms)
     if not picked:
-        return _decline(question, resolved, hits, scope, "能回答这个问题的内容", index)
+        why = _unknown_topic(resolved, unknown_words(terms, index)) or "能回答这个问题的内容"
+        return _decline(question, resolved, hits, scope, why, index)
     sentences, dropped = verify_sentences(compose(kind, picked, listed), index.reports)
     if not sentences:
         return _decline(question, resolved, hits, scope, "经核验能回答这个问题的内容", index)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from qa.answer import unknown_words
 from qa.clean import to_simplified
 from qa.records import Answer
 
@@ -117,6 +118,22 @@ def test_decline_for_a_missing_year_names_what_is_indexed(sample_library: Any) -
     answer = _ask(sample_library, "湘潭县2024年收到多少件行政复议案件？")
     assert "湘潭县2024年" in answer.text
     assert "2025年" in to_simplified(answer.text)
+
+
+def test_a_topic_no_report_speaks_of_is_declined_naming_its_words(sample_library: Any) -> None:
+    # 签订 is in the reports (目标责任书), 银行 / 合作 / 协议 are in none of them
+    answer = _ask(sample_library, "渠县自然资源局2020年和哪家银行签订了合作协议？")
+    assert not answer.citations
+    assert answer.text.startswith("在已索引的报告中没有找到关于“银行、合作、协议”的内容")
+
+
+def test_unknown_words_need_two_and_two_thirds_of_the_key_words(sample_library: Any) -> None:
+    index = sample_library.index
+    known = {"罚款": 1.0, "签订": 1.0}
+    assert unknown_words({**known, "银行": 1.0}, index) == []  # one of three
+    assert unknown_words({"银行": 1.0}, index) == []  # one alone may be the reports' wording
+    assert unknown_words({"罚款": 1.0, "银行": 1.0, "协议": 1.0}, index) == ["银行", "协议"]
+    assert unknown_words({**known, "银行": 1.0, "协议": 1.0}, index) == []  # two of four
 
 
 def test_which_reports_are_of_a_year_lists_them_by_title(sample_library: Any) -> None:
