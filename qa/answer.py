@@ -185,7 +185,7 @@ def pick(kind: Kind, cands: list[Candidate], question: str) -> list[Candidate]:
     if kind.base == "list":
         chosen: list[Candidate] = []
         for c in good:
-            if all(c.end <= o.start or c.start >= o.end for o in chosen):
+            if all(_apart(c, o) for o in chosen):
                 chosen.append(c)
             if len(chosen) == MAX_SENTENCES:
                 break

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from qa.answer import unknown_words
+from qa.answer import Candidate, pick, unknown_words
 from qa.clean import to_simplified
+from qa.question import Kind
 from qa.records import Answer
 
 pytestmark = pytest.mark.slow
@@ -134,6 +135,14 @@ def test_unknown_words_need_two_and_two_thirds_of_the_key_words(sample_library: 
     assert unknown_words({"银行": 1.0}, index) == []  # one alone may be the reports' wording
     assert unknown_words({"罚款": 1.0, "银行": 1.0, "协议": 1.0}, index) == ["银行", "协议"]
     assert unknown_words({**known, "银行": 1.0, "协议": 1.0}, index) == []  # two of four
+
+
+def test_list_keeps_sentences_of_two_reports_at_the_same_offsets(sample_library: Any) -> None:
+    reports = [sample_library.index.reports[d] for d in sorted(sample_library.index.reports)[:2]]
+    same_span = [Candidate(r, "p", (), 0.5, 0, 12, 0.8, False) for r in reports]
+    overlapping = Candidate(reports[0], "p", (), 0.4, 6, 20, 0.8, False)
+    picked = pick(Kind("list", False), [*same_span, overlapping], "有哪些做法？")
+    assert [(c.report.doc_id, c.start) for c in picked] == [(r.doc_id, 0) for r in reports]
 
 
 def test_which_reports_are_of_a_year_lists_them_by_title(sample_library: Any) -> None:
