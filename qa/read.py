@@ -4,7 +4,7 @@ The reader is the default model (multilingual-e5-small) with its transformer fin
 mark answer spans (a start and an end logit per token), trained on CMRC 2018 and DRCD dev
 questions whose passages are not in the gate samples (``bench/train_reader.py``). Its
 weights ship with the package (``qa/data/reader.safetensors``, fp16, without the word
-embeddings, which are read from the converted model's own file through a memory map). The
+embeddings, which are read from the converted model's own file row by row). The
 graph is exported once into ``<model folder>/onnx/reader-<sha>.onnx`` and run on ONNX
 Runtime, so serving does not import torch.
 
@@ -55,7 +55,7 @@ class Reading:
 class Reader:
     session: Any = field(repr=False)
     tokenizer: Any = field(repr=False)
-    words: npt.NDArray[np.float32] = field(repr=False)  # memory-mapped word embeddings
+    words: WordRows = field(repr=False)
     charmap: dict[int, str] | None = field(default=None, repr=False)
 
     def read(self, question: str, texts: Sequence[str]) -> list[Reading]:
@@ -123,8 +123,28 @@ def _softmax(logits: F32, null: float) -> F32:
     return np.asarray(e / (e.sum() + np.exp(null - top)), dtype=np.float32)
 
 
-def _word_embeddings(folder: Path) -> npt.NDArray[np.float32]:
-    """The model's word-embedding matrix, memory-mapped from its safetensors file."""
+@dataclass(frozen=True, slots=True)
+class WordRows:
+    """The model's word-embedding rows, read from its safetensors file as they are needed
+    (a memory map would count every page it touches in the serving process's memory)."""
+
+    path: Path
+    offset: int
+    dim: int
+
+    def __getitem__(self, ids: npt.NDArray[np.int64]) -> F32:
+        row = self.dim * 4
+        with self.path.open("rb") as f:
+            fd = f.fileno()
+            found = {
+                int(i): np.frombuffer(os.pread(fd, row, self.offset + int(i) * row), np.float32)
+                for i in np.unique(ids)
+            }
+        return np.stack([found[int(i)] for i in ids.ravel()]).reshape(*ids.shape, self.dim)
+
+
+def _word_embeddings(folder: Path) -> WordRows:
+    """Where the model's word-embedding matrix lies in its safetensors file."""
     path = folder / "model.safetensors"
     with path.open("rb") as f:
         size = struct.unpack("<Q", f.read(8))[0]
@@ -133,8 +153,7 @@ def _word_embeddings(folder: Path) -> npt.NDArray[np.float32]:
     if entry["dtype"] != "F32":
         raise ValueError(f"{path}: word embeddings are {entry['dtype']}, expected F32")
     begin, _ = entry["data_offsets"]
-    shape = tuple(entry["shape"])
-    return np.memmap(path, dtype=np.float32, mode="r", offset=8 + size + begin, shape=shape)
+    return WordRows(path, 8 + size + begin, int(entry["shape"][1]))
 
 
 def _digest(path: Path) -> str:
@@ -211,6 +230,7 @@ def load_reader(
         options.intra_op_num_threads = max(1, threads)
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.enable_cpu_mem_arena = False  # windows vary in length: free each run's buffers
         session = ort.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
         from transformers import PreTrainedTokenizerFast
 
