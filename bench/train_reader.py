@@ -92,6 +92,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=600)
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--head-lr", type=float, default=1e-3)
+    parser.add_argument("--seed", type=int, default=0, help="negatives sampled and batch order")
     parser.add_argument("--init", type=Path, help="a checkpoint of an earlier run to go on from")
     parser.add_argument("--out", type=Path, required=True, help="checkpoint to write (torch)")
     parser.add_argument("--ship", type=Path, help="also write the fp16 weights qa/read.py loads")
@@ -102,8 +103,8 @@ def main() -> None:
     from transformers import AutoModel, PreTrainedTokenizerFast
 
     torch.set_num_threads(2)
-    torch.manual_seed(0)
-    rng = random.Random(0)
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed)
     folder = prepare_default_model(Settings().model_cache_dir)
     tokenizer = PreTrainedTokenizerFast.from_pretrained(str(folder), local_files_only=True)
     rows, held_out = training_questions()

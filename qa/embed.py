@@ -293,7 +293,12 @@ def load_default_reader(settings: Settings, embedder: Embedder) -> read.Reader |
         return None
     folder = prepare_default_model(settings.model_cache_dir)
     charmap = json.loads((folder / e5convert.CHARMAP_FILE).read_text(encoding="utf-8"))["map"]
-    return read.load_reader(folder, _threads(), {int(k): v for k, v in charmap.items()})
+    return read.load_reader(
+        folder,
+        _threads(),
+        {int(k): v for k, v in charmap.items()},
+        tokenizer=getattr(embedder, "tokenizer", None),
+    )
 
 
 def _threads() -> int:
@@ -320,6 +325,7 @@ def _onnx_embedder(
         name,
         dim,
         session,
+        embed_onnx.word_rows(folder),
         tokenizer,
         int(config["max_seq_length"]),
         "query: ",

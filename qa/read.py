@@ -16,12 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import json
 import logging
-import os
-import struct
-import tempfile
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +24,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from qa.embed_onnx import WordRows, open_session, word_rows, write_graph
 
 log = logging.getLogger(__name__)
 
@@ -123,39 +120,6 @@ def _softmax(logits: F32, null: float) -> F32:
     return np.asarray(e / (e.sum() + np.exp(null - top)), dtype=np.float32)
 
 
-@dataclass(frozen=True, slots=True)
-class WordRows:
-    """The model's word-embedding rows, read from its safetensors file as they are needed
-    (a memory map would count every page it touches in the serving process's memory)."""
-
-    path: Path
-    offset: int
-    dim: int
-
-    def __getitem__(self, ids: npt.NDArray[np.int64]) -> F32:
-        row = self.dim * 4
-        with self.path.open("rb") as f:
-            fd = f.fileno()
-            found = {
-                int(i): np.frombuffer(os.pread(fd, row, self.offset + int(i) * row), np.float32)
-                for i in np.unique(ids)
-            }
-        return np.stack([found[int(i)] for i in ids.ravel()]).reshape(*ids.shape, self.dim)
-
-
-def _word_embeddings(folder: Path) -> WordRows:
-    """Where the model's word-embedding matrix lies in its safetensors file."""
-    path = folder / "model.safetensors"
-    with path.open("rb") as f:
-        size = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(size))
-    entry = header["embeddings.word_embeddings.weight"]
-    if entry["dtype"] != "F32":
-        raise ValueError(f"{path}: word embeddings are {entry['dtype']}, expected F32")
-    begin, _ = entry["data_offsets"]
-    return WordRows(path, 8 + size + begin, int(entry["shape"][1]))
-
-
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
@@ -183,39 +147,21 @@ def export(folder: Path, weights: Path, target: Path) -> None:
             hidden = self.model(inputs_embeds=inputs_embeds, attention_mask=attention_mask)
             return self.head(hidden.last_hidden_state)
 
-    embeds = torch.zeros((2, 16, model.config.hidden_size))
-    mask = torch.ones((2, 16), dtype=torch.long)
-    mask[1, 10:] = 0
-    axes = {0: "batch", 1: "seq"}
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        with warnings.catch_warnings(), torch.no_grad():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                _Spans(),
-                (embeds, mask),
-                str(tmp),
-                input_names=["inputs_embeds", "attention_mask"],
-                output_names=["logits"],
-                dynamic_axes={"inputs_embeds": axes, "attention_mask": axes, "logits": axes},
-                opset_version=17,
-                dynamo=False,
-            )
-        tmp.chmod(0o644)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    log.info("exported %s", target)
+    write_graph(_Spans(), model.config.hidden_size, target, "logits")
 
 
 def load_reader(
-    folder: Path, threads: int, charmap: dict[int, str] | None = None, weights: Path = WEIGHTS
+    folder: Path,
+    threads: int,
+    charmap: dict[int, str] | None = None,
+    weights: Path = WEIGHTS,
+    tokenizer: Any = None,
 ) -> Reader | None:
     """The reader over the converted default model in ``folder``; None when its weights or
-    ONNX Runtime are missing or the export fails (answers then rank sentences without it)."""
+    ONNX Runtime are missing or the export fails (answers then rank sentences without it).
+
+    ``tokenizer`` is the model's own, shared with the embedder when it has loaded it (the
+    250,002-piece tokenizer holds ~290 MB); otherwise it is loaded from ``folder``."""
     if not weights.is_file():
         return None
     try:
@@ -226,18 +172,18 @@ def load_reader(
         target = folder / "onnx" / f"reader-{_digest(weights)}.onnx"
         if not target.is_file():
             export(folder, weights, target)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = max(1, threads)
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.enable_cpu_mem_arena = False  # windows vary in length: free each run's buffers
-        session = ort.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
-        from transformers import PreTrainedTokenizerFast
+        for stale in target.parent.glob("reader-*.onnx"):  # graphs of earlier weights
+            if stale != target:
+                stale.unlink(missing_ok=True)
+        # windows vary in length: no arena, so each run's buffers are freed
+        session = open_session(ort, target, threads, arena=False)
+        if tokenizer is None:
+            from transformers import PreTrainedTokenizerFast
 
-        tokenizer = PreTrainedTokenizerFast.from_pretrained(str(folder), local_files_only=True)
+            tokenizer = PreTrainedTokenizerFast.from_pretrained(str(folder), local_files_only=True)
         # the reader needs offsets into the text itself: dropped characters become spaces
         same_length = {k: v if len(v) == 1 else " " for k, v in (charmap or {}).items()}
-        return Reader(session, tokenizer, _word_embeddings(folder), same_length or None)
+        return Reader(session, tokenizer, word_rows(folder), same_length or None)
     except Exception as exc:  # a reader that cannot load leaves answers as they were
         log.warning("reader unavailable: %s", exc)
         return None

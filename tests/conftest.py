@@ -24,6 +24,18 @@ def model_cache_dir() -> Path:
     return Path(env).expanduser() if env else Settings().model_cache_dir
 
 
+def graphless_model_folder(cache_dir: Path) -> Path:
+    """The converted default model linked into ``cache_dir`` without its ONNX graphs, as on
+    a machine that has converted the model but not yet exported them."""
+    source = next(p for p in model_cache_dir().glob("multilingual-e5-small-*") if p.is_dir())
+    copy = cache_dir / source.name
+    copy.mkdir(parents=True)
+    for item in source.iterdir():
+        if item.name != "onnx":
+            (copy / item.name).symlink_to(item)
+    return copy
+
+
 @pytest.fixture(autouse=True)
 def env_setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets its own index folder; no test touches the user's indexes/."""

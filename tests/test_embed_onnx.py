@@ -13,9 +13,10 @@ import pytest
 from qa.build import update_index
 from qa.config import Settings
 from qa.embed import SentenceEmbedder, load_embedder
-from qa.embed_onnx import ONNX_FILE, OnnxEmbedder
+from qa.embed_onnx import LEGACY_FILE, ONNX_FILE, OnnxEmbedder
 from qa.index import load_index
 from qa.retrieve import search
+from tests.conftest import graphless_model_folder
 
 pytest.importorskip("onnxruntime")
 
@@ -72,7 +73,7 @@ def test_question_vectors_match_torch(embedders: tuple[Any, Any]) -> None:
 def test_graph_is_exported_into_the_model_folder(embedders: tuple[Any, Any]) -> None:
     folders = [p for p in _cache_dir().glob("multilingual-e5-small-*") if p.is_dir()]
     assert any((f / ONNX_FILE).is_file() for f in folders)
-    assert not [t for f in folders for t in (f / "onnx").glob(".model.onnx.tmp-*")]
+    assert not [t for f in folders for t in (f / "onnx").glob(f".{ONNX_FILE.name}.tmp-*")]
 
 
 def test_vectors_match_torch(embedders: tuple[Any, Any]) -> None:
@@ -113,20 +114,13 @@ def test_top5_retrieval_identical(embedders: tuple[Any, Any], tmp_path: Path) ->
 
 def test_graph_is_exported_on_first_load(embedders: tuple[Any, Any], tmp_path: Path) -> None:
     # a model folder without its graph (a new machine): the first load exports it
-    source = next(
-        p
-        for p in _cache_dir().glob("multilingual-e5-small-*")
-        if (p / ONNX_FILE).is_file() and p.is_dir()
-    )
-    copy = tmp_path / source.name
-    copy.mkdir()
-    for item in source.iterdir():
-        if item.name != ONNX_FILE.parts[0]:
-            (copy / item.name).symlink_to(item)
+    copy = graphless_model_folder(tmp_path)
+    (copy / LEGACY_FILE).parent.mkdir()
+    (copy / LEGACY_FILE).write_bytes(b"an earlier graph that held the word embeddings")
     fresh = load_embedder(Settings(model_cache_dir=tmp_path))
     assert isinstance(fresh, OnnxEmbedder)
-    assert (copy / ONNX_FILE).is_file()
-    assert not list((copy / ONNX_FILE.parent).glob(".model.onnx.tmp-*"))
+    assert (copy / ONNX_FILE).is_file() and not (copy / LEGACY_FILE).exists()
+    assert not list((copy / ONNX_FILE.parent).glob(f".{ONNX_FILE.name}.tmp-*"))
     text = _passages()[:3]
     cos = (fresh.encode_documents(text) * embedders[0].encode_documents(text)).sum(axis=1)
     assert cos.min() >= 0.99999

@@ -10,7 +10,8 @@ import pytest
 
 from qa.answer import Candidate, pick
 from qa.question import Kind
-from qa.read import WEIGHTS, Reading, load_reader
+from qa.read import WEIGHTS, Reading, _digest, load_reader
+from tests.conftest import graphless_model_folder
 
 JINGYAN = "000_4eefaf65ada41b4d"
 
@@ -37,6 +38,21 @@ def test_the_default_library_reads_with_the_reader(sample_library: Any) -> None:
     # the likeliest start and end lie around the figure asked for
     assert abs(int(reading.start.argmax()) - (gold + 4)) <= 6
     assert gold + 4 <= int(reading.end.argmax()) <= gold + 14
+
+
+@pytest.mark.slow
+def test_the_graph_is_exported_once_on_a_new_machine(sample_library: Any, tmp_path: Path) -> None:
+    folder = graphless_model_folder(tmp_path)
+    stale = folder / "onnx" / "reader-000000000000.onnx"
+    stale.parent.mkdir()
+    stale.write_bytes(b"the graph of earlier weights")
+    fresh = load_reader(folder, 1, tokenizer=sample_library.reader.tokenizer)
+    assert fresh is not None
+    assert [p.name for p in (folder / "onnx").iterdir()] == [f"reader-{_digest(WEIGHTS)}.onnx"]
+    text = sample_library.index.reports[JINGYAN].text[:400]
+    (ours,), (cached,) = (r.read("收缴罚款多少？", [text]) for r in (fresh, sample_library.reader))
+    np.testing.assert_allclose(ours.start, cached.start, atol=1e-5)
+    np.testing.assert_allclose(ours.end, cached.end, atol=1e-5)
 
 
 def test_two_passages_share_one_distribution(sample_library: Any) -> None:
