@@ -49,6 +49,7 @@ STATES_FACT = 0.25
 # weight chosen on CMRC 2018 / DRCD questions of passages held out from its training.
 READ_WEIGHT = 0.3
 READ_HITS = 2
+SURE_READ = 0.5  # reader mass that answers a question the word match leaves unanswered
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,7 +433,10 @@ def _choose(
     # the reader ranks one answer's sentences; a figure's clause (whose reader mass grows with
     # every clause around it) and per-report answers are left to the word match
     one = kind.base in ("fact", "list") and not (kind.per_report or kind.each)
-    picked = pick(kind, found, resolved, read_hits(reader if one else None, resolved, hits, index))
+    readings = read_hits(reader if one else None, resolved, hits, index)
+    picked = pick(kind, found, resolved, readings)
+    if not picked and reader is not None and not (kind.per_report or kind.each):
+        picked = _read_out(found, resolved, readings or read_hits(reader, resolved, hits, index))
     if kind.each and not kind.per_report:
         picked = [_whole_sentence(c) for c in picked]
     elif kind.base == "list" and not kind.per_report:
@@ -440,6 +444,24 @@ def _choose(
     elif kind.base == "fact":  # a clause cut at ； reads whole with its sentence, if short
         picked = _apart_only([_whole_sentence(c, "。！？\n", MAX_QUOTE) for c in picked])
     return [_with_antecedent(c) for c in picked], False
+
+
+def _read_out(found: list[Candidate], question: str, readings: Readings) -> list[Candidate]:
+    """When no sentence holds enough of the question's words (or no figure with the asked-for
+    unit: 三分之一, 5,000,000美元), the sentence the reader is sure of, if any. A heading is
+    never one: it names a topic (三、…的主要安排), it does not answer."""
+    sure = [
+        c
+        for c in (ranked(question, c, readings) for c in found)
+        if c.read >= SURE_READ and not _is_heading(c)
+    ]
+    return sorted(sure, key=lambda c: c.read, reverse=True)[:1]
+
+
+def _is_heading(c: Candidate) -> bool:
+    title = c.section_path[-1].rstrip("…") if c.section_path else ""
+    text = c.text.strip()
+    return bool(title) and (text.startswith(title) or title.startswith(text))
 
 
 def _apart_only(picked: list[Candidate]) -> list[Candidate]:

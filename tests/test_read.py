@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from qa.answer import Candidate, pick
+from qa.answer import Candidate, _read_out, pick
 from qa.question import Kind
 from qa.read import WEIGHTS, Reading, _digest, load_reader
 from tests.conftest import graphless_model_folder
@@ -74,3 +74,26 @@ def test_pick_follows_the_readers_mass_between_equal_sentences(
     picked = pick(Kind("fact", False), [a, b], "怎么做的？", {"p": (0, Reading(start, end))})
     assert picked[0].start == at
     assert picked[0].read == pytest.approx(0.81)
+
+
+def _reading_on(at: int, length: int, mass: float) -> Reading:
+    start, end = np.zeros(length, np.float32), np.zeros(length, np.float32)
+    start[at + 1], end[at + 5] = mass**0.5, mass**0.5
+    return Reading(start, end)
+
+
+@pytest.mark.parametrize(
+    ("mass", "on_heading", "answered"),
+    [(0.81, False, True), (0.36, False, False), (0.81, True, False)],
+)
+def test_a_sure_reading_answers_what_the_words_leave_unanswered(
+    sample_library: Any, mass: float, on_heading: bool, answered: bool
+) -> None:
+    # two sentences holding too little of the question to be picked by the word match
+    report = sample_library.index.reports[JINGYAN]
+    heading = report.text[:12]
+    a, b = (Candidate(report, "p", (heading,), 0.5, s, s + 12, 0.1, False, 0.1) for s in (0, 40))
+    readings = {"p": (0, _reading_on((a if on_heading else b).start, 80, mass))}
+    assert pick(Kind("fact", False), [a, b], "怎么做的？", readings) == []
+    out = _read_out([a, b], "怎么做的？", readings)
+    assert [c.start for c in out] == ([b.start] if answered else [])
