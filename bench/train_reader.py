@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from qa.config import Settings
 from qa.embed import prepare_default_model
 
@@ -86,6 +88,17 @@ def training_questions() -> tuple[list[dict[str, Any]], set[str]]:
     return rows, set(ids[: len(ids) // 10])
 
 
+def ship(checkpoint: dict[str, Any], target: Path) -> None:
+    """The weights ``qa/read.py`` loads: int8 matrices with per-row scales, no pooler."""
+    from safetensors.numpy import save_file
+
+    from qa.read import quantize_rows
+
+    tensors = {k: v.numpy() for k, v in checkpoint["enc"].items() if not k.startswith("pooler")}
+    tensors |= {f"head.{k}": v.numpy() for k, v in checkpoint["head"].items()}
+    save_file({k: np.ascontiguousarray(v) for k, v in quantize_rows(tensors).items()}, str(target))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=float, default=1.2)
@@ -95,11 +108,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="negatives sampled and batch order")
     parser.add_argument("--init", type=Path, help="a checkpoint of an earlier run to go on from")
     parser.add_argument("--out", type=Path, required=True, help="checkpoint to write (torch)")
-    parser.add_argument("--ship", type=Path, help="also write the fp16 weights qa/read.py loads")
+    parser.add_argument("--ship", type=Path, help="also write the weights qa/read.py loads")
     args = parser.parse_args()
 
     import torch
-    from safetensors.torch import save_file
     from transformers import AutoModel, PreTrainedTokenizerFast
 
     torch.set_num_threads(2)
@@ -174,11 +186,7 @@ def main() -> None:
     encoder = {k: v for k, v in model.state_dict().items() if "word_embeddings" not in k}
     torch.save({"enc": encoder, "head": head.state_dict()}, args.out)
     if args.ship:
-        shipped = {
-            k: v.half().contiguous() for k, v in encoder.items() if not k.startswith("pooler")
-        }
-        shipped |= {f"head.{k}": v.half().contiguous() for k, v in head.state_dict().items()}
-        save_file(shipped, str(args.ship))
+        ship(torch.load(args.out), args.ship)
     print(f"wrote {args.out}" + (f" and {args.ship}" if args.ship else ""))
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from qa.answer import Candidate, _read_out, pick
 from qa.question import Kind
-from qa.read import WEIGHTS, Reading, _digest, load_reader
+from qa.read import WEIGHTS, Reading, _digest, dequantize_rows, load_reader, quantize_rows
 from tests.conftest import graphless_model_folder
 
 JINGYAN = "000_4eefaf65ada41b4d"
@@ -97,3 +97,20 @@ def test_a_sure_reading_answers_what_the_words_leave_unanswered(
     assert pick(Kind("fact", False), [a, b], "怎么做的？", readings) == []
     out = _read_out([a, b], "怎么做的？", readings)
     assert [c.start for c in out] == ([b.start] if answered else [])
+
+
+def test_int8_rows_round_trip_within_half_a_step() -> None:
+    rng = np.random.default_rng(0)
+    tensors = {
+        "w": rng.normal(0, 0.05, (6, 32)).astype(np.float32),
+        "zero": np.zeros((2, 8), np.float32),
+        "b": rng.normal(0, 1, 32).astype(np.float32),
+    }
+    stored = quantize_rows(tensors)
+    assert stored["w"].dtype == np.int8 and stored["b"].dtype == np.float16
+    back = dequantize_rows(stored)
+    assert set(back) == set(tensors)
+    step = np.abs(tensors["w"]).max(axis=1, keepdims=True) / 127
+    assert (np.abs(back["w"] - tensors["w"]) <= step * 0.51).all()
+    assert (back["zero"] == 0).all()
+    np.testing.assert_allclose(back["b"], tensors["b"], rtol=1e-3, atol=1e-3)
