@@ -414,12 +414,13 @@ def _choose(
     index: Index,
     scope: Scope,
     terms: dict[str, float],
+    unknown: list[str],
     reader: Reader | None,
 ) -> tuple[list[Candidate], bool]:
     meta = metadata_candidates(resolved, hits, index) or report_candidates(resolved, scope, index)
     if meta:
         return meta, False
-    if unknown_words(terms, index):
+    if unknown:
         return [], False
     if kind.base == "list":
         reports = list(
@@ -525,9 +526,10 @@ def compose_answer(
         )
     kind = answer_kind(resolved, scope)
     terms = key_terms(resolved, index)
-    picked, listed = _choose(kind, resolved, hits, index, scope, terms, reader)
+    unknown = unknown_words(terms, index)
+    picked, listed = _choose(kind, resolved, hits, index, scope, terms, unknown, reader)
     if not picked:
-        why = _unknown_topic(resolved, unknown_words(terms, index)) or "能回答这个问题的内容"
+        why = _unknown_topic(resolved, unknown) or "能回答这个问题的内容"
         return _decline(question, resolved, hits, scope, why, index)
     sentences, dropped = verify_sentences(compose(kind, picked, listed), index.reports)
     if not sentences:
