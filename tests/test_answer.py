@@ -155,3 +155,17 @@ def test_which_reports_are_of_a_year_lists_them_by_title(sample_library: Any) ->
     assert "井研县" in answer.text and "酉阳" in answer.text
     _check_citations_exact(sample_library, answer)
     assert not _ask(sample_library, "哪几份是2022年的？").citations
+
+
+def test_a_section_about_another_year_does_not_answer(sample_library: Any) -> None:
+    # 2020年借助哪些…: the 2021 plan's sentence ranks first by its words, the 2020 one answers
+    report = next(r for r in sample_library.index.reports.values() if r.year == 2020)
+    plan = ("四、2021年度推进法治政府建设的主要安排", "(一)普法教育全面深化")
+    done = ("一、推进法治政府建设的主要举措和成效",)
+    a = Candidate(report, "a", plan, 0.9, 0, 20, 0.9, False, 0.9)
+    b = Candidate(report, "b", done, 0.5, 40, 60, 0.6, False, 0.6)
+    kind = Kind("fact", False)
+    assert [c.passage_id for c in pick(kind, [a, b], "2020年开展了哪些活动？")] == ["b"]
+    assert [c.passage_id for c in pick(kind, [a, b], "2021年开展了哪些活动？")] == ["a"]
+    assert pick(kind, [a, b], "开展了哪些活动？")[0].passage_id == "a"
+    assert [c.passage_id for c in pick(kind, [a], "2020年开展了哪些活动？")] == ["a"]
