@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from qa import e5convert
+from qa import e5convert, e5tokenizer
 from qa.config import Settings
 from qa.embed import HashEmbedder, load_embedder, prepare_default_model
 from qa.errors import ModelError
@@ -212,7 +212,7 @@ def test_precompiled_charsmap_reproduces_code_point_map() -> None:
     from tokenizers import normalizers
 
     mapping = {0xFF21: "A", 0x3000: " ", 0x01: "", 0xA8: " \u0308", 0x2460: "1", 0x1D400: "A"}
-    norm = normalizers.Precompiled(e5convert.build_precompiled_charsmap(mapping))
+    norm = normalizers.Precompiled(e5tokenizer.build_precompiled_charsmap(mapping))
     text = "ＡB\u3000\x01～①𝐀x"
     expected = "".join(mapping.get(ord(c), c) for c in text)
     assert norm.normalize_str(text) == expected == "AB ～1Ax"
