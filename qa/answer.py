@@ -21,6 +21,7 @@ from qa.question import (
     has_word,
     key_terms,
     shared_run,
+    year_fit,
 )
 from qa.read import Reader, Reading
 from qa.records import Answer, Citation, Hit, Report
@@ -203,8 +204,7 @@ def pick(
         key=lambda c: _rank_key(c, kind),
         reverse=True,
     )
-    years = set(_YEAR.findall(to_simplified(question)))
-    good = [c for c in good if not _of_other_years(c, years)] or good
+    good = [c for c in good if year_fit(question, c.section_path) >= 0] or good
     if not good:
         return []
     if kind.per_report:
@@ -225,16 +225,6 @@ def pick(
     if kind.base == "fact" and runner_up and _rank_key(runner_up, kind) >= RUNNER_UP * best_key:
         return [good[0], runner_up]  # two close readings: show both, each cited
     return good[:1]
-
-
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-
-
-def _of_other_years(c: Candidate, years: set[str]) -> bool:
-    """Is the candidate's section about other years than the question's (2020年借助哪些…
-    is not answered by 四、2021年度…的主要安排)?"""
-    named = set(_YEAR.findall(" ".join(c.section_path)))
-    return bool(years and named) and not named & years
 
 
 def _apart(a: Candidate, b: Candidate) -> bool:

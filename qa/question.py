@@ -217,6 +217,30 @@ def figure_fits(text: str, units: str | None) -> bool:
     return False
 
 
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def years_named(text: str) -> set[str]:
+    """The four-digit years a text names (2020年 → 2020)."""
+    return set(_YEAR.findall(to_simplified(text)))
+
+
+_PLAN = re.compile(r"下一步|打算|计划|明年|下一年|来年|今后|展望|下一阶段")
+
+
+def year_fit(question: str, section_path: tuple[str, ...]) -> int:
+    """How a section's years fit the question's: -1 for a section about other years
+    (2020年借助哪些… is not answered under 四、2021年度…的主要安排), +1 for one about a later
+    year when the question asks for plans (2020年的下一步打算 is), 0 otherwise."""
+    asked = years_named(question)
+    named = years_named(" ".join(section_path))
+    if not asked or not named:
+        return 0
+    if _PLAN.search(to_simplified(question)):
+        return 1 if max(named) > max(asked) else 0
+    return 0 if named & asked else -1
+
+
 SYNONYM_CREDIT = 0.8
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.question import answer_cue, asked_units, figure_fits, shared_run
+from qa.question import answer_cue, asked_units, figure_fits, shared_run, year_fit
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,18 @@ def test_answer_cue_is_silent_for_other_questions() -> None:
 )
 def test_figure_fits_the_asked_unit(question: str, text: str, fits: bool) -> None:
     assert figure_fits(text, asked_units(question)) is fits
+
+
+@pytest.mark.parametrize(
+    ("question", "section", "fit"),
+    [
+        ("2020年借助哪些主题日开展普法？", "四、2021年度推进法治政府建设的主要安排", -1),
+        ("2020年借助哪些主题日开展普法？", "一、2020年主要举措和成效", 0),
+        ("2020年下一步有什么打算？", "四、2021年度推进法治政府建设的主要安排", 1),
+        ("2020年下一步有什么打算？", "一、2020年主要举措和成效", 0),
+        ("借助哪些主题日开展普法？", "四、2021年度推进法治政府建设的主要安排", 0),
+        ("2020年借助哪些主题日开展普法？", "(二)创新普法形式", 0),
+    ],
+)
+def test_year_fit(question: str, section: str, fit: int) -> None:
+    assert year_fit(question, ("报告", section)) == fit

@@ -327,6 +327,15 @@ def test_real_scope_and_per_report(sample_index: Index, real_embedder: Embedder)
     assert len({h.passage.doc_id for h in per}) == len(per) == 5
 
 
+def test_a_section_about_another_year_ranks_below(
+    sample_index: Index, real_embedder: Embedder
+) -> None:
+    # 渠县's 2020 report: the 2021 plan (四、2021年度…安排) repeats the theme days in its words
+    hits = search("渠县自然资源局2020年借助哪些主题日开展普法宣传？", sample_index, real_embedder)
+    assert hits[0].passage.section_path[-1].startswith("(1)开展“七五”普法")
+    assert "2021年度" in " ".join(hits[1].passage.section_path)
+
+
 def test_rerank_puts_the_passage_restating_the_question_first(fake_index: Index) -> None:
     passages = fake_index.passages
     target, sentence = next(
