@@ -20,8 +20,8 @@ from qa.question import (
     figure_fits,
     has_word,
     key_terms,
+    section_fit,
     shared_run,
-    year_fit,
 )
 from qa.read import Reader, Reading
 from qa.records import Answer, Citation, Hit, Report
@@ -204,7 +204,9 @@ def pick(
         key=lambda c: _rank_key(c, kind),
         reverse=True,
     )
-    good = [c for c in good if year_fit(question, c.section_path) >= 0] or good
+    if good:  # the sections that fit best: the plans for 下一步打算, not other years' sections
+        fit = {id(c): section_fit(question, c.section_path) for c in good}
+        good = [c for c in good if fit[id(c)] == max(fit.values())]
     if not good:
         return []
     if kind.per_report:

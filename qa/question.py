@@ -225,20 +225,22 @@ def years_named(text: str) -> set[str]:
     return set(_YEAR.findall(to_simplified(text)))
 
 
-_PLAN = re.compile(r"下一步|打算|计划|明年|下一年|来年|今后|展望|下一阶段")
+# 下一步有什么打算 asks for plans; 会前学法计划叫什么名称 asks for a plan document's name
+_PLAN = re.compile(r"下一步|打算|明年|下一年|来年|今后|展望|下一阶段|(?:有什么|有哪些|什么)(?:计划|安排)")
+_PLAN_SECTION = re.compile(r"主要安排|工作安排|工作计划|打算|下一步|下一年|工作思路|展望")
 
 
-def year_fit(question: str, section_path: tuple[str, ...]) -> int:
-    """How a section's years fit the question's: -1 for a section about other years
-    (2020年借助哪些… is not answered under 四、2021年度…的主要安排), +1 for one about a later
-    year when the question asks for plans (2020年的下一步打算 is), 0 otherwise."""
-    asked = years_named(question)
-    named = years_named(" ".join(section_path))
-    if not asked or not named:
-        return 0
+def section_fit(question: str, section_path: tuple[str, ...]) -> int:
+    """How a section fits what the question asks about: +1 for the plans (四、下一年度…的主要
+    安排, or a section about a later year) when it asks for plans (下一步打算); -1 for a
+    section about other years (2020年借助哪些… is not answered under 四、2021年度…的主要安排);
+    0 otherwise."""
+    path = to_simplified(" ".join(section_path))
+    asked, named = years_named(question), years_named(path)
     if _PLAN.search(to_simplified(question)):
-        return 1 if max(named) > max(asked) else 0
-    return 0 if named & asked else -1
+        later = bool(asked and named) and max(named) > max(asked)
+        return 1 if later or _PLAN_SECTION.search(path) else 0
+    return -1 if asked and named and not named & asked else 0
 
 
 SYNONYM_CREDIT = 0.8

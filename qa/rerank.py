@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from qa.clean import to_simplified
 from qa.index import Index
-from qa.question import bare_question, coverage, key_terms, shared_run, year_fit
+from qa.question import bare_question, coverage, key_terms, section_fit, shared_run
 from qa.records import Hit
 from qa.sentences import sentence_spans
 
@@ -29,7 +29,7 @@ BIGRAM_WEIGHT = 0.6
 PASSAGE_BIGRAM_WEIGHT = 0.4
 MAX_MATCH = RUN_WEIGHT + COVERAGE_WEIGHT + BIGRAM_WEIGHT + PASSAGE_BIGRAM_WEIGHT
 POOL = 20  # passages re-ordered; the rest keep their place below them
-YEAR_FIT = 0.4  # times question.year_fit: a section about the years asked for, or not
+SECTION_FIT = 0.4  # times question.section_fit: a section about the years asked for, or not
 _SPACE = re.compile(r"\s+")
 
 
@@ -87,7 +87,7 @@ def rerank(question: str, hits: list[Hit], index: Index, k: int) -> list[Hit]:
     for hit in hits[:POOL]:
         p = hit.passage
         match = matcher.match(index.reports[p.doc_id].text[p.start : p.end])
-        match += YEAR_FIT * year_fit(question, p.section_path)
+        match += SECTION_FIT * section_fit(question, p.section_path)
         scored.append(replace(hit, score=hit.score + match, sentence=match))
     scored.sort(key=lambda h: h.score, reverse=True)  # stable: ties keep retrieval order
     ranked = scored + hits[POOL:]

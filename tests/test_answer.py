@@ -75,6 +75,15 @@ def test_cross_report_question_one_line_per_report(sample_library: Any) -> None:
     assert len(answer.text.splitlines()) == 2
 
 
+def test_a_plan_question_is_answered_from_the_plans(sample_library: Any) -> None:
+    answer = _ask(sample_library, "井研县自然资源局2023年下一步打算怎么做？")
+    assert answer.citations and all(
+        c.section_path[0].startswith("三、2024年度推进法治政府建设的主要安排")
+        for c in answer.citations
+    )
+    _check_citations_exact(sample_library, answer)
+
+
 def test_traditional_question_on_simplified_report(sample_library: Any) -> None:
     answer = _ask(sample_library, "井研縣自然資源局2023年開展了多少次森林防火宣傳？")
     assert "203次" in answer.text and _cited_docs(answer) == {"000"}

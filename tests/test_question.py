@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.question import answer_cue, asked_units, figure_fits, shared_run, year_fit
+from qa.question import answer_cue, asked_units, figure_fits, section_fit, shared_run
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,9 @@ def test_figure_fits_the_asked_unit(question: str, text: str, fits: bool) -> Non
         ("2020年下一步有什么打算？", "一、2020年主要举措和成效", 0),
         ("借助哪些主题日开展普法？", "四、2021年度推进法治政府建设的主要安排", 0),
         ("2020年借助哪些主题日开展普法？", "(二)创新普法形式", 0),
+        ("下一年有什么计划？", "四、下一年度推进法治政府建设的主要安排", 1),
+        ("2023年的会前学法计划叫什么名称？", "三、2024年度推进法治政府建设的主要安排", -1),
     ],
 )
-def test_year_fit(question: str, section: str, fit: int) -> None:
-    assert year_fit(question, ("报告", section)) == fit
+def test_section_fit(question: str, section: str, fit: int) -> None:
+    assert section_fit(question, ("报告", section)) == fit
