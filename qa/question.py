@@ -226,7 +226,9 @@ def years_named(text: str) -> set[str]:
 
 
 # 下一步有什么打算 asks for plans; 会前学法计划叫什么名称 asks for a plan document's name
-_PLAN = re.compile(r"下一步|打算|明年|下一年|来年|今后|展望|下一阶段|(?:有什么|有哪些|什么)(?:计划|安排)")
+_PLAN = re.compile(
+    r"下一步|打算|明年|下一年|来年|今后|展望|下一阶段|(?:有什么|有哪些|什么)(?:计划|安排)"
+)
 _PLAN_SECTION = re.compile(r"主要安排|工作安排|工作计划|打算|下一步|下一年|工作思路|展望")
 
 
