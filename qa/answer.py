@@ -14,12 +14,14 @@ from qa.question import (
     answer_cue,
     answer_kind,
     asked_units,
+    asks_for_plans,
     context_credit,
     coverage,
     coverages,
     figure_fits,
     has_word,
     key_terms,
+    plan_section,
     section_fit,
     shared_run,
 )
@@ -111,6 +113,7 @@ def candidates(
     :func:`pick` applies only to the candidates that can answer.
     """
     found: list[Candidate] = []
+    plans = asks_for_plans(question)
     for hit in hits:
         p = hit.passage
         report = index.reports[p.doc_id]
@@ -118,6 +121,9 @@ def candidates(
         credit = context_credit(terms, context)
         # the title is part of every sentence of its report, in full
         title = context_credit(terms, to_simplified(report.title), share=1.0)
+        if plans and plan_section(p.section_path):  # 下一步的安排: under 四、…的主要安排
+            heading = context_credit(terms, to_simplified(" ".join(p.section_path)), share=1.0)
+            credit = {t: max(c, heading[t]) for t, c in credit.items()}
         with_title = {t: max(c, title[t]) for t, c in credit.items()}
         for s, e in _spans(report.text, p.start, p.end, fine):
             text = report.text[s:e]

@@ -30,6 +30,7 @@ TOTAL_WORD = re.compile(r"共计|合计|总计|总数|总额|共")
 # The reports' words for what a question asks about (打算 → 安排/计划 …).
 SYNONYMS = {
     "打算": ("安排", "计划", "下一步", "思路"),
+    "计划": ("安排", "打算", "下一步", "思路"),
     "改进": ("安排", "计划", "下一步", "加强", "提升"),
     "不足": ("问题", "不足", "差距", "薄弱"),
     "问题": ("不足", "问题", "差距"),
@@ -232,6 +233,14 @@ _PLAN = re.compile(
 _PLAN_SECTION = re.compile(r"主要安排|工作安排|工作计划|打算|下一步|下一年|工作思路|展望")
 
 
+def asks_for_plans(question: str) -> bool:
+    return bool(_PLAN.search(to_simplified(question)))
+
+
+def plan_section(section_path: tuple[str, ...]) -> bool:
+    return bool(_PLAN_SECTION.search(to_simplified(" ".join(section_path))))
+
+
 def section_fit(question: str, section_path: tuple[str, ...]) -> int:
     """How a section fits what the question asks about: +1 for the plans (四、下一年度…的主要
     安排, or a section about a later year) when it asks for plans (下一步打算); -1 for a
@@ -239,9 +248,9 @@ def section_fit(question: str, section_path: tuple[str, ...]) -> int:
     0 otherwise."""
     path = to_simplified(" ".join(section_path))
     asked, named = years_named(question), years_named(path)
-    if _PLAN.search(to_simplified(question)):
+    if asks_for_plans(question):
         later = bool(asked and named) and max(named) > max(asked)
-        return 1 if later or _PLAN_SECTION.search(path) else 0
+        return 1 if later or plan_section(section_path) else 0
     return -1 if asked and named and not named & asked else 0
 
 
