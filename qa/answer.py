@@ -211,8 +211,9 @@ def pick(
         reverse=True,
     )
     if good:  # the sections that fit best: the plans for 下一步打算, not other years' sections
-        fit = {id(c): section_fit(question, c.section_path) for c in good}
-        good = [c for c in good if fit[id(c)] == max(fit.values())]
+        fits = [section_fit(question, c.section_path) for c in good]
+        top_fit = max(fits)
+        good = [c for c, fit in zip(good, fits, strict=True) if fit == top_fit]
     if not good:
         return []
     if kind.per_report:

@@ -234,7 +234,14 @@ _PLAN_SECTION = re.compile(r"主要安排|工作安排|工作计划|打算|下�
 
 
 def asks_for_plans(question: str) -> bool:
-    return bool(_PLAN.search(to_simplified(question)))
+    return _asked(question)[1]
+
+
+@lru_cache(maxsize=256)
+def _asked(question: str) -> tuple[frozenset[str], bool]:
+    """The years a question names and whether it asks for plans, worked out once a question
+    (:func:`section_fit` is called for every passage and sentence it ranks)."""
+    return frozenset(years_named(question)), bool(_PLAN.search(to_simplified(question)))
 
 
 def plan_section(section_path: tuple[str, ...]) -> bool:
@@ -246,9 +253,9 @@ def section_fit(question: str, section_path: tuple[str, ...]) -> int:
     安排, or a section about a later year) when it asks for plans (下一步打算); -1 for a
     section about other years (2020年借助哪些… is not answered under 四、2021年度…的主要安排);
     0 otherwise."""
-    path = to_simplified(" ".join(section_path))
-    asked, named = years_named(question), years_named(path)
-    if asks_for_plans(question):
+    asked, plans = _asked(question)
+    named = years_named(" ".join(section_path))
+    if plans:
         later = bool(asked and named) and max(named) > max(asked)
         return 1 if later or plan_section(section_path) else 0
     return -1 if asked and named and not named & asked else 0
