@@ -15,6 +15,7 @@ from qa.question import (
     answer_kind,
     asked_units,
     asks_for_plans,
+    asks_for_whole_plan,
     context_credit,
     coverage,
     coverages,
@@ -247,9 +248,13 @@ def _passage_id_at(index: Index, doc_id: str, offset: int) -> tuple[str, tuple[s
     return f"{doc_id}#heading", ()
 
 
-def _span_candidate(index: Index, report: Report, start: int, end: int) -> Candidate:
+def _span_candidate(
+    index: Index, report: Report, start: int, end: int, section: tuple[str, ...] = ()
+) -> Candidate:
+    """A heading or item as an answer; ``section`` is its path where no passage holds it
+    (a heading followed straight by a sub-heading)."""
     passage_id, path = _passage_id_at(index, report.doc_id, start)
-    return Candidate(report, passage_id, path, 1.0, start, end, 1.0, True)
+    return Candidate(report, passage_id, path or section, 1.0, start, end, 1.0, True)
 
 
 def section_items(index: Index, reports: list[Report], terms: dict[str, float]) -> list[Candidate]:
@@ -271,6 +276,27 @@ def section_items(index: Index, reports: list[Report], terms: dict[str, float]) 
     return []
 
 
+def plan_items(index: Index, question: str, report: Report) -> list[Candidate]:
+    """For a question after a report's plans as a whole: the heading of its first plan
+    section (主要安排, 下一步…, a later year) and that section's items, in their order."""
+    sections = split_sections(report.text)
+    for i, sec in enumerate(sections):
+        if sec.path and section_fit(question, sec.path) > 0:
+            items = _items_under(index, report, sections, i)
+            if items:
+                return items
+            # no items: the heading and the section's first sentences (a signature is none)
+            head = _heading_span(report.text, sec.start, sec.path[-1])
+            body = [
+                (s, e)
+                for s, e in sentence_spans(report.text, head[1], sec.end)
+                if e > s and report.text[e - 1] in "。！？"
+            ][:MAX_SENTENCES]
+            spans = [head, *body] if body else []
+            return [_span_candidate(index, report, s, e, sec.path) for s, e in spans]
+    return []
+
+
 def _items_under(index: Index, report: Report, sections: list[Section], i: int) -> list[Candidate]:
     """A section heading and its sub-headings, else its 一是/二是 items (at least two)."""
     sec, depth = sections[i], len(sections[i].path)
@@ -279,24 +305,31 @@ def _items_under(index: Index, report: Report, sections: list[Section], i: int) 
     inner = inner[:stop]
     end = inner[-1].end if inner else sec.end
     children = [s for s in inner if len(s.path) == depth + 1]
-    spans = [_heading_span(report.text, s.start, s.path[-1]) for s in children]
+    spans = [(*_heading_span(report.text, s.start, s.path[-1]), s.path) for s in children]
     if len(spans) < 2:
         spans = [
-            trim_span(report.text, m.start(), m.end())
+            (*trim_span(report.text, m.start(), m.end()), sec.path)
             for m in _ENUM_ITEM.finditer(report.text, sec.start, end)
         ]
     if len(spans) < 2:
         return []
-    head = _heading_span(report.text, sec.start, sec.path[-1])
-    return [_span_candidate(index, report, s, e) for s, e in [head, *spans[:MAX_LIST]]]
+    head = (*_heading_span(report.text, sec.start, sec.path[-1]), sec.path)
+    return [_span_candidate(index, report, *span) for span in [head, *spans[:MAX_LIST]]]
 
 
 def _heading_span(text: str, start: int, title: str) -> tuple[int, int]:
+    """The heading's own text; a heading the section path shortened (…) reads to the end of
+    its first sentence when that is short, and never ends on a comma."""
     shown = title.rstrip("…")
-    if text.startswith(shown, start):
-        return start, start + len(shown)
     line_end = text.find("\n", start)
-    return start, (line_end if line_end > start else start + len(shown))
+    if not text.startswith(shown, start):
+        return start, (line_end if line_end > start else start + len(shown))
+    end = start + len(shown)
+    if shown != title:
+        stop = min(p for p in (text.find("。", end), line_end, len(text)) if p >= 0)
+        if stop - start <= MAX_QUOTE:
+            end = stop
+    return trim_span(text, start, end)
 
 
 def _lead(report: Report) -> str:
@@ -433,6 +466,10 @@ def _choose(
         return meta, False
     if unknown:
         return [], False
+    if asks_for_whole_plan(resolved) and hits and not kind.per_report:
+        items = plan_items(index, resolved, index.reports[hits[0].passage.doc_id])
+        if items:
+            return items, True
     if kind.base == "list":
         reports = list(
             {h.passage.doc_id: index.reports[h.passage.doc_id] for h in hits[:4]}.values()

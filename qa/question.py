@@ -229,12 +229,25 @@ def years_named(text: str) -> set[str]:
 # 下一步有什么打算 asks for plans; 会前学法计划叫什么名称 asks for a plan document's name
 _PLAN = re.compile(
     r"下一步|打算|明年|下一年|来年|今后|展望|下一阶段|(?:有什么|有哪些|什么)(?:计划|安排)"
+    r"|(?:计划|安排)(?:是什么|有哪些)"
 )
 _PLAN_SECTION = re.compile(r"主要安排|工作安排|工作计划|打算|下一步|下一年|工作思路|展望")
 
 
+# after the plans as a whole (下一步打算怎么做, 有什么计划, 打算从哪几方面改进), not after one
+# thing in them (今后划入哪个单位)
+_WHOLE_PLAN = re.compile(
+    r"(?:打算|计划|安排|措施)\S{0,2}(?:怎么做|怎样做|如何做|是什么|有哪些|有什么)"
+    r"|(?:有什么|有哪些|哪些)\S{0,2}(?:计划|打算|安排|措施)|(?:打算|计划)从哪"
+)
+
+
 def asks_for_plans(question: str) -> bool:
     return _asked(question)[1]
+
+
+def asks_for_whole_plan(question: str) -> bool:
+    return asks_for_plans(question) and bool(_WHOLE_PLAN.search(to_simplified(question)))
 
 
 @lru_cache(maxsize=256)

@@ -91,6 +91,55 @@ def test_a_plan_question_is_answered_from_the_plans(
     _check_citations_exact(sample_library, answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "items"),
+    [
+        (
+            "井研县自然资源局在2023年的报告里说下一步打算怎么做？",
+            ["一是进一步加强执法队伍建设", "二是进一步丰富法治宣传", "三是进一步提升工作质量"],
+        ),
+        (
+            "渠县自然资源局2021年的工作安排是什么？",
+            ["(一)普法教育全面深化", "(二)创新普法形式", "(三)加强执法队伍建设"],
+        ),
+        (  # shortened headings read to their sentence's end, never to a comma
+            "湘潭县自然资源局下一步有哪些改进措施？",
+            [
+                "1.繼續加大全縣自然資源領域法律法規宣傳力度,深入各個鄉鎮,以點帶面多平臺多方式"
+                "開展精準宣傳,提高廣大干部群眾法律意識",
+                "2.強化學法氛圍,夯實法律知識基礎",
+                "3.加強執法能力建設,增加執法編制和經費,吸引測繪、地質、生態、法律等專業人才加入執法隊伍",
+                "4.突破行政復議訴訟“三率”提升瓶頸",
+            ],
+        ),
+    ],
+)
+def test_a_question_after_the_whole_plan_lists_its_items_in_order(
+    sample_library: Any, question: str, items: list[str]
+) -> None:
+    answer = _ask(sample_library, question)
+    quotes = [c.quote for c in answer.citations]
+    assert quotes[1:] == items
+    assert quotes[0].endswith(("主要安排", "改進措施"))
+    assert answer.grounded
+    _check_citations_exact(sample_library, answer)
+
+
+def test_a_plan_without_items_is_answered_by_its_first_sentences(sample_library: Any) -> None:
+    answer = _ask(sample_library, "酉阳县规划和自然资源局对2024年有什么计划？")
+    head, *body = (c.quote for c in answer.citations)
+    assert head == "三、下一步计划" and 1 <= len(body) <= 3
+    assert body[0].startswith("2024年，我局将继续坚持") and body[-1].endswith("再上新台阶。")
+    assert "2024年2月15日" not in answer.text  # the signature below it is not a sentence of it
+
+
+def test_a_question_after_one_thing_in_the_plans_is_not_answered_with_all_of_them(
+    sample_library: Any,
+) -> None:
+    answer = _ask(sample_library, "湟中区自然资源局的行政执法职责今后划入哪个单位？")
+    assert "生态环境综合行政执法大队" in answer.text and "一是持续抓好" not in answer.text
+
+
 def test_traditional_question_on_simplified_report(sample_library: Any) -> None:
     answer = _ask(sample_library, "井研縣自然資源局2023年開展了多少次森林防火宣傳？")
     assert "203次" in answer.text and _cited_docs(answer) == {"000"}

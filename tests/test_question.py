@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from qa.question import answer_cue, asked_units, figure_fits, section_fit, shared_run
+from qa.question import (
+    answer_cue,
+    asked_units,
+    asks_for_whole_plan,
+    figure_fits,
+    section_fit,
+    shared_run,
+)
 
 
 @pytest.mark.parametrize(
@@ -92,3 +99,20 @@ def test_figure_fits_the_asked_unit(question: str, text: str, fits: bool) -> Non
 )
 def test_section_fit(question: str, section: str, fit: int) -> None:
     assert section_fit(question, ("报告", section)) == fit
+
+
+@pytest.mark.parametrize(
+    ("question", "whole"),
+    [
+        ("井研县2023年下一步打算怎么做？", True),
+        ("渠县2021年的工作安排是什么？", True),
+        ("湟中区下一年有什么计划？", True),
+        ("湘潭县下一步有哪些改进措施？", True),
+        ("2024年打算从哪几方面改进？", True),
+        ("行政执法职责今后划入哪个单位？", False),
+        ("2023年的会前学法计划叫什么名称？", False),
+        ("2023年收缴罚款多少？", False),
+    ],
+)
+def test_asks_for_whole_plan(question: str, whole: bool) -> None:
+    assert asks_for_whole_plan(question) is whole
