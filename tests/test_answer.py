@@ -234,3 +234,11 @@ def test_a_section_about_another_year_does_not_answer(sample_library: Any) -> No
     assert [c.passage_id for c in pick(kind, [a, b], "2021年开展了哪些活动？")] == ["a"]
     assert pick(kind, [a, b], "开展了哪些活动？")[0].passage_id == "a"
     assert [c.passage_id for c in pick(kind, [a], "2020年开展了哪些活动？")] == ["a"]
+
+
+def test_the_years_own_theme_days_answer_not_the_next_years_plan(sample_library: Any) -> None:
+    # 借助 is said 利用 there and 主题 专题: the 2020 sentence holds the question's words only so
+    answer = _ask(sample_library, "渠县自然资源局2020年借助哪些主题日开展普法宣传？")
+    first = answer.citations[0]
+    assert first.quote.startswith("利用4.22世界地球日、6.25全国土地日、12.4全国宪法宣传日")
+    assert "2021年度" not in first.section_path[0]
