@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.errors import ModelError
 from qa.read import MAX_QUESTION, quantize_rows, weights_path
 
 log = logging.getLogger(__name__)
@@ -281,7 +282,13 @@ def ensure_reader(
         progress(f"没有找到训练集 {datasets}（cmrc2018、drcd），不训练阅读模型")
         return None
     progress("训练阅读模型（只需一次，双核约 20 分钟）…")
-    train(folder, target, datasets=datasets, progress=progress)
+    try:
+        train(folder, target, datasets=datasets, progress=progress)
+    except (OSError, RuntimeError, ValueError, ImportError) as exc:
+        raise ModelError(
+            f"阅读模型训练失败（{target}）：{' '.join(str(exc).split())}。"
+            "请检查磁盘空间和 torch 的安装，再运行 qa model prepare"
+        ) from exc
     for stale in folder.glob("reader-*.safetensors"):  # weights of an earlier recipe
         if stale != target:
             stale.unlink(missing_ok=True)

@@ -11,6 +11,7 @@ import pytest
 
 from qa import reader_train
 from qa.answer import Candidate, _read_out, pick
+from qa.errors import ModelError
 from qa.question import Kind
 from qa.read import (
     Reading,
@@ -68,6 +69,13 @@ def test_without_the_training_sets_no_reader_is_trained(tmp_path: Path) -> None:
     said: list[str] = []
     assert reader_train.ensure_reader(tmp_path, tmp_path / "none", said.append) is None
     assert "没有找到训练集" in said[0] and not weights_path(tmp_path).exists()
+
+
+def test_a_failed_training_names_the_file_and_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="阅读模型训练失败.*qa model prepare") as failed:
+        reader_train.ensure_reader(tmp_path)  # the training sets, but no model in the folder
+    assert str(weights_path(tmp_path)) in str(failed.value)
+    assert not weights_path(tmp_path).exists()
 
 
 def test_training_windows_hold_the_answer_or_say_it_is_not_there(sample_library: Any) -> None:
