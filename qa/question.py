@@ -248,8 +248,16 @@ def asks_for_plans(question: str) -> bool:
     return _asked(question)[1]
 
 
+_ONE_FIELD = re.compile(r"在\S{1,10}(?:方面|领域|上)")  # 在普法宣传方面有什么打算: one item
+
+
 def asks_for_whole_plan(question: str) -> bool:
-    return asks_for_plans(question) and bool(_WHOLE_PLAN.search(to_simplified(question)))
+    simple = to_simplified(question)
+    return (
+        asks_for_plans(question)
+        and bool(_WHOLE_PLAN.search(simple))
+        and not _ONE_FIELD.search(simple)
+    )
 
 
 @lru_cache(maxsize=256)

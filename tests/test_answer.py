@@ -138,6 +138,10 @@ def test_a_question_after_one_thing_in_the_plans_is_not_answered_with_all_of_the
 ) -> None:
     answer = _ask(sample_library, "湟中区自然资源局的行政执法职责今后划入哪个单位？")
     assert "生态环境综合行政执法大队" in answer.text and "一是持续抓好" not in answer.text
+    answer = _ask(sample_library, "井研县下一步在普法宣传方面有什么打算？")
+    first = answer.citations[0]
+    assert "普法宣传" in first.quote and first.section_path[0].endswith("主要安排")
+    assert "一是进一步加强执法队伍建设" not in answer.text
 
 
 def test_traditional_question_on_simplified_report(sample_library: Any) -> None:

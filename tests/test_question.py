@@ -110,6 +110,7 @@ def test_section_fit(question: str, section: str, fit: int) -> None:
         ("湘潭县下一步有哪些改进措施？", True),
         ("2024年打算从哪几方面改进？", True),
         ("行政执法职责今后划入哪个单位？", False),
+        ("井研县下一步在普法宣传方面有什么打算？", False),  # one item of the plan
         ("2023年的会前学法计划叫什么名称？", False),
         ("2023年收缴罚款多少？", False),
     ],
