@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qa.build import write_whole_index
 from qa.clean import clean_text
@@ -33,7 +33,8 @@ def dataset_dir(root: Path, name: str) -> Path:
     return folder
 
 
-def _rows(path: Path) -> list[dict[str, object]]:
+def jsonl_rows(path: Path) -> list[dict[str, Any]]:
+    """The objects of a JSON Lines file, one a line."""
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
@@ -44,7 +45,7 @@ def _doc_id(passage_id: str) -> str:
 def load_dataset_reports(folder: Path) -> list[Report]:
     """Each passage of the set is one report (its Wikipedia title as the report title)."""
     reports = []
-    for row in _rows(folder / "passages.jsonl"):
+    for row in jsonl_rows(folder / "passages.jsonl"):
         text = clean_text(str(row["text"])).text
         pid = str(row["id"])
         reports.append(
@@ -66,7 +67,7 @@ def load_dataset_reports(folder: Path) -> list[Report]:
 
 def load_dataset_items(folder: Path, sample: bool) -> list[EvalItem]:
     """The set's questions: the fixed 500-question sample, or all of them."""
-    rows = _rows(folder / "questions.jsonl")
+    rows = jsonl_rows(folder / "questions.jsonl")
     if sample:
         wanted = set((folder / "sample500.txt").read_text(encoding="utf-8").split())
         rows = [r for r in rows if r["id"] in wanted]
@@ -75,7 +76,7 @@ def load_dataset_items(folder: Path, sample: bool) -> list[EvalItem]:
             qid=str(r["id"]),
             type=folder.name,
             question=str(r["question"]),
-            gold=tuple(str(a) for a in r["answers"]),  # type: ignore[attr-defined]
+            gold=tuple(str(a) for a in r["answers"]),
             gold_doc=_doc_id(str(r["passage_id"])),
         )
         for r in rows

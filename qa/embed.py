@@ -292,7 +292,7 @@ def load_default_reader(settings: Settings, embedder: Embedder) -> read.Reader |
         return None
     folder = prepare_default_model(settings.model_cache_dir)
     tokenizer = getattr(embedder, "tokenizer", None)
-    return read.load_reader(folder, _threads(), _charmap(folder), tokenizer=tokenizer)
+    return read.load_reader(folder, cpu_threads(), _charmap(folder), tokenizer=tokenizer)
 
 
 def _charmap(folder: Path) -> dict[int, str]:
@@ -301,7 +301,8 @@ def _charmap(folder: Path) -> dict[int, str]:
     return {int(k): v for k, v in table.items()}
 
 
-def _threads() -> int:
+def cpu_threads() -> int:
+    """The CPUs this process may run on."""
     found = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return found or 1
 
@@ -311,7 +312,7 @@ def _onnx_embedder(
 ) -> embed_onnx.OnnxEmbedder | None:
     """The converted model on ONNX Runtime, or None to stay on torch."""
     session = embed_onnx.load_session(
-        folder, _threads(), lambda: _load_folder_or_cached(name, folder)
+        folder, cpu_threads(), lambda: _load_folder_or_cached(name, folder)
     )
     if session is None:
         return None

@@ -24,7 +24,8 @@ import os
 import struct
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,22 @@ BATCH = 8
 F32 = npt.NDArray[np.float32]
 
 
+@contextmanager
+def replacing(target: Path) -> Iterator[Path]:
+    """A temporary sibling of ``target`` to write into; it is renamed over ``target`` when the
+    block ends without error and removed otherwise, so an interrupted write leaves nothing."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        tmp.chmod(0o644)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def write_graph(module: Any, width: int, target: Path, output: str) -> None:
     """Export ``module(inputs_embeds, attention_mask)`` (``width`` values a token; batch and
     sequence axes dynamic) into ``target`` through a temporary file renamed into place, so
@@ -51,27 +68,18 @@ def write_graph(module: Any, width: int, target: Path, output: str) -> None:
     mask[1, 10:] = 0  # a padded row, so the mask is not traced as a constant
     inputs = ["inputs_embeds", "attention_mask"]
     axes = {0: "batch", 1: "seq"}
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        with warnings.catch_warnings(), torch.no_grad():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                module,
-                (embeds, mask),
-                str(tmp),
-                input_names=inputs,
-                output_names=[output],
-                dynamic_axes={name: axes for name in [*inputs, output]},
-                opset_version=17,
-                dynamo=False,
-            )
-        tmp.chmod(0o644)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with replacing(target) as tmp, warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            module,
+            (embeds, mask),
+            str(tmp),
+            input_names=inputs,
+            output_names=[output],
+            dynamic_axes={name: axes for name in [*inputs, output]},
+            opset_version=17,
+            dynamo=False,
+        )
     log.info("exported %s", target)
 
 

@@ -22,12 +22,9 @@ Only what was trained is written (the top layers and the head, int8 rows with fp
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import math
-import os
 import random
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +33,9 @@ from typing import Any
 
 import numpy as np
 
+from qa.datasets import jsonl_rows
+from qa.embed import cpu_threads, prepare_default_model
+from qa.embed_onnx import replacing
 from qa.errors import ModelError
 from qa.read import MAX_QUESTION, quantize_rows, weights_path
 
@@ -67,11 +67,8 @@ def training_questions(datasets: Path = DATASETS) -> tuple[list[dict[str, Any]],
     rows: list[dict[str, Any]] = []
     for name in SETS:
         folder = datasets / name
-        questions = [_json(line) for line in (folder / "questions.jsonl").open(encoding="utf-8")]
-        passages = {
-            p["id"]: p["text"]
-            for p in map(_json, (folder / "passages.jsonl").open(encoding="utf-8"))
-        }
+        questions = jsonl_rows(folder / "questions.jsonl")
+        passages = {p["id"]: p["text"] for p in jsonl_rows(folder / "passages.jsonl")}
         gate = set((folder / "sample500.txt").read_text(encoding="utf-8").split())
         gate_passages = {q["passage_id"] for q in questions if q["id"] in gate}
         rows += [
@@ -82,11 +79,6 @@ def training_questions(datasets: Path = DATASETS) -> tuple[list[dict[str, Any]],
     ids = sorted({r["passage_id"] for r in rows})
     random.Random(0).shuffle(ids)
     return rows, set(ids[: len(ids) // 10])
-
-
-def _json(line: str) -> dict[str, Any]:
-    value: dict[str, Any] = json.loads(line)
-    return value
 
 
 def crops(
@@ -140,7 +132,7 @@ def train(
     from transformers import AutoModel, PreTrainedTokenizerFast
 
     threads = torch.get_num_threads()
-    torch.set_num_threads(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2)
+    torch.set_num_threads(cpu_threads())
     torch.manual_seed(SEED)
     rng = random.Random(SEED)
     began = time.monotonic()
@@ -257,17 +249,9 @@ def _frozen_states(
 def _save(tensors: dict[str, Any], target: Path) -> None:
     from safetensors.numpy import save_file
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        rows = quantize_rows(tensors)
+    rows = quantize_rows(tensors)
+    with replacing(target) as tmp:
         save_file({k: np.ascontiguousarray(v) for k, v in rows.items()}, str(tmp))
-        tmp.chmod(0o644)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def ensure_reader(
@@ -298,7 +282,6 @@ def ensure_reader(
 def main() -> None:
     """Train into a file of one's choice (experiments): ``python -m qa.reader_train --out F``."""
     from qa.config import load_settings
-    from qa.embed import prepare_default_model
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, required=True)
