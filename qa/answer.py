@@ -72,6 +72,7 @@ class Candidate:
     run: float = 0.0  # longest verbatim run shared with the question, as a share of it
     cue: int = 0  # +1 holds what the way of asking wants (为什么 → 因), -1 does not
     read: float = 0.0  # the reader's belief that the answer lies in this span
+    heading: bool = False  # a section heading shown with the items under it
 
     @property
     def text(self) -> str:
@@ -249,12 +250,19 @@ def _passage_id_at(index: Index, doc_id: str, offset: int) -> tuple[str, tuple[s
 
 
 def _span_candidate(
-    index: Index, report: Report, start: int, end: int, section: tuple[str, ...] = ()
+    index: Index,
+    report: Report,
+    start: int,
+    end: int,
+    section: tuple[str, ...] = (),
+    heading: bool = False,
 ) -> Candidate:
     """A heading or item as an answer; ``section`` is its path where no passage holds it
     (a heading followed straight by a sub-heading)."""
     passage_id, path = _passage_id_at(index, report.doc_id, start)
-    return Candidate(report, passage_id, path or section, 1.0, start, end, 1.0, True)
+    return Candidate(
+        report, passage_id, path or section, 1.0, start, end, 1.0, True, heading=heading
+    )
 
 
 def section_items(index: Index, reports: list[Report], terms: dict[str, float]) -> list[Candidate]:
@@ -292,8 +300,11 @@ def plan_items(index: Index, question: str, report: Report) -> list[Candidate]:
                 for s, e in sentence_spans(report.text, head[1], sec.end)
                 if e > s and report.text[e - 1] in "。！？"
             ][:MAX_SENTENCES]
-            spans = [head, *body] if body else []
-            return [_span_candidate(index, report, s, e, sec.path) for s, e in spans]
+            if not body:
+                return []
+            return [_span_candidate(index, report, *head, sec.path, heading=True)] + [
+                _span_candidate(index, report, s, e, sec.path) for s, e in body
+            ]
     return []
 
 
@@ -313,8 +324,10 @@ def _items_under(index: Index, report: Report, sections: list[Section], i: int) 
         ]
     if len(spans) < 2:
         return []
-    head = (*_heading_span(report.text, sec.start, sec.path[-1]), sec.path)
-    return [_span_candidate(index, report, *span) for span in [head, *spans[:MAX_LIST]]]
+    head = _heading_span(report.text, sec.start, sec.path[-1])
+    return [_span_candidate(index, report, *head, sec.path, heading=True)] + [
+        _span_candidate(index, report, *span) for span in spans[:MAX_LIST]
+    ]
 
 
 def _heading_span(text: str, start: int, title: str) -> tuple[int, int]:
@@ -356,15 +369,14 @@ def _citation(n: int, c: Candidate) -> Citation:
 
 def _sentence(c: Candidate, head: str = "", lead: bool = True) -> AnswerSentence:
     body = c.text.rstrip("。；;！!？?")
-    return AnswerSentence(f"{head}{_lead(c.report) if lead else ''}{body}", (_citation(0, c),))
+    text = f"{head}{_lead(c.report) if lead else ''}{body}"
+    return AnswerSentence(text, (_citation(0, c),), heading=c.heading)
 
 
-def compose(kind: Kind, picked: list[Candidate], listed: bool) -> list[AnswerSentence]:
+def compose(kind: Kind, picked: list[Candidate]) -> list[AnswerSentence]:
     """Write the answer sentences, each quoting its evidence."""
-    if listed:  # a section heading, then its items
-        return [_sentence(picked[0], head="", lead=True)] + [
-            _sentence(c, lead=False) for c in picked[1:]
-        ]
+    if any(c.heading for c in picked):  # section headings, each followed by its items
+        return [_sentence(c, lead=c.heading) for c in picked]
     if kind.base == "yesno" and not kind.per_report:
         c = picked[0]
         negative = _NEGATION.search(to_simplified(c.text)) is not None
@@ -460,23 +472,22 @@ def _choose(
     terms: dict[str, float],
     unknown: list[str],
     reader: Reader | None,
-) -> tuple[list[Candidate], bool]:
+) -> list[Candidate]:
     meta = metadata_candidates(resolved, hits, index) or report_candidates(resolved, scope, index)
     if meta:
-        return meta, False
+        return meta
     if unknown:
-        return [], False
-    if asks_for_whole_plan(resolved) and hits and not kind.per_report:
-        items = plan_items(index, resolved, index.reports[hits[0].passage.doc_id])
-        if items:
-            return items, True
+        return []
+    if asks_for_whole_plan(resolved) and hits:
+        # 各局下一步有什么打算: every report's plan, one after another
+        reports = _reports_of(hits if kind.per_report else hits[:1], index)
+        plans = [plan_items(index, resolved, r) for r in reports]
+        if any(plans):
+            return [c for items in plans for c in items]
     if kind.base == "list":
-        reports = list(
-            {h.passage.doc_id: index.reports[h.passage.doc_id] for h in hits[:4]}.values()
-        )
-        items = section_items(index, reports, terms)
+        items = section_items(index, _reports_of(hits[:4], index), terms)
         if items:
-            return items, True
+            return items
     fine = kind.base in ("number", "yesno")
     found = candidates(resolved, hits, index, terms, asked_units(resolved), fine)
     # the reader ranks one answer's sentences; a figure's clause (whose reader mass grows with
@@ -492,7 +503,12 @@ def _choose(
         picked = _apart_only([_whole_sentence(c, "。！？\n") for c in picked])
     elif kind.base == "fact":  # a clause cut at ； reads whole with its sentence, if short
         picked = _apart_only([_whole_sentence(c, "。！？\n", MAX_QUOTE) for c in picked])
-    return [_with_antecedent(c) for c in picked], False
+    return [_with_antecedent(c) for c in picked]
+
+
+def _reports_of(hits: list[Hit], index: Index) -> list[Report]:
+    """The hits' reports, each once, in the order they first appear."""
+    return list({h.passage.doc_id: index.reports[h.passage.doc_id] for h in hits}.values())
 
 
 def _read_out(found: list[Candidate], question: str, readings: Readings) -> list[Candidate]:
@@ -575,11 +591,11 @@ def compose_answer(
     kind = answer_kind(resolved, scope)
     terms = key_terms(resolved, index)
     unknown = unknown_words(terms, index)
-    picked, listed = _choose(kind, resolved, hits, index, scope, terms, unknown, reader)
+    picked = _choose(kind, resolved, hits, index, scope, terms, unknown, reader)
     if not picked:
         why = _unknown_topic(resolved, unknown) or "能回答这个问题的内容"
         return _decline(question, resolved, hits, scope, why, index)
-    sentences, dropped = verify_sentences(compose(kind, picked, listed), index.reports)
+    sentences, dropped = verify_sentences(compose(kind, picked), index.reports)
     if not sentences:
         return _decline(question, resolved, hits, scope, "经核验能回答这个问题的内容", index)
     lines: list[str] = []
@@ -587,8 +603,8 @@ def compose_answer(
     for n, sentence in enumerate(sentences, start=1):
         cite = replace(sentence.citations[0], n=n)
         citations.append(cite)
-        bullet = "- " if len(sentences) > 1 and (n > 1 or not listed) else ""
-        end = "：" if listed and n == 1 else "。"
+        bullet = "- " if len(sentences) > 1 and not sentence.heading else ""
+        end = "：" if sentence.heading else "。"
         lines.append(f"{bullet}{sentence.text}[{n}]{end}")
     return Answer(
         question,

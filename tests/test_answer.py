@@ -133,6 +133,25 @@ def test_a_plan_without_items_is_answered_by_its_first_sentences(sample_library:
     assert "2024年2月15日" not in answer.text  # the signature below it is not a sentence of it
 
 
+def test_a_plan_question_about_every_report_gives_each_plan_under_its_heading(
+    sample_library: Any,
+) -> None:
+    answer = _ask(sample_library, "各局下一步有什么打算？")
+    heads = [line for line in answer.text.splitlines() if not line.startswith("- ")]
+    # one heading line per report, led by its agency, ending with a colon before its items
+    assert len(heads) == 5 and all(line.endswith("：") for line in heads)
+    assert heads[0].startswith("井研县自然资源局（2023年）：三、2024年度推进法治政府建设的主要安排")
+    assert any(h.startswith("渠县自然资源局（2020年）：四、2021年度") for h in heads)
+    quotes = [c.quote for c in answer.citations]
+    assert (
+        quotes[quotes.index("四、下一年度推进法治政府建设的主要安排") + 1]
+        == "一是持续抓好领导干部学法用法"
+    )
+    assert "2024年2月15日" not in answer.text and "(一)普法教育全面深化" in quotes
+    assert answer.grounded
+    _check_citations_exact(sample_library, answer)
+
+
 def test_a_question_after_one_thing_in_the_plans_is_not_answered_with_all_of_them(
     sample_library: Any,
 ) -> None:
