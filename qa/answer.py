@@ -16,6 +16,7 @@ from qa.question import (
     asked_units,
     asks_for_plans,
     asks_for_whole_plan,
+    asks_for_whole_problems,
     context_credit,
     coverage,
     coverages,
@@ -54,6 +55,7 @@ STATES_FACT = 0.25
 READ_WEIGHT = 0.3
 READ_HITS = 2
 SURE_READ = 0.5  # reader mass that answers a question the word match leaves unanswered
+SURE_FIGURE = 0.6  # ... with a figure, when the sentence lacks the thing counted (行政诉讼)
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,9 +286,10 @@ def section_items(index: Index, reports: list[Report], terms: dict[str, float]) 
     return []
 
 
-def plan_items(index: Index, question: str, report: Report) -> list[Candidate]:
-    """For a question after a report's plans as a whole: the heading of its first plan
-    section (主要安排, 下一步…, a later year) and that section's items, in their order."""
+def fitting_section_items(index: Index, question: str, report: Report) -> list[Candidate]:
+    """For a question after a report's plans or shortcomings as a whole: the heading of its
+    first section that fits (主要安排, 下一步…, a later year; 存在的不足和原因) and that
+    section's items, in their order."""
     sections = split_sections(report.text)
     for i, sec in enumerate(sections):
         if sec.path and section_fit(question, sec.path) > 0:
@@ -478,12 +481,12 @@ def _choose(
         return meta
     if unknown:
         return []
-    if asks_for_whole_plan(resolved) and hits:
+    if (asks_for_whole_plan(resolved) or asks_for_whole_problems(resolved)) and hits:
         # 各局下一步有什么打算: every report's plan, one after another
         reports = _reports_of(hits if kind.per_report else hits[:1], index)
-        plans = [plan_items(index, resolved, r) for r in reports]
-        if any(plans):
-            return [c for items in plans for c in items]
+        sections = [fitting_section_items(index, resolved, r) for r in reports]
+        if any(sections):
+            return [c for items in sections for c in items]
     if kind.base == "list":
         items = section_items(index, _reports_of(hits[:4], index), terms)
         if items:
@@ -496,7 +499,8 @@ def _choose(
     readings = read_hits(reader if one else None, resolved, hits, index)
     picked = pick(kind, found, resolved, readings)
     if not picked and reader is not None and not (kind.per_report or kind.each):
-        picked = _read_out(found, resolved, readings or read_hits(reader, resolved, hits, index))
+        readings = readings or read_hits(reader, resolved, hits, index)
+        picked = _read_out(found, resolved, readings, kind)
     if kind.each and not kind.per_report:
         picked = [_whole_sentence(c) for c in picked]
     elif kind.base == "list" and not kind.per_report:
@@ -511,14 +515,19 @@ def _reports_of(hits: list[Hit], index: Index) -> list[Report]:
     return list({h.passage.doc_id: index.reports[h.passage.doc_id] for h in hits}.values())
 
 
-def _read_out(found: list[Candidate], question: str, readings: Readings) -> list[Candidate]:
+def _read_out(
+    found: list[Candidate], question: str, readings: Readings, kind: Kind
+) -> list[Candidate]:
     """When no sentence holds enough of the question's words (or no figure with the asked-for
     unit: 三分之一, 5,000,000美元), the sentence the reader is sure of, if any. A heading is
-    never one: it names a topic (三、…的主要安排), it does not answer."""
+    never one: it names a topic (三、…的主要安排), it does not answer. A figure's sentence
+    without the thing counted (多少件行政诉讼案件: 违法案件35起) needs a surer reader."""
     sure = [
         c
         for c in (ranked(question, c, readings) for c in found)
-        if c.read >= SURE_READ and not _is_heading(c)
+        if c.read >= SURE_READ
+        and not _is_heading(c)
+        and (kind.base != "number" or _focused(c, kind.focus) or c.read >= SURE_FIGURE)
     ]
     return sorted(sure, key=lambda c: c.read, reverse=True)[:1]
 

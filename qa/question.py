@@ -47,9 +47,12 @@ SYNONYMS = {
     "丰富": ("丰富", "多样"),
     "借助": ("利用", "结合", "通过", "借助"),
     "主题": ("主题", "专题"),
+    "收到": ("收到", "接收", "接到", "受理"),
 }
 # Words between a topic word and the asking word: 收缴罚款(的)(大约)(是)多少.
-_FILLER = frozenset("了 的 有 是 大约 大概 约 共 一共 总共 达 为 到 都".split())
+_FILLER = frozenset(
+    "了 的 有 是 大约 大概 约 共 一共 总共 达 为 到 都 各 各有 各自 分别 分别有".split()
+)
 # A number with its scale; the character after it is its unit: 112.23万|元, 20|件, 40|学时.
 _NUMBER_AND_SCALE = re.compile(
     r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千]+)(?:\s*)(?:余|多)?(?:万|萬|亿|億|千)?"
@@ -80,7 +83,7 @@ _MONEY = ("罚款", "罚没", "金额", "资金", "经费", "保证金", "费用
 _GENERIC = frozenset(
     "自然资源 自然 资源 局 报告 年度 年 县 区 市 工作 情况 开展 提到 指出 列 认为 打算 哪些 哪几"
     " 多少 几 我局 今年 全年 共 方面 明确 写到 写明 其中 谁 分别 各自 多长 多久 长时间 一般 大约 大概"
-    " 哪天 哪个 哪家 什么 名称 叫 叫什么 是什么 情况 相关 有关 主要 目前 一共 总共 同时"
+    " 各有 哪天 哪个 哪家 什么 名称 叫 叫什么 是什么 情况 相关 有关 主要 目前 一共 总共 同时"
     # the asking words of encyclopedic questions (什么时候, 哪一年, 怎样的, 文中提及…)
     " 时候 怎样 怎么 怎么样 什么样 有着 这个 那个 哪种 哪方面 为何 何时 何处 何年 如何 为什么"
     " 哪里 哪儿 一年 哪位 何人 文中 提及 提到的 自己 认为".split()
@@ -234,6 +237,15 @@ _PLAN = re.compile(
     r"|(?:计划|安排)(?:是什么|有哪些)"
 )
 _PLAN_SECTION = re.compile(r"主要安排|工作安排|工作计划|打算|下一步|下一年|工作思路|展望")
+# after the report's shortcomings (哪些局认为普法形式单一, 执法力量薄弱, 存在哪些问题), which the
+# reports' template states under 二、存在的不足和原因 / 存在的问题
+_PROBLEM = re.compile(
+    r"不足|短板|薄弱|欠缺|缺乏|不够|单一|不到位|有待|差距|困难"
+    r"|(?:存在|有)(?:哪些|什么|的)?(?:问题|不足)|(?:问题|不足)(?:有哪些|是什么|有什么|在哪)"
+)
+_PROBLEM_SECTION = re.compile(
+    r"存在的(?:主要)?(?:问题|不足)|(?:问题|不足)(?:和|与|及)(?:原因|不足|问题)|不足之处|短板"
+)
 
 
 # after the plans as a whole (下一步打算怎么做, 有什么计划, 打算从哪几方面改进), not after one
@@ -260,11 +272,32 @@ def asks_for_whole_plan(question: str) -> bool:
     )
 
 
+# after the shortcomings as a whole (存在哪些问题, 不足有哪些), not one of them (执法力量薄弱吗)
+_WHOLE_PROBLEMS = re.compile(
+    r"(?:存在|有)(?:哪些|什么|哪几方面的?)(?:问题|不足|短板)"
+    r"|(?:问题|不足|短板)(?:有哪些|是什么|有什么|在哪)"
+)
+
+
+def asks_for_whole_problems(question: str) -> bool:
+    simple = to_simplified(question)
+    return (
+        asks_for_problems(question)
+        and bool(_WHOLE_PROBLEMS.search(simple))
+        and not _ONE_FIELD.search(simple)
+    )
+
+
 @lru_cache(maxsize=256)
 def _asked(question: str) -> tuple[frozenset[str], bool]:
     """The years a question names and whether it asks for plans, worked out once a question
     (:func:`section_fit` is called for every passage and sentence it ranks)."""
     return frozenset(years_named(question)), bool(_PLAN.search(to_simplified(question)))
+
+
+@lru_cache(maxsize=256)
+def asks_for_problems(question: str) -> bool:
+    return bool(_PROBLEM.search(to_simplified(question))) and not asks_for_plans(question)
 
 
 def plan_section(section_path: tuple[str, ...]) -> bool:
@@ -275,13 +308,16 @@ def section_fit(question: str, section_path: tuple[str, ...]) -> int:
     """How a section fits what the question asks about: +1 for the plans (四、下一年度…的主要
     安排, or a section about a later year) when it asks for plans (下一步打算); -1 for a
     section about other years (2020年借助哪些… is not answered under 四、2021年度…的主要安排);
-    0 otherwise."""
+    +1 for the shortcomings (二、存在的不足和原因) when it asks about them (执法力量薄弱); 0 otherwise."""
     asked, plans = _asked(question)
     named = years_named(" ".join(section_path))
     if plans:
         later = bool(asked and named) and max(named) > max(asked)
         return 1 if later or plan_section(section_path) else 0
-    return -1 if asked and named and not named & asked else 0
+    if asked and named and not named & asked:
+        return -1
+    problems = asks_for_problems(question)
+    return 1 if problems and _PROBLEM_SECTION.search(to_simplified(" ".join(section_path))) else 0
 
 
 SYNONYM_CREDIT = 0.8
@@ -384,6 +420,11 @@ def bare_question(question: str) -> str:
 def answer_kind(resolved: str, scope: Scope) -> Kind:
     """The question's kind; naming two or more reports, or 分别/各, asks per report."""
     kind = question_kind(resolved)
+    if kind.focus and scope.matched:  # 湟中区…有多少件行政诉讼案件: the focus is 行政诉讼
+        q = to_simplified(resolved)
+        for named in scope.matched:
+            q = q.replace(to_simplified(named), "，")
+        kind = replace(kind, focus=focus_words(q))
     several = scope.doc_ids is not None and len(scope.doc_ids) > 1
     if several and (kind.each or kind.base != "list"):
         return replace(kind, per_report=True)

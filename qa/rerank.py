@@ -80,15 +80,15 @@ class _Matcher:
         )
 
 
-def rerank(question: str, hits: list[Hit], index: Index, k: int) -> list[Hit]:
-    """The top ``k`` of ``hits`` after adding each one's sentence match to its score."""
+def rerank(question: str, hits: list[Hit], index: Index, k: int, pool: int = POOL) -> list[Hit]:
+    """The top ``k`` of ``hits`` after adding the sentence match of the first ``pool``."""
     matcher = _Matcher(question, index)
     scored = []
-    for hit in hits[:POOL]:
+    for hit in hits[:pool]:
         p = hit.passage
         match = matcher.match(index.reports[p.doc_id].text[p.start : p.end])
         match += SECTION_FIT * section_fit(question, p.section_path)
         scored.append(replace(hit, score=hit.score + match, sentence=match))
     scored.sort(key=lambda h: h.score, reverse=True)  # stable: ties keep retrieval order
-    ranked = scored + hits[POOL:]
+    ranked = scored + hits[pool:]
     return [replace(h, rank=n) for n, h in enumerate(ranked[:k], start=1)]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,6 +19,7 @@ if TYPE_CHECKING:
     from qa.embed import Embedder
 
 CANDIDATES = 200
+REPORT_POOL = 8  # per report, re-ordered by their sentences before each keeps its best few
 
 
 def _minmax(x: np.ndarray) -> np.ndarray:
@@ -79,14 +83,8 @@ def search(
     fused = dense_weight * _minmax(dense) + (1 - dense_weight) * _minmax(kw)
     order = np.argsort(-fused, kind="stable")
     if per_report:
-        seen: dict[str, int] = {}
-        keep = []
-        for i in order:
-            doc = index.passages[cand[i]].doc_id
-            if seen.get(doc, 0) < per_report:
-                seen[doc] = seen.get(doc, 0) + 1
-                keep.append(i)
-        order = np.array(keep, dtype=int)
+        pool = REPORT_POOL if rerank_sentences else per_report
+        order = order[_first_per_report((index.passages[cand[i]].doc_id for i in order), pool)]
     else:
         order = order[: max(k, POOL)]
     hits = [
@@ -100,6 +98,20 @@ def search(
         )
         for rank, i in enumerate(order)
     ]
-    if per_report:
-        return hits
+    if per_report:  # each report's best few, after the sentence rerank of a wider pool
+        if rerank_sentences:
+            hits = rerank(question, hits, index, len(hits), pool=len(hits))
+        best = _first_per_report((h.passage.doc_id for h in hits), per_report)
+        return [replace(hits[i], rank=n) for n, i in enumerate(best, start=1)]
     return rerank(question, hits, index, k) if rerank_sentences else hits[:k]
+
+
+def _first_per_report(doc_ids: Iterable[str], most: int) -> list[int]:
+    """The positions kept when each report keeps only its first ``most`` passages."""
+    seen: Counter[str] = Counter()
+    keep: list[int] = []
+    for i, doc in enumerate(doc_ids):
+        if seen[doc] < most:
+            seen[doc] += 1
+            keep.append(i)
+    return keep

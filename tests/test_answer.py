@@ -125,6 +125,43 @@ def test_a_question_after_the_whole_plan_lists_its_items_in_order(
     _check_citations_exact(sample_library, answer)
 
 
+def test_a_question_about_every_reports_shortcomings_gives_each_under_its_heading(
+    sample_library: Any,
+) -> None:
+    answer = _ask(sample_library, "各局存在哪些问题？")
+    heads = [line for line in answer.text.splitlines() if not line.startswith("- ")]
+    assert len(heads) == 5 and all("存在的" in h and h.endswith("：") for h in heads)
+    quotes = [c.quote for c in answer.citations]
+    assert "二是法治宣传形式和宣传内容缺乏多样性" in quotes  # 井研县's 一是/二是 items
+    assert "(二)普法方式有待丰富" in quotes
+    assert "查摆存在问题" not in answer.text  # a measure under 一、, not a shortcoming
+    _check_citations_exact(sample_library, answer)
+
+
+def test_which_bureaus_state_a_shortcoming_is_answered_from_their_shortcomings(
+    sample_library: Any,
+) -> None:
+    answer = _ask(sample_library, "哪些局认为自己的普法宣传形式单一、不够丰富？")
+    assert _cited_docs(answer) == {"000", "001", "002", "003", "004"}
+    jingyan = next(c for c in answer.citations if c.doc_id.startswith("000"))
+    assert "缺乏多样性" in jingyan.quote and "存在的问题" in jingyan.section_path[0]
+    answer = _ask(sample_library, "哪些局提到执法力量薄弱？")
+    assert _cited_docs(answer) == {"000", "002"}  # not 湟中区's 群众力量 … 群众执法
+
+
+def test_a_figure_the_report_does_not_give_is_not_read_off_another_figure(
+    sample_library: Any,
+) -> None:
+    # 湟中区 gives 违法案件35起 but no count of 行政诉讼 cases
+    answer = _ask(sample_library, "湟中区自然资源局2024年有多少件行政诉讼案件？")
+    assert answer.text.startswith("在已索引的报告中没有找到") and "35" not in answer.text
+
+
+def test_each_reports_figure_is_found_under_its_own_words(sample_library: Any) -> None:
+    answer = _ask(sample_library, "井研县和湟中区收到的信访件各有多少？哪个多？")
+    assert "70件" in answer.text and "337起" in answer.text  # 接收信访案件337起 (收到 ~ 接收)
+
+
 def test_a_plan_without_items_is_answered_by_its_first_sentences(sample_library: Any) -> None:
     answer = _ask(sample_library, "酉阳县规划和自然资源局对2024年有什么计划？")
     head, *body = (c.quote for c in answer.citations)

@@ -8,7 +8,9 @@ from qa.question import (
     answer_cue,
     asked_units,
     asks_for_whole_plan,
+    asks_for_whole_problems,
     figure_fits,
+    focus_words,
     section_fit,
     shared_run,
 )
@@ -95,6 +97,14 @@ def test_figure_fits_the_asked_unit(question: str, text: str, fits: bool) -> Non
         ("2020年借助哪些主题日开展普法？", "(二)创新普法形式", 0),
         ("下一年有什么计划？", "四、下一年度推进法治政府建设的主要安排", 1),
         ("2023年的会前学法计划叫什么名称？", "三、2024年度推进法治政府建设的主要安排", -1),
+        # shortcomings are stated under the template's 存在的不足和原因
+        ("哪些局提到执法力量薄弱？", "二、存在的不足和原因", 1),
+        ("普法宣传形式单一吗？", "二、2023年推进法治政府建设存在的问题", 1),
+        ("哪些局提到执法力量薄弱？", "（六）主动接受监督，解决群众问题", 0),
+        ("哪些局提到执法力量薄弱？", "（五）开展案卷自查，查摆存在问题", 0),
+        ("2023年存在哪些问题？", "二、2020年推进法治政府建设存在的不足和原因", -1),
+        ("收缴罚款多少？", "二、存在的不足和原因", 0),
+        ("针对不足下一步打算怎么做？", "二、存在的不足和原因", 0),  # after the plans
     ],
 )
 def test_section_fit(question: str, section: str, fit: int) -> None:
@@ -117,3 +127,33 @@ def test_section_fit(question: str, section: str, fit: int) -> None:
 )
 def test_asks_for_whole_plan(question: str, whole: bool) -> None:
     assert asks_for_whole_plan(question) is whole
+
+
+@pytest.mark.parametrize(
+    ("question", "whole"),
+    [
+        ("各局存在哪些问题？", True),
+        ("湟中区存在哪些不足？", True),
+        ("渠县的问题有哪些", True),
+        ("井研县存在什么问题？", True),
+        ("哪些局提到执法力量薄弱？", False),  # one shortcoming
+        ("普法宣传方面存在哪些不足？", True),
+        ("在普法宣传方面存在哪些不足？", False),  # one field
+        ("下一步打算怎么解决存在的问题？", False),  # after the plans
+        ("办理了多少件信访问题？", False),
+    ],
+)
+def test_asks_for_whole_problems(question: str, whole: bool) -> None:
+    assert asks_for_whole_problems(question) is whole
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        ("井研县和湟中区收到的信访件各有多少？哪个多？", ("信访件",)),  # not 各有
+        ("分别有多少件行政复议？", ("行政复议",)),
+        ("收缴罚款多少？", ("罚款",)),
+    ],
+)
+def test_focus_words(question: str, focus: tuple[str, ...]) -> None:
+    assert focus_words(question) == focus

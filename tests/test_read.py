@@ -175,8 +175,24 @@ def test_a_sure_reading_answers_what_the_words_leave_unanswered(
     a, b = (Candidate(report, "p", (heading,), 0.5, s, s + 12, 0.1, False, 0.1) for s in (0, 40))
     readings = {"p": (0, _reading_on((a if on_heading else b).start, 80, mass))}
     assert pick(Kind("fact", False), [a, b], "怎么做的？", readings) == []
-    out = _read_out([a, b], "怎么做的？", readings)
+    out = _read_out([a, b], "怎么做的？", readings, Kind("fact", False))
     assert [c.start for c in out] == ([b.start] if answered else [])
+
+
+@pytest.mark.parametrize(("mass", "answered"), [(0.81, True), (0.55, False)])
+def test_a_figure_without_the_thing_counted_needs_a_surer_reading(
+    sample_library: Any, mass: float, answered: bool
+) -> None:
+    report = sample_library.index.reports[JINGYAN]
+    a, b = (Candidate(report, "p", (), 0.5, s, s + 12, 0.1, False, 0.1) for s in (0, 40))
+    assert "行政诉讼" not in b.text
+    readings = {"p": (0, _reading_on(b.start, 80, mass))}
+    kind = Kind("number", False, focus=("行政诉讼",))
+    out = _read_out([a, b], "有多少件行政诉讼案件？", readings, kind)
+    assert [c.start for c in out] == ([b.start] if answered else [])
+    # with the thing counted in the sentence, the usual bar (SURE_READ) holds
+    focused = Kind("number", False, focus=(b.text[2:5],))
+    assert [c.start for c in _read_out([a, b], "有多少件？", readings, focused)] == [b.start]
 
 
 def test_int8_rows_round_trip_within_half_a_step() -> None:
