@@ -34,7 +34,8 @@ from qa.scope import Scope, place_aliases
 from qa.sentences import sentence_spans, trim_span
 from qa.verify import AnswerSentence, verify_sentences
 
-_CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
+# A clause ends at ，；： (a comma or colon between digits is part of a figure: 1,000米, 10:30)
+_CLAUSE = re.compile(r"(?:[^，,；;：:]|(?<=\d)[,:](?=\d))+[，,；;：:]?")
 _NEGATION = re.compile(r"未|没有|无一|无|不")
 # In-paragraph enumerations: 一是…。二是…。
 _ENUM_ITEM = re.compile(r"[一二三四五六七八九十]+是[^。；;！？\n]*")

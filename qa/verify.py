@@ -33,6 +33,18 @@ def _support(citations: Sequence[Citation], reports: Mapping[str, Report]) -> st
     return to_simplified("\n".join(parts))
 
 
+def _splits_number(text: str, at: int) -> bool:
+    """Whether a quote boundary at ``at`` falls inside a figure (约1 | ,000米; 3 | 5件)."""
+    if at <= 0 or at >= len(text):
+        return False
+    before, after = text[at - 1], text[at]
+    if before.isdigit() and after.isdigit():
+        return True
+    if before.isdigit() and after in ",." and text[at + 1 : at + 2].isdigit():
+        return True
+    return after.isdigit() and before in ",." and text[at - 2 : at - 1].isdigit()
+
+
 def check_sentence(sentence: AnswerSentence, reports: Mapping[str, Report]) -> str | None:
     """Return why a sentence is not grounded, or None when it is."""
     if not sentence.citations:
@@ -43,6 +55,8 @@ def check_sentence(sentence: AnswerSentence, reports: Mapping[str, Report]) -> s
             return f"引用了不存在的报告 {c.doc_id}"
         if report.text[c.start : c.end] != c.quote or not c.quote:
             return f"引文与报告 {c.doc_id} 的 {c.start}:{c.end} 处原文不符"
+        if _splits_number(report.text, c.start) or _splits_number(report.text, c.end):
+            return f"引文在报告 {c.doc_id} 的 {c.start}:{c.end} 处截断了数字"
     support = _support(sentence.citations, reports)
     numbers = set(re.findall(r"\d+(?:\.\d+)?", support))
     for num in _NUMBER.findall(sentence.text):

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from qa.answer import Candidate, pick, unknown_words
+from qa.answer import Candidate, _spans, pick, unknown_words
 from qa.clean import to_simplified
 from qa.question import Kind
 from qa.records import Answer
@@ -302,3 +302,12 @@ def test_the_years_own_theme_days_answer_not_the_next_years_plan(sample_library:
     first = answer.citations[0]
     assert first.quote.startswith("利用4.22世界地球日、6.25全国土地日、12.4全国宪法宣传日")
     assert "2021年度" not in first.section_path[0]
+
+
+def test_clause_windows_never_cut_a_figure() -> None:
+    text = (
+        "观塘明渠下游露天部分长度约1,000米，宽约20米，于10:30开放，沿途设有多处休憩设施与观景平台。"
+    )
+    quotes = {text[s:e] for s, e in _spans(text, 0, len(text), fine=True)}
+    assert "观塘明渠下游露天部分长度约1,000米" in quotes
+    assert not any(q.endswith(("约1", "10")) or q.startswith(("000", "30")) for q in quotes)

@@ -62,3 +62,12 @@ def test_uncited_sentence_is_dropped() -> None:
 def test_citation_of_unknown_report_is_dropped() -> None:
     bad = replace(_citation("收缴罚款112.23万元"), doc_id="nope")
     assert "不存在" in (check_sentence(AnswerSentence("收缴罚款", (bad,)), REPORTS) or "")
+
+
+def test_a_quote_that_cuts_a_figure_is_dropped() -> None:
+    # 收缴罚款112 of 收缴罚款112.23万元: the figure is there, but cut short
+    cut = _citation("收缴罚款112")
+    reason = check_sentence(AnswerSentence("收缴罚款112", (cut,)), REPORTS)
+    assert reason is not None and "截断了数字" in reason
+    assert check_sentence(AnswerSentence("办理案件1", (_citation("办理案件1"),)), REPORTS)
+    assert check_sentence(AnswerSentence("4个", (_citation("4个"),)), REPORTS) is None
