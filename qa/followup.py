@@ -17,6 +17,12 @@ _ASKING = re.compile(
     r"(?:多少|几)(?:个工作日|万元|[个件次人名起宗条项家份场亩元天年])?|哪些|哪个|哪家|什么|是否|有没有|谁|何时"
 )
 
+# A question that asks which reports say something, up to its verb: 哪些局在报告中提到…
+_WHICH_REPORTS = re.compile(
+    r"^(?:哪些|哪几个|哪个|哪家|各)(?:局|单位|部门|县|区)\S{0,6}?"
+    r"(?:提到|提及|认为|写到|写了|说到|表示|开展了|开展|存在|有)"
+)
+
 
 def _places(question: str, aliases: Set[str]) -> list[str]:
     """Place or agency names in a question, longest first, known or not."""
@@ -60,8 +66,11 @@ def resolve_one(question: str, previous: str | None, aliases: Set[str]) -> str:
             resolved = _replace_first(resolved, [f"{y}年" for y in prev_years], f"{years[0]}年")
         return resolved
     if elliptic:  # a new topic only: ask the previous question's asking part about it
-        asking = _ASKING.search(previous)
         topic = elliptic.group(1)
+        which = _WHICH_REPORTS.match(previous)
+        if which:  # 哪些局提到执法力量薄弱？ 那普法宣传呢？ → 哪些局提到普法宣传？
+            return _carry(prev_places, prev_years) + which.group() + topic + "？"
+        asking = _ASKING.search(previous)
         return _carry(prev_places, prev_years) + topic + (asking.group() if asking else "") + "？"
     return _carry(prev_places if not places else [], prev_years if not years else []) + (
         question.strip()

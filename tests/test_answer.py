@@ -160,6 +160,8 @@ def test_a_figure_the_report_does_not_give_is_not_read_off_another_figure(
 def test_each_reports_figure_is_found_under_its_own_words(sample_library: Any) -> None:
     answer = _ask(sample_library, "井研县和湟中区收到的信访件各有多少？哪个多？")
     assert "70件" in answer.text and "337起" in answer.text  # 接收信访案件337起 (收到 ~ 接收)
+    answer = _ask(sample_library, "各局2023年分别收缴了多少罚款？")  # 各局 is no topic word
+    assert "112.23万元" in answer.text and "145.29万元" in answer.text
 
 
 def test_a_plan_without_items_is_answered_by_its_first_sentences(sample_library: Any) -> None:

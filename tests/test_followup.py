@@ -27,6 +27,13 @@ def test_new_topic_keeps_the_asking_part() -> None:
     assert resolved == "渠县2020年抵押登记几个工作日？"
 
 
+def test_new_topic_after_which_bureaus_keeps_which_bureaus() -> None:
+    resolved = resolve_one("那普法宣传呢？", "哪些局提到执法力量薄弱？", ALIASES)
+    assert resolved == "哪些局提到普法宣传？"
+    resolved = resolve_one("群众满意度呢？", "哪些局在报告中明确写到执法力量薄弱？", ALIASES)
+    assert resolved == "哪些局在报告中明确写到群众满意度？"
+
+
 def test_a_full_question_is_left_alone() -> None:
     full = "酉阳县2023年受理了多少件政府信息公开申请？"
     assert resolve_one(full, "井研县2023年收缴罚款多少？", ALIASES) == full
