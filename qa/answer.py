@@ -96,11 +96,22 @@ def _spans(text: str, start: int, end: int, fine: bool) -> list[tuple[int, int]]
             spans.append((s, e))
         if e - s <= (40 if fine else MAX_QUOTE):
             continue
-        clauses = [trim_span(text, c.start(), c.end()) for c in _CLAUSE.finditer(text, s, e)]
+        found = list(_CLAUSE.finditer(text, s, e))
+        clauses = [trim_span(text, c.start(), c.end()) for c in found]
+        # a window never crosses ；: the parts of a sentence it joins are about other things
+        part = [0]
+        for c in found[:-1]:
+            part.append(part[-1] + (c.group()[-1] in "；;"))
         for i in range(len(clauses)):
             for j in range(i, min(i + 3, len(clauses))):
                 if clauses[j][1] > clauses[i][0] and clauses[j][1] - clauses[i][0] <= MAX_QUOTE:
-                    spans.append((clauses[i][0], clauses[j][1]))
+                    if part[j] == part[i]:
+                        spans.append((clauses[i][0], clauses[j][1]))
+        for k in set(part):  # and a part between two ；, whole, however many clauses it has
+            members = [c for c, p in zip(clauses, part, strict=True) if p == k]
+            start, end = members[0][0], members[-1][1]
+            if len(members) > 3 and end - start <= MAX_QUOTE:
+                spans.append((start, end))
     return spans
 
 
@@ -225,7 +236,7 @@ def pick(
         best: dict[str, Candidate] = {}
         for c in good:
             best.setdefault(c.report.doc_id, c)
-        return list(best.values())
+        return [_content_over_heading(b, good) for b in best.values()]
     if kind.base == "list":
         chosen: list[Candidate] = []
         for c in good:
@@ -239,6 +250,23 @@ def pick(
     if kind.base == "fact" and runner_up and _rank_key(runner_up, kind) >= RUNNER_UP * best_key:
         return [good[0], runner_up]  # two close readings: show both, each cited
     return good[:1]
+
+
+def _content_over_heading(best: Candidate, good: list[Candidate]) -> Candidate:
+    """A heading (（二）落实法律顾问) gives way to a sentence of its report that holds as much
+    of the question (聘请青海竞帆律师事务所担任法律顾问)."""
+    if not _is_heading(best):
+        return best
+    return next(
+        (
+            c
+            for c in good
+            if c.report.doc_id == best.report.doc_id
+            and c.coverage >= best.coverage
+            and not _is_heading(c)
+        ),
+        best,
+    )
 
 
 def _apart(a: Candidate, b: Candidate) -> bool:

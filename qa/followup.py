@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence, Set
+from collections.abc import Callable, Sequence, Set
 
 from qa.clean import normalize_width, to_simplified
 from qa.index import Index
 from qa.metadata import NOT_PLACE_START, PLACE_NAME
-from qa.scope import YEAR, known_places
+from qa.scope import YEAR, known_places, place_aliases
 
 # 那湘潭县呢？ / 湘潭县的呢 / 那2024年呢？ : the previous question, for another place or year.
 _ELLIPTIC = re.compile(r"^(?:那|那么|还有)?(.{1,20}?)(?:的情况)?(?:呢|怎么样|如何|又如何)[？?。]?$")
@@ -17,6 +17,10 @@ _ASKING = re.compile(
     r"(?:多少|几)(?:个工作日|万元|[个件次人名起宗条项家份场亩元天年])?|哪些|哪个|哪家|什么|是否|有没有|谁|何时"
 )
 
+# A follow-up about a part of the previous answer, or its change: 其中…, 跟去年比…
+_DEPENDS = re.compile(
+    r"^(?:其中|其余|这些|这其中|那些|它们)|(?:跟|和|与|比|较)(?:去年|上年|上一年)|同比"
+)
 # A question that asks which reports say something, up to its verb: 哪些局在报告中提到…
 _WHICH_REPORTS = re.compile(
     r"^(?:哪些|哪几个|哪个|哪家|各)(?:局|单位|部门|县|区)\S{0,6}?"
@@ -49,8 +53,14 @@ def _replace_first(text: str, olds: list[str], new: str) -> str:
     return text[:at] + new + rest
 
 
-def resolve_one(question: str, previous: str | None, aliases: Set[str]) -> str:
-    """Fill in the place and year a follow-up leaves out, from the previous question."""
+def resolve_one(
+    question: str,
+    previous: str | None,
+    aliases: Set[str],
+    covers: Callable[[str, int], bool] | None = None,
+) -> str:
+    """Fill in the place and year a follow-up leaves out, from the previous question;
+    ``covers(place, year)`` tells whether a report of that place and year is indexed."""
     q = to_simplified(normalize_width(question.strip()))
     if not previous:
         return question.strip()
@@ -62,6 +72,9 @@ def resolve_one(question: str, previous: str | None, aliases: Set[str]) -> str:
         resolved = previous
         if places:
             resolved = _replace_first(resolved, prev_places, places[0])
+            if not years and covers is not None:  # 井研县2023年… 湘潭县的呢: 湘潭县's own year
+                stale = [f"{y}年" for y in prev_years if not covers(places[0], int(y))]
+                resolved = _replace_first(resolved, stale, "") if stale else resolved
         if years:
             resolved = _replace_first(resolved, [f"{y}年" for y in prev_years], f"{years[0]}年")
         return resolved
@@ -72,9 +85,20 @@ def resolve_one(question: str, previous: str | None, aliases: Set[str]) -> str:
             return _carry(prev_places, prev_years) + which.group() + topic + "？"
         asking = _ASKING.search(previous)
         return _carry(prev_places, prev_years) + topic + (asking.group() if asking else "") + "？"
-    return _carry(prev_places if not places else [], prev_years if not years else []) + (
-        question.strip()
-    )
+    carried = _carry(prev_places if not places else [], prev_years if not years else [])
+    if _DEPENDS.search(q) and not places:  # 其中12345转过来的有多少: of the previous topic
+        return carried + _topic(previous, prev_places, prev_years) + "，" + question.strip()
+    return carried + question.strip()
+
+
+def _topic(previous: str, places: list[str], years: list[str]) -> str:
+    """The previous question without its place, year and asking words: 湟中区2024年一共接收了
+    多少起信访案件？ → 接收了信访案件."""
+    topic = re.sub(r"^(?:那么|那|还有)", "", previous)
+    for name in [*places, *(f"{y}年" for y in years)]:
+        topic = topic.replace(name, "")
+    topic = _ASKING.sub("", topic)
+    return re.sub(r"^(?:一共|总共|共)|(?<=[^\w])(?:一共|总共)|[？?。！!\s]+$", "", topic)
 
 
 def _carry(places: list[str], years: list[str]) -> str:
@@ -89,8 +113,12 @@ def _carry(places: list[str], years: list[str]) -> str:
 def resolve_question(question: str, history: Sequence[str], index: Index) -> str:
     """The question as asked in full, given the earlier questions of the conversation."""
     aliases = known_places(index)
+
+    def covers(place: str, year: int) -> bool:
+        return any(r.year == year and place in place_aliases(r) for r in index.reports.values())
+
     previous: str | None = None
     for turn in [*history, question]:
         if turn and turn.strip():
-            previous = resolve_one(turn, previous, aliases)
+            previous = resolve_one(turn, previous, aliases, covers)
     return previous or question

@@ -48,10 +48,13 @@ SYNONYMS = {
     "借助": ("利用", "结合", "通过", "借助"),
     "主题": ("主题", "专题"),
     "收到": ("收到", "接收", "接到", "受理"),
+    "退还": ("退还", "返还", "退回"),
+    "返还": ("退还", "返还", "退回"),
 }
 # Words between a topic word and the asking word: 收缴罚款(的)(大约)(是)多少.
 _FILLER = frozenset(
-    "了 的 有 是 大约 大概 约 共 一共 总共 达 为 到 都 各 各有 各自 分别 分别有".split()
+    "了 的 有 是 大约 大概 约 共 一共 总共 达 为 到 都 各 各有 各是 各为 各自 分别 分别有 分别是"
+    " 分别为".split()
 )
 # A number with its scale; the character after it is its unit: 112.23万|元, 20|件, 40|学时.
 _NUMBER_AND_SCALE = re.compile(
@@ -83,7 +86,7 @@ _MONEY = ("罚款", "罚没", "金额", "资金", "经费", "保证金", "费用
 _GENERIC = frozenset(
     "自然资源 自然 资源 局 报告 年度 年 县 区 市 工作 情况 开展 提到 指出 列 认为 打算 哪些 哪几"
     " 多少 几 我局 今年 全年 共 方面 明确 写到 写明 其中 谁 分别 各自 多长 多久 长时间 一般 大约 大概"
-    " 各有 各局 各个 各单位 各部门 哪天 哪个 哪家 什么 名称 叫 叫什么 是什么 情况 相关 有关 主要 目前 一共 总共 同时"
+    " 已经 两个 三个 几个 各是 各为 各有 各局 各个 各单位 各部门 哪天 哪个 哪家 什么 名称 叫 叫什么 是什么 情况 相关 有关 主要 目前 一共 总共 同时"
     # the asking words of encyclopedic questions (什么时候, 哪一年, 怎样的, 文中提及…)
     " 时候 怎样 怎么 怎么样 什么样 有着 这个 那个 哪种 哪方面 为何 何时 何处 何年 如何 为什么"
     " 哪里 哪儿 一年 哪位 何人 文中 提及 提到的 自己 认为".split()
@@ -92,6 +95,10 @@ _GENERIC = frozenset(
 _ASKING_WORD = re.compile(r"几|多少|哪|什么|吗|呢")
 MAX_TERM_WEIGHT = 4.0
 ABSENT_TERM_WEIGHT = 1.0
+# One-character verbs of spoken questions, as the reports write them: 怎么聘的 → 聘请.
+_SPOKEN = {"聘": "聘请", "罚": "罚款", "退": "退还"}
+# A number that names a thing, not a year or a small count: the 12345 hotline, 110.
+_CODE_NUMBER = re.compile(r"(?!(?:19|20)\d\d$)\d{3,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +139,8 @@ def focus_words(question: str) -> tuple[str, ...]:
     for step, stop in ((-1, -1), (1, len(words))):
         for i in range(at + step, stop, step):
             w = words[i]
+            if w in "，,；;。？?！!":
+                break  # the counted thing is in the asking clause: …哪几个局，各是多少
             if w in _FILLER or w in _GENERIC or len(w) == 1:
                 continue  # particles, measure words, punctuation
             if re.match(r"[\u4e00-\u9fff]", w):
@@ -145,8 +154,11 @@ def key_terms(question: str, index: Index) -> dict[str, float]:
     q = strip_scope_words(to_simplified(normalize_width(question)), index)
     tokens = {
         t
-        for t in tokenize(q)
-        if t not in _GENERIC and not t.isdigit() and len(t) > 1 and not _ASKING_WORD.search(t)
+        for t in (_SPOKEN.get(w, w) for w in tokenize(q))
+        if t not in _GENERIC
+        and (not t.isdigit() or _CODE_NUMBER.fullmatch(t))
+        and len(t) > 1
+        and not _ASKING_WORD.search(t)
     }
     # jieba's search mode gives 力量薄弱 and also 力量, 薄弱: keep the parts only.
     whole = {t for t in tokens if _covered_by_parts(t, tokens - {t})}
@@ -184,7 +196,8 @@ def asked_units(question: str) -> str | None:
     timed = _TIME_ASKED.search(q)
     if timed:
         return _TIME_WORDS[timed.group(1)]
-    asked = [m.group(1) for m in re.finditer(r"(?:多少|几)(个工作日|[\u4e00-\u9fff%])", q)]
+    # 哪几个局 asks which reports, not a count
+    asked = [m.group(1) for m in re.finditer(r"(?:多少|(?<!哪)几)(个工作日|[\u4e00-\u9fff%])", q)]
     asked = [u for u in asked if u not in _NOT_UNITS and (u in _UNITS or u in _MEASURE_WORDS)]
     if asked:
         unit = next((u for u in asked if u in _UNITS), asked[0])
@@ -253,6 +266,7 @@ _PROBLEM_SECTION = re.compile(
 _WHOLE_PLAN = re.compile(
     r"(?:打算|计划|安排|措施)\S{0,2}(?:怎么做|怎样做|如何做|是什么|有哪些|有什么)"
     r"|(?:有什么|有哪些|哪些)\S{0,2}(?:计划|打算|安排|措施)|(?:打算|计划)从哪"
+    r"|(?:打算|计划|准备)\S{0,2}(?:怎么|怎样|如何)(?:做|改进|改|办|推进|加强|落实|解决)"
 )
 
 

@@ -313,3 +313,54 @@ def test_clause_windows_never_cut_a_figure() -> None:
     quotes = {text[s:e] for s, e in _spans(text, 0, len(text), fine=True)}
     assert "观塘明渠下游露天部分长度约1,000米" in quotes
     assert not any(q.endswith(("约1", "10")) or q.startswith(("000", "30")) for q in quotes)
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "expected"),
+    [
+        # 其中…: a part of the previous question's topic (and 12345 is a word of it)
+        (
+            "湟中区自然资源局2024年一共接待和接收了多少起信访案件？",
+            "其中12345转过来的有多少？",
+            "326起",
+        ),
+        # 跟去年比…: the change of the previous question's figure, not the one beside it (13%)
+        (
+            "湘潭县自然资源局2025年牵头处理了多少件行政诉讼案件？",
+            "跟去年比下降了多少？",
+            "下降了9%",
+        ),
+        (
+            "渠县自然资源局2020年收取了多少矿山地质环境治理恢复保证金？",
+            "已经退还了多少？",
+            "817.9546万元",
+        ),
+        # the year carried from 酉阳 is not 湘潭县's: its own report answers
+        (
+            "酉阳县规划和自然资源局2023年行政机关负责人出庭应诉率是多少？",
+            "湘潭县的呢？",
+            "出庭率100%",
+        ),
+    ],
+)
+def test_a_follow_up_is_answered_about_the_previous_topic(
+    sample_library: Any, history: str, question: str, expected: str
+) -> None:
+    answer = _ask(sample_library, question, [history])
+    assert expected in to_simplified(answer.text) or expected in answer.text
+    assert answer.grounded
+
+
+def test_each_bureau_is_answered_by_a_sentence_not_a_heading(sample_library: Any) -> None:
+    answer = _ask(sample_library, "酉阳和湟中两个局的法律顾问各是怎么聘的？")
+    assert "青海竞帆律师事务所" in answer.text and "2名法律顾问" in answer.text
+    answer = _ask(sample_library, "报告里写了行政机关负责人出庭应诉率的是哪几个局，各是多少？")
+    assert "出庭应诉率达到100%" in answer.text and "出庭率100%" in answer.text
+
+
+def test_a_clause_window_keeps_to_its_part_of_the_sentence() -> None:
+    text = "敗復率與去年同比下降了13%;牽頭處理訴訟案件16件,已辦結4件,無一件敗訴,與去年同期下降了9%;出庭率100%。"
+    quotes = {text[s:e] for s, e in _spans(text, 0, len(text), fine=True)}
+    assert "牽頭處理訴訟案件16件,已辦結4件,無一件敗訴,與去年同期下降了9%" in quotes
+    # only the whole sentence holds both parts; no window joins them
+    assert [q for q in quotes if "13%" in q and "16件" in q] == [text]

@@ -34,6 +34,30 @@ def test_new_topic_after_which_bureaus_keeps_which_bureaus() -> None:
     assert resolved == "哪些局在报告中明确写到群众满意度？"
 
 
+def test_a_follow_up_about_a_part_or_a_change_carries_the_topic() -> None:
+    previous = "湟中区自然资源局2024年一共接待和接收了多少起信访案件？"
+    resolved = resolve_one("其中12345转过来的有多少？", previous, ALIASES | {"湟中区自然资源局"})
+    assert resolved == "湟中区自然资源局2024年接待和接收了信访案件，其中12345转过来的有多少？"
+    resolved = resolve_one(
+        "跟去年比下降了多少？", "湘潭县2025年牵头处理了多少件行政诉讼案件？", ALIASES
+    )
+    assert resolved == "湘潭县2025年牵头处理了行政诉讼案件，跟去年比下降了多少？"
+
+
+def test_a_carried_year_the_new_place_has_no_report_for_is_dropped() -> None:
+    previous = "酉阳县2023年行政机关负责人出庭应诉率是多少？"
+    years = {"湘潭县": 2025, "酉阳县": 2023}
+    resolved = resolve_one("湘潭县的呢？", previous, ALIASES, lambda p, y: years.get(p) == y)
+    assert resolved == "湘潭县行政机关负责人出庭应诉率是多少？"
+    assert (
+        resolve_one("湘潭县的呢？", previous, ALIASES)
+        == "湘潭县2023年行政机关负责人出庭应诉率是多少？"
+    )
+    # a year the user names stays, whether or not a report has it
+    resolved = resolve_one("那2024年呢？", "湘潭县2025年收到多少件行政复议案件？", ALIASES)
+    assert resolved == "湘潭县2024年收到多少件行政复议案件？"
+
+
 def test_a_full_question_is_left_alone() -> None:
     full = "酉阳县2023年受理了多少件政府信息公开申请？"
     assert resolve_one(full, "井研县2023年收缴罚款多少？", ALIASES) == full

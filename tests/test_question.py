@@ -153,7 +153,14 @@ def test_asks_for_whole_problems(question: str, whole: bool) -> None:
         ("井研县和湟中区收到的信访件各有多少？哪个多？", ("信访件",)),  # not 各有
         ("分别有多少件行政复议？", ("行政复议",)),
         ("收缴罚款多少？", ("罚款",)),
+        ("井研县和湟中区收到的信访件各有多少？哪个多？", ("信访件",)),
     ],
 )
 def test_focus_words(question: str, focus: tuple[str, ...]) -> None:
     assert focus_words(question) == focus
+
+
+def test_which_bureaus_is_no_count_and_its_clause_no_focus() -> None:
+    question = "报告里写了行政机关负责人出庭应诉率的是哪几个局，各是多少？"
+    assert asked_units(question) == "%"  # 率, not the 个 of 哪几个局
+    assert focus_words(question) == ()
