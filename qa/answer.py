@@ -442,12 +442,19 @@ def _decline(
 _DOC_NUMBER_Q = re.compile(r"文号|发文字号|文件编号")
 _SIGNED_Q = re.compile(r"落款|签发|成文日期|报告(?:是)?(?:哪天|哪一天|什么时候)")
 _DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+# when it was put on a website is not when it was signed (the page chrome is not indexed)
+_PUBLISHED_Q = re.compile(r"发布|网站|网上|公布|上网|挂网")
+# 这份报告说的是哪一年度的工作, 报告是哪一年的: the year the report is about
+_REPORT_YEAR_Q = re.compile(r"报告\S{0,6}?(?:哪一?个?年度?|什么年度)(?:的(?:工作|情况)?)?[？?]?$")
 
 
 def metadata_candidates(resolved: str, hits: list[Hit], index: Index) -> list[Candidate]:
-    """文号 and 落款日期 questions: the report's own number or signature date, quoted."""
+    """文号, 落款日期 and 哪一年度 questions: the report's own number, signature date or the
+    sentence that names its year (现将我局2020年度法治政府建设情况报告如下), quoted."""
     q = to_simplified(resolved)
-    if not hits or not (_DOC_NUMBER_Q.search(q) or _SIGNED_Q.search(q)):
+    asks_year = bool(_REPORT_YEAR_Q.search(q))
+    signed = bool(_SIGNED_Q.search(q)) and not _PUBLISHED_Q.search(q)
+    if not hits or not (_DOC_NUMBER_Q.search(q) or signed or asks_year):
         return []
     report = index.reports[hits[0].passage.doc_id]
     text = report.text
@@ -455,10 +462,19 @@ def metadata_candidates(resolved: str, hits: list[Hit], index: Index) -> list[Ca
     if _DOC_NUMBER_Q.search(q) and report.doc_number:
         at = text.find(report.doc_number)
         span = (at, at + len(report.doc_number)) if at >= 0 else None
-    elif _SIGNED_Q.search(q):
+    elif signed:
         tail = max(0, len(text) - 300)
         dates = list(_DATE.finditer(text, tail))
         span = (dates[-1].start(), dates[-1].end()) if dates else None
+    elif report.year:
+        named = re.search(rf"{report.year}\s*年度", text) or re.search(rf"{report.year}\s*年", text)
+        if named:
+            at = named.start()
+            span = next(
+                ((s, e) for s, e in sentence_spans(text, 0, len(text)) if s <= at < e), None
+            )
+            if span and span[1] - span[0] > MAX_QUOTE:
+                span = named.span()
     return [_span_candidate(index, report, *span)] if span else []
 
 

@@ -91,6 +91,9 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
     if named:
         selected = [r for r in reports if r.doc_id in named]
         matched.extend(sorted({max(hits[d], key=len) for d in named}))
+    other = _other_office(q, [r for r in reports if r.doc_id in named], hits)
+    if other:  # 井研县公安局: the place is indexed, that office's reports are not
+        unmatched.append(other)
     known = known_places(index)
     for m in ASKED_PLACE.finditer(q):
         name = m.group()
@@ -107,6 +110,32 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
     return Scope(
         tuple(r.doc_id for r in selected) if restrict else None, tuple(matched), tuple(unmatched)
     )
+
+
+# An office named right after a place: 井研县|公安局, 酉阳|规资局, 湟中|局
+_OFFICE = re.compile(r"(?:县|区|市)?([\u4e00-\u9fff]{0,8}?)(?:局|委员会|办公室|法院|检察院|厅)")
+_OLD_NAMES = (("国土资源", "自然资源"), ("国土", "自然资源"))
+
+
+def _other_office(question: str, named: list[Report], hits: dict[str, list[str]]) -> str | None:
+    """The office the question is about, when the place it opens with is indexed but only for
+    other offices (井研县公安局 when only 井研县自然资源局 is): the name, else None. Short and
+    old names of an indexed office (酉阳规资局, 湟中局, 井研县国土局) are the same office."""
+    if not named:
+        return None
+    at, alias = min((question.find(a), -len(a), a) for r in named for a in hits[r.doc_id])[::2]
+    if alias.endswith(("局", "委", "办", "院", "厅")):
+        return None  # the question opens with the indexed office itself
+    m = _OFFICE.match(question, at + len(alias))
+    if not m or not m.group(1) or re.search(r"[的由在与和及、对把被向是了两几各个]", m.group(1)):
+        return None  # no office, or words of the question (的案卷由区司法局)
+    asked = m.group(1)
+    for old, new in _OLD_NAMES:
+        asked = asked.replace(old, new)
+    offices = [to_simplified(r.agency) for r in named if alias in hits[r.doc_id]]
+    if any(all(ch in office for ch in asked) for office in offices):
+        return None
+    return alias + m.group()
 
 
 _PLACE_END = re.compile(r"(?:地区|自治县|自治州|县|区|市|州|省|旗)$")

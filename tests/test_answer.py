@@ -364,3 +364,23 @@ def test_a_clause_window_keeps_to_its_part_of_the_sentence() -> None:
     assert "牽頭處理訴訟案件16件,已辦結4件,無一件敗訴,與去年同期下降了9%" in quotes
     # only the whole sentence holds both parts; no window joins them
     assert [q for q in quotes if "13%" in q and "16件" in q] == [text]
+
+
+def test_the_year_a_report_is_about_is_quoted_from_it(sample_library: Any) -> None:
+    answer = _ask(sample_library, "渠县自然资源局这份法治政府建设情况报告说的是哪一年度的工作？")
+    assert "现将我局2020年度法治政府建设情况报告如下" in answer.citations[0].quote
+
+
+def test_when_a_report_was_put_online_is_not_when_it_was_signed(sample_library: Any) -> None:
+    answer = _ask(sample_library, "湘潭县自然资源局2025年度报告什么时候在县政府门户网站发布的？")
+    assert "12月23日" not in answer.text  # the signature date; the web page's date is not indexed
+    answer = _ask(sample_library, "湘潭县自然资源局2025年度报告是什么时候签发的？")
+    assert "2025年12月23日" in answer.text
+
+
+def test_another_office_of_an_indexed_county_is_declined(sample_library: Any) -> None:
+    answer = _ask(sample_library, "井研县公安局2023年收到了多少起行政诉讼案件？")
+    assert (
+        answer.text.startswith("在已索引的报告中没有找到关于井研县公安局")
+        and "1起" not in answer.text
+    )

@@ -159,6 +159,30 @@ def test_place_names_and_aliases_select_their_report(
     assert analyze_question(question, fake_index).doc_ids == (doc_id,)
 
 
+@pytest.mark.parametrize(
+    ("question", "other"),
+    [
+        ("井研县公安局2023年收到了多少起行政诉讼案件？", "井研县公安局"),
+        ("湘潭縣司法局的行政复议", "湘潭县司法局"),
+        # the indexed office under a short or old name is the same office
+        ("酉阳规资局有几个法律顾问", None),
+        ("酉阳县规划局的行政复议", None),
+        ("湟中局2024年巡查多少次", None),
+        ("井研县国土局罚款多少", None),
+        ("井研自然资源局罚款多少", None),
+        # another office as the topic, not the subject, of the question
+        ("湟中区自然资源局的案卷由区司法局评查", None),
+        ("井研和酉阳两个局各收了多少罚款", None),
+    ],
+)
+def test_another_office_of_an_indexed_place_is_unmatched(
+    fake_index: Index, question: str, other: str | None
+) -> None:
+    scope = analyze_question(question, fake_index)
+    assert scope.unmatched == ((other,) if other else ())
+    assert scope.doc_ids  # the place still selects its reports
+
+
 def test_place_aliases_are_worked_out_once_per_loaded_index(fake_index: Index) -> None:
     every = {a for r in fake_index.reports.values() for a in place_aliases(r)}
     assert known_places(fake_index) == every
