@@ -86,7 +86,7 @@ _MONEY = ("罚款", "罚没", "金额", "资金", "经费", "保证金", "费用
 _GENERIC = frozenset(
     "自然资源 自然 资源 局 报告 年度 年 县 区 市 工作 情况 开展 提到 指出 列 认为 打算 哪些 哪几"
     " 多少 几 我局 今年 全年 共 方面 明确 写到 写明 其中 谁 分别 各自 多长 多久 长时间 一般 大约 大概"
-    " 已经 两个 三个 几个 各是 各为 各有 各局 各个 各单位 各部门 哪天 哪个 哪家 什么 名称 叫 叫什么 是什么 情况 相关 有关 主要 目前 一共 总共 同时"
+    " 已经 分成 分为 包括 包含 两个 三个 几个 各是 各为 各有 各局 各个 各单位 各部门 哪天 哪个 哪家 什么 名称 叫 叫什么 是什么 情况 相关 有关 主要 目前 一共 总共 同时"
     # the asking words of encyclopedic questions (什么时候, 哪一年, 怎样的, 文中提及…)
     " 时候 怎样 怎么 怎么样 什么样 有着 这个 那个 哪种 哪方面 为何 何时 何处 何年 如何 为什么"
     " 哪里 哪儿 一年 哪位 何人 文中 提及 提到的 自己 认为".split()
@@ -96,7 +96,7 @@ _ASKING_WORD = re.compile(r"几|多少|哪|什么|吗|呢")
 MAX_TERM_WEIGHT = 4.0
 ABSENT_TERM_WEIGHT = 1.0
 # One-character verbs of spoken questions, as the reports write them: 怎么聘的 → 聘请.
-_SPOKEN = {"聘": "聘请", "罚": "罚款", "退": "退还"}
+_SPOKEN = {"聘": "聘请", "罚": "罚款", "退": "退还", "案子": "案件"}
 # A number that names a thing, not a year or a small count: the 12345 hotline, 110.
 _CODE_NUMBER = re.compile(r"(?!(?:19|20)\d\d$)\d{3,}")
 

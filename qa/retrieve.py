@@ -30,16 +30,17 @@ def _minmax(x: np.ndarray) -> np.ndarray:
 
 
 def _candidates(
-    index: Index, qvec: np.ndarray, keyword: np.ndarray, scope: Scope
+    index: Index, qvec: np.ndarray, keyword: np.ndarray, scope: Scope, every: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """Candidate rows and their dense scores.
 
-    Inside a scope every passage of the chosen reports is a candidate (scored exactly from
-    the stored vectors); otherwise FAISS's and BM25's top candidates are pooled.
+    Inside a scope, or for a question about ``every`` report (各局…), every passage of the
+    chosen reports is a candidate (scored exactly from the stored vectors); otherwise
+    FAISS's and BM25's top candidates are pooled.
     """
     n = len(index.passages)
-    if scope.doc_ids is not None:
-        wanted = set(scope.doc_ids)
+    if scope.doc_ids is not None or every:
+        wanted = set(index.reports if scope.doc_ids is None else scope.doc_ids)
         cand = np.array([i for i, p in enumerate(index.passages) if p.doc_id in wanted], dtype=int)
         return cand, index.vectors[cand] @ qvec[0] if cand.size else np.zeros(0, np.float32)
     dense_scores, ids = index.faiss_index.search(qvec, min(n, CANDIDATES))
@@ -76,7 +77,7 @@ def search(
     query = to_simplified(normalize_width(question))
     qvec = np.asarray(embedder.encode_queries([query]), dtype=np.float32)
     keyword = index.keywords.scores(strip_scope_words(query, index) if scope.matched else query)
-    cand, dense = _candidates(index, qvec, keyword, scope)
+    cand, dense = _candidates(index, qvec, keyword, scope, every=bool(per_report))
     if cand.size == 0:
         return []
     kw = keyword[cand]

@@ -95,11 +95,15 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
     if other:  # 井研县公安局: the place is indexed, that office's reports are not
         unmatched.append(other)
     known = known_places(index)
+    offices = any(r.agency for r in reports)  # reports of offices, not encyclopedia articles
     for m in ASKED_PLACE.finditer(q):
         name = m.group()
         if name[0] in NOT_PLACE_START or any(name in k or k in name for k in known):
             continue
-        if not _mentioned(index, name):  # a place the reports never name at all
+        office = _office_after(q, m.end()) if offices else None
+        if office:  # 秀山县规划和自然资源局: an office no indexed report is by
+            unmatched.append(name + office.group())
+        elif not _mentioned(index, name):  # a place the reports never name at all
             unmatched.append(name)
     years = _years_asked(q)
     if years:
@@ -117,6 +121,14 @@ _OFFICE = re.compile(r"(?:县|区|市)?([\u4e00-\u9fff]{0,8}?)(?:局|委员会|�
 _OLD_NAMES = (("国土资源", "自然资源"), ("国土", "自然资源"))
 
 
+def _office_after(question: str, at: int) -> re.Match[str] | None:
+    """The office named at ``at`` (公安局, 规划和自然资源局, 局), not words of the question
+    that run on to one (的案卷由区司法局)."""
+    m = _OFFICE.match(question, at)
+    words = m.group(1).replace("规划和", "") if m else ""  # 规划和自然资源局 is one name
+    return None if not m or re.search(r"[的由在与和及、对把被向是了两几各个]", words) else m
+
+
 def _other_office(question: str, named: list[Report], hits: dict[str, list[str]]) -> str | None:
     """The office the question is about, when the place it opens with is indexed but only for
     other offices (井研县公安局 when only 井研县自然资源局 is): the name, else None. Short and
@@ -126,9 +138,9 @@ def _other_office(question: str, named: list[Report], hits: dict[str, list[str]]
     at, alias = min((question.find(a), -len(a), a) for r in named for a in hits[r.doc_id])[::2]
     if alias.endswith(("局", "委", "办", "院", "厅")):
         return None  # the question opens with the indexed office itself
-    m = _OFFICE.match(question, at + len(alias))
-    if not m or not m.group(1) or re.search(r"[的由在与和及、对把被向是了两几各个]", m.group(1)):
-        return None  # no office, or words of the question (的案卷由区司法局)
+    m = _office_after(question, at + len(alias))
+    if not m or not m.group(1):
+        return None
     asked = m.group(1)
     for old, new in _OLD_NAMES:
         asked = asked.replace(old, new)
