@@ -212,6 +212,8 @@ def eligible(kind: Kind, c: Candidate) -> bool:
     """Can the candidate answer at all: enough of the question, and a fitting figure for 多少?"""
     if max(c.coverage, c.telling) < MIN_COVERAGE:
         return False
+    if kind.body and not has_word(to_simplified(c.text), kind.body):
+        return False  # 哪家律师事务所: a sentence that names none does not answer
     if kind.base != "number":
         return True
     return c.figure_ok and (_focused(c, kind.focus) or c.coverage >= UNFOCUSED_COVERAGE)
@@ -573,6 +575,7 @@ def _read_out(
         if c.read >= SURE_READ
         and not _is_heading(c)
         and (kind.base != "number" or _focused(c, kind.focus) or c.read >= SURE_FIGURE)
+        and (not kind.body or has_word(to_simplified(c.text), kind.body))
     ]
     return sorted(sure, key=lambda c: c.read, reverse=True)[:1]
 

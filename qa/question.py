@@ -49,6 +49,7 @@ SYNONYMS = {
     "主题": ("主题", "专题"),
     "收到": ("收到", "接收", "接到", "受理"),
     "退还": ("退还", "返还", "退回"),
+    "律所": ("律所", "律师事务所"),
     "返还": ("退还", "返还", "退回"),
 }
 # Words between a topic word and the asking word: 收缴罚款(的)(大约)(是)多少.
@@ -110,6 +111,7 @@ class Kind:
     each: bool = False  # 分别/各多少/哪几类: the whole sentence, not one clause
     total: bool = False  # 一共/合计: prefer the clause that states the total
     focus: tuple[str, ...] = ()  # words next to 多少/几: one must be in a figure's clause
+    body: str = ""  # the kind of body 哪家 asks for (律师事务所): the answer must name one
 
 
 def question_kind(question: str) -> Kind:
@@ -125,7 +127,21 @@ def question_kind(question: str) -> Kind:
         base = "list"
     else:
         base = "fact"
-    return Kind(base, per_report, **flags, focus=focus_words(q) if base == "number" else ())
+    focus = focus_words(q) if base == "number" else ()
+    return Kind(base, per_report, **flags, focus=focus, body=body_asked(q))
+
+
+# 哪家律师事务所 / 哪家律所当法律顾问 / 哪家公司: the kind of body asked for
+_BODY_ASKED = re.compile(
+    r"哪一?家(律师事务所|律所|事务所|公司|银行|医院|学校|大学|单位|机构|媒体|报社|报纸|网站"
+    r"|企业|部门|法院|出版社|电视台)"
+)
+
+
+def body_asked(question: str) -> str:
+    """The kind of body a 哪家 question asks for: 哪家律师事务所 → 律师事务所, else ''."""
+    m = _BODY_ASKED.search(to_simplified(question))
+    return m.group(1) if m else ""
 
 
 def focus_words(question: str) -> tuple[str, ...]:

@@ -384,3 +384,10 @@ def test_another_office_of_an_indexed_county_is_declined(sample_library: Any) ->
         answer.text.startswith("在已索引的报告中没有找到关于井研县公安局")
         and "1起" not in answer.text
     )
+
+
+def test_which_firm_is_not_answered_by_a_sentence_naming_none(sample_library: Any) -> None:
+    history = ["湟中区自然资源局聘请的法律顾问是哪家律师事务所？"]
+    assert "青海竞帆律师事务所" in _ask(sample_library, history[0]).text
+    answer = _ask(sample_library, "井研县呢？", history)  # 井研县 聘请法律顾问, naming no firm
+    assert answer.text.startswith("在已索引的报告中没有找到")

@@ -9,6 +9,7 @@ from qa.question import (
     asked_units,
     asks_for_whole_plan,
     asks_for_whole_problems,
+    body_asked,
     figure_fits,
     focus_words,
     section_fit,
@@ -158,6 +159,19 @@ def test_asks_for_whole_problems(question: str, whole: bool) -> None:
 )
 def test_focus_words(question: str, focus: tuple[str, ...]) -> None:
     assert focus_words(question) == focus
+
+
+@pytest.mark.parametrize(
+    ("question", "body"),
+    [
+        ("井研县聘请的法律顾问是哪家律师事务所？", "律师事务所"),
+        ("湟中区自然资源局聘的哪家律所当法律顾问？", "律所"),
+        ("哪些局提到执法力量薄弱？", ""),
+        ("哪一家单位负责评查案卷？", "单位"),
+    ],
+)
+def test_body_asked(question: str, body: str) -> None:
+    assert body_asked(question) == body
 
 
 def test_which_bureaus_is_no_count_and_its_clause_no_focus() -> None:
