@@ -35,6 +35,7 @@ from qa.sentences import sentence_spans, trim_span
 from qa.verify import AnswerSentence, verify_sentences
 
 # A clause ends at ，；： (a comma or colon between digits is part of a figure: 1,000米, 10:30)
+_EXAMPLE = re.compile(r"为例|例如|比如|譬如|举例")
 _CLAUSE = re.compile(r"(?:[^，,；;：:]|(?<=\d)[,:](?=\d))+[，,；;：:]?")
 _NEGATION = re.compile(r"未|没有|无一|无|不")
 # In-paragraph enumerations: 一是…。二是…。
@@ -56,6 +57,7 @@ STATES_FACT = 0.25
 READ_WEIGHT = 0.3
 READ_HITS = 2
 SURE_READ = 0.5  # reader mass that answers a question the word match leaves unanswered
+EXAMPLE_COST = 0.15  # a sentence giving an example (仅以…为例) is not the year's own figure
 SURE_FIGURE = 0.6  # ... with a figure, when the sentence lacks the thing counted (行政诉讼)
 
 
@@ -75,6 +77,7 @@ class Candidate:
     run: float = 0.0  # longest verbatim run shared with the question, as a share of it
     cue: int = 0  # +1 holds what the way of asking wants (为什么 → 因), -1 does not
     read: float = 0.0  # the reader's belief that the answer lies in this span
+    example: bool = False  # its sentence gives an example (仅以6月25日的活动为例，…)
     heading: bool = False  # a section heading shown with the items under it
 
     @property
@@ -180,7 +183,16 @@ def ranked(question: str, c: Candidate, readings: Readings | None = None) -> Can
     if readings and c.passage_id in readings:
         at, reading = readings[c.passage_id]
         read = reading.mass(c.start - at, c.end - at)
-    return replace(c, run=shared_run(question, c.text), cue=answer_cue(question, c.text), read=read)
+    text = c.report.text
+    sentence = text[_after_last(text, "。！？\n", c.start) : c.end]
+    example = bool(_EXAMPLE.search(sentence)) and not _EXAMPLE.search(question)
+    return replace(
+        c,
+        run=shared_run(question, c.text),
+        cue=answer_cue(question, c.text),
+        read=read,
+        example=example,
+    )
 
 
 def _focused(c: Candidate, focus: tuple[str, ...]) -> bool:
@@ -200,6 +212,7 @@ def _rank_key(c: Candidate, kind: Kind) -> float:
     return (
         c.telling
         + bonus
+        - EXAMPLE_COST * c.example
         + SCORE_WEIGHT * c.score
         + RUN_WEIGHT * c.run
         + CUE_WEIGHT * c.cue

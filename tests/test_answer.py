@@ -391,3 +391,9 @@ def test_which_firm_is_not_answered_by_a_sentence_naming_none(sample_library: An
     assert "青海竞帆律师事务所" in _ask(sample_library, history[0]).text
     answer = _ask(sample_library, "井研县呢？", history)  # 井研县 聘请法律顾问, naming no firm
     assert answer.text.startswith("在已索引的报告中没有找到")
+
+
+def test_a_figure_given_as_an_example_is_not_the_years_figure(sample_library: Any) -> None:
+    # 酉阳: 印发各种法律宣传资料2600余份 … 仅以今年6月25日开展的活动为例，共发放宣传资料1000余份
+    answer = _ask(sample_library, "井研和酉阳两个局普法时各发了多少份宣传资料？")
+    assert "2500余份" in answer.text and "2600余份" in answer.text and "1000余份" not in answer.text
