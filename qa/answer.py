@@ -9,6 +9,7 @@ from qa.chunk import Section, split_sections
 from qa.clean import to_simplified
 from qa.index import Index
 from qa.question import (
+    PROBLEM_WORDS,
     TOTAL_WORD,
     Kind,
     answer_cue,
@@ -78,7 +79,7 @@ class Candidate:
     cue: int = 0  # +1 holds what the way of asking wants (为什么 → 因), -1 does not
     read: float = 0.0  # the reader's belief that the answer lies in this span
     example: bool = False  # its sentence gives an example (仅以6月25日的活动为例，…)
-    heading: bool = False  # a section heading shown with the items under it
+    opens_list: bool = False  # a section heading shown with the items under it
 
     @property
     def text(self) -> str:
@@ -99,23 +100,39 @@ def _spans(text: str, start: int, end: int, fine: bool) -> list[tuple[int, int]]
             spans.append((s, e))
         if e - s <= (40 if fine else MAX_QUOTE):
             continue
-        found = list(_CLAUSE.finditer(text, s, e))
-        clauses = [trim_span(text, c.start(), c.end()) for c in found]
+        found = _clauses(text, s, e)
+        clauses = [trim_span(text, a, b) for a, b, _ in found]
         # a window never crosses ；: the parts of a sentence it joins are about other things
         part = [0]
-        for c in found[:-1]:
-            part.append(part[-1] + (c.group()[-1] in "；;"))
+        for _, _, mark in found[:-1]:
+            part.append(part[-1] + (mark in "；;"))
         for i in range(len(clauses)):
             for j in range(i, min(i + 3, len(clauses))):
                 if clauses[j][1] > clauses[i][0] and clauses[j][1] - clauses[i][0] <= MAX_QUOTE:
                     if part[j] == part[i]:
                         spans.append((clauses[i][0], clauses[j][1]))
-        for k in set(part):  # and a part between two ；, whole, however many clauses it has
+        for k in sorted(set(part)):  # and a part between two ；, whole, however many clauses it has
             members = [c for c, p in zip(clauses, part, strict=True) if p == k]
-            start, end = members[0][0], members[-1][1]
-            if len(members) > 3 and end - start <= MAX_QUOTE:
-                spans.append((start, end))
+            first, last = members[0][0], members[-1][1]
+            if len(members) > 3 and last - first <= MAX_QUOTE:
+                spans.append((first, last))
     return spans
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The clauses of [start, end) with the mark each ends on; a quotation stays whole
+    (做到“一把手亲自抓，分管领导对口抓，责任科室具体抓”的工作机制)."""
+    found: list[tuple[int, int, str]] = []
+    for m in _CLAUSE.finditer(text, start, end):
+        if found and _open_quote(text[found[-1][0] : found[-1][1]]):
+            found[-1] = (found[-1][0], m.end(), m.group()[-1])
+        else:
+            found.append((m.start(), m.end(), m.group()[-1]))
+    return found
+
+
+def _open_quote(text: str) -> bool:
+    return text.count("“") > text.count("”")
 
 
 def candidates(
@@ -301,13 +318,13 @@ def _span_candidate(
     start: int,
     end: int,
     section: tuple[str, ...] = (),
-    heading: bool = False,
+    opens_list: bool = False,
 ) -> Candidate:
     """A heading or item as an answer; ``section`` is its path where no passage holds it
     (a heading followed straight by a sub-heading)."""
     passage_id, path = _passage_id_at(index, report.doc_id, start)
     return Candidate(
-        report, passage_id, path or section, 1.0, start, end, 1.0, True, heading=heading
+        report, passage_id, path or section, 1.0, start, end, 1.0, True, opens_list=opens_list
     )
 
 
@@ -349,7 +366,7 @@ def fitting_section_items(index: Index, question: str, report: Report) -> list[C
             ][:MAX_SENTENCES]
             if not body:
                 return []
-            return [_span_candidate(index, report, *head, sec.path, heading=True)] + [
+            return [_span_candidate(index, report, *head, sec.path, opens_list=True)] + [
                 _span_candidate(index, report, s, e, sec.path) for s, e in body
             ]
     return []
@@ -372,7 +389,7 @@ def _items_under(index: Index, report: Report, sections: list[Section], i: int) 
     if len(spans) < 2:
         return []
     head = _heading_span(report.text, sec.start, sec.path[-1])
-    return [_span_candidate(index, report, *head, sec.path, heading=True)] + [
+    return [_span_candidate(index, report, *head, sec.path, opens_list=True)] + [
         _span_candidate(index, report, *span) for span in spans[:MAX_LIST]
     ]
 
@@ -417,13 +434,13 @@ def _citation(n: int, c: Candidate) -> Citation:
 def _sentence(c: Candidate, head: str = "", lead: bool = True) -> AnswerSentence:
     body = c.text.rstrip("。；;！!？?")
     text = f"{head}{_lead(c.report) if lead else ''}{body}"
-    return AnswerSentence(text, (_citation(0, c),), heading=c.heading)
+    return AnswerSentence(text, (_citation(0, c),), opens_list=c.opens_list)
 
 
 def compose(kind: Kind, picked: list[Candidate]) -> list[AnswerSentence]:
     """Write the answer sentences, each quoting its evidence."""
-    if any(c.heading for c in picked):  # section headings, each followed by its items
-        return [_sentence(c, lead=c.heading) for c in picked]
+    if any(c.opens_list for c in picked):  # section headings, each followed by its items
+        return [_sentence(c, lead=c.opens_list) for c in picked]
     if kind.base == "yesno" and not kind.per_report:
         c = picked[0]
         negative = _NEGATION.search(to_simplified(c.text)) is not None
@@ -463,34 +480,41 @@ _PUBLISHED_Q = re.compile(r"发布|网站|网上|公布|上网|挂网")
 _REPORT_YEAR_Q = re.compile(r"报告\S{0,6}?(?:哪一?个?年度?|什么年度)(?:的(?:工作|情况)?)?[？?]?$")
 
 
-def metadata_candidates(resolved: str, hits: list[Hit], index: Index) -> list[Candidate]:
+def metadata_candidates(
+    resolved: str, hits: list[Hit], index: Index, every: list[Report] | None = None
+) -> list[Candidate]:
     """文号, 落款日期 and 哪一年度 questions: the report's own number, signature date or the
-    sentence that names its year (现将我局2020年度法治政府建设情况报告如下), quoted."""
+    sentence that names its year (现将我局2020年度法治政府建设情况报告如下), quoted; for the
+    top hit's report, or for ``every`` report when the question names none of several."""
     q = to_simplified(resolved)
-    asks_year = bool(_REPORT_YEAR_Q.search(q))
+    number = bool(_DOC_NUMBER_Q.search(q))
     signed = bool(_SIGNED_Q.search(q)) and not _PUBLISHED_Q.search(q)
-    if not hits or not (_DOC_NUMBER_Q.search(q) or signed or asks_year):
+    if not hits or not (number or signed or _REPORT_YEAR_Q.search(q)):
         return []
-    report = index.reports[hits[0].passage.doc_id]
+    found: list[Candidate] = []
+    for report in every or _reports_of(hits[:1], index):
+        span = _metadata_span(report, number, signed)
+        if span:
+            found.append(_span_candidate(index, report, *span))
+    return found
+
+
+def _metadata_span(report: Report, number: bool, signed: bool) -> tuple[int, int] | None:
     text = report.text
-    span: tuple[int, int] | None = None
-    if _DOC_NUMBER_Q.search(q) and report.doc_number:
-        at = text.find(report.doc_number)
-        span = (at, at + len(report.doc_number)) if at >= 0 else None
-    elif signed:
-        tail = max(0, len(text) - 300)
-        dates = list(_DATE.finditer(text, tail))
-        span = (dates[-1].start(), dates[-1].end()) if dates else None
-    elif report.year:
-        named = re.search(rf"{report.year}\s*年度", text) or re.search(rf"{report.year}\s*年", text)
-        if named:
-            at = named.start()
-            span = next(
-                ((s, e) for s, e in sentence_spans(text, 0, len(text)) if s <= at < e), None
-            )
-            if span and span[1] - span[0] > MAX_QUOTE:
-                span = named.span()
-    return [_span_candidate(index, report, *span)] if span else []
+    if number:
+        at = text.find(report.doc_number) if report.doc_number else -1
+        return (at, at + len(report.doc_number or "")) if at >= 0 else None
+    if signed:
+        dates = list(_DATE.finditer(text, max(0, len(text) - 300)))
+        return (dates[-1].start(), dates[-1].end()) if dates else None
+    if not report.year:
+        return None
+    named = re.search(rf"{report.year}\s*年度?", text)
+    if not named:
+        return None
+    at = named.start()
+    span = next(((s, e) for s, e in sentence_spans(text, 0, len(text)) if s <= at < e), None)
+    return named.span() if span is None or span[1] - span[0] > MAX_QUOTE else span
 
 
 _WHICH_REPORTS_Q = re.compile(r"哪(?:几|一)?(?:份|篇|个)(?:报告)?(?:是|属于|为)|哪些报告")
@@ -536,14 +560,19 @@ def _choose(
     unknown: list[str],
     reader: Reader | None,
 ) -> list[Candidate]:
-    meta = metadata_candidates(resolved, hits, index) or report_candidates(resolved, scope, index)
+    one = _one_report(scope, index)
+    every = [] if one else [index.reports[d] for d in (scope.doc_ids or index.reports)]
+    meta = metadata_candidates(resolved, hits, index, every)
+    meta = meta or report_candidates(resolved, scope, index)
     if meta:
         return meta
     if unknown:
         return []
-    if (asks_for_whole_plan(resolved) or asks_for_whole_problems(resolved)) and hits:
-        # 各局下一步有什么打算: every report's plan, one after another
-        reports = _reports_of(hits if kind.per_report else hits[:1], index)
+    whole_problems = asks_for_whole_problems(resolved) and not set(terms) - PROBLEM_WORDS
+    if (asks_for_whole_plan(resolved) or whole_problems) and hits:
+        # 各局下一步有什么打算, or no one report named: every report's plan, one after another
+        one = not kind.per_report and _one_report(scope, index)
+        reports = _reports_of(hits[:1] if one else hits, index)
         sections = [fitting_section_items(index, resolved, r) for r in reports]
         if any(sections):
             return [c for items in sections for c in items]
@@ -570,6 +599,11 @@ def _choose(
     return [_with_antecedent(c) for c in picked]
 
 
+def _one_report(scope: Scope, index: Index) -> bool:
+    """Does the question mean a single report (it names one, or only one is indexed)?"""
+    return len(index.reports) == 1 or (scope.doc_ids is not None and len(scope.doc_ids) == 1)
+
+
 def _reports_of(hits: list[Hit], index: Index) -> list[Report]:
     """The hits' reports, each once, in the order they first appear."""
     return list({h.passage.doc_id: index.reports[h.passage.doc_id] for h in hits}.values())
@@ -587,7 +621,11 @@ def _read_out(
         for c in (ranked(question, c, readings) for c in found)
         if c.read >= SURE_READ
         and not _is_heading(c)
-        and (kind.base != "number" or _focused(c, kind.focus) or c.read >= SURE_FIGURE)
+        and (
+            kind.base != "number"
+            or _focused(c, kind.focus)
+            or (c.figure_ok and c.read >= SURE_FIGURE)
+        )
         and (not kind.body or has_word(to_simplified(c.text), kind.body))
     ]
     return sorted(sure, key=lambda c: c.read, reverse=True)[:1]
@@ -658,6 +696,10 @@ def compose_answer(
         return _decline(
             question, resolved, hits, scope, f"关于{'、'.join(scope.unmatched)}的报告", index
         )
+    simple = to_simplified(resolved)
+    if _SIGNED_Q.search(simple) and _PUBLISHED_Q.search(simple):
+        why = "报告在网站上的发布日期（网页页眉不进索引；报告落款日期可问“报告是哪天签发的”）"
+        return _decline(question, resolved, hits, scope, why, index)
     kind = answer_kind(resolved, scope)
     terms = key_terms(resolved, index)
     unknown = unknown_words(terms, index)
@@ -673,8 +715,8 @@ def compose_answer(
     for n, sentence in enumerate(sentences, start=1):
         cite = replace(sentence.citations[0], n=n)
         citations.append(cite)
-        bullet = "- " if len(sentences) > 1 and not sentence.heading else ""
-        end = "：" if sentence.heading else "。"
+        bullet = "- " if len(sentences) > 1 and not sentence.opens_list else ""
+        end = "：" if sentence.opens_list else "。"
         lines.append(f"{bullet}{sentence.text}[{n}]{end}")
     return Answer(
         question,

@@ -24,8 +24,9 @@ _DEPENDS = re.compile(
 # A question that asks which reports say something, up to its verb: 哪些局在报告中提到…
 _WHICH_REPORTS = re.compile(
     r"^(?:哪些|哪几个|哪个|哪家|各)(?:局|单位|部门|县|区)\S{0,6}?"
-    r"(?:提到|提及|认为|写到|写了|说到|表示|开展了|开展|存在|有)"
+    r"(?:提到|提及|认为|写到|写了|说到|表示|开展了|开展|存在|有没有|是否有|有)"
 )
+_OPENING = re.compile(r"^(?:那么|那|还有)")
 
 
 def _places(question: str, aliases: Set[str]) -> list[str]:
@@ -35,7 +36,7 @@ def _places(question: str, aliases: Set[str]) -> list[str]:
     for name in found:
         if not any(name in k for k in kept):
             kept.append(name)
-    for m in PLACE_NAME.finditer(re.sub(r"^(?:那么|那|还有)", "", question)):
+    for m in PLACE_NAME.finditer(_OPENING.sub("", question)):
         name = m.group()
         if name[0] not in NOT_PLACE_START and not any(name in k or k in name for k in kept):
             kept.append(name)
@@ -78,23 +79,31 @@ def resolve_one(
         if years:
             resolved = _replace_first(resolved, [f"{y}年" for y in prev_years], f"{years[0]}年")
         return resolved
+    carried = _carry(prev_places if not places else [], prev_years if not years else [])
+    if _DEPENDS.search(q) and not places:  # 其中12345转过来的有多少, 跟去年比呢: of the topic
+        ask = question.strip()
+        if elliptic:  # 跟去年比呢？ → 跟去年比多少件？
+            asking = _ASKING.search(previous)
+            ask = elliptic.group(1) + (asking.group() if asking else "") + "？"
+        return carried + _topic(previous, prev_places, prev_years) + "，" + ask
     if elliptic:  # a new topic only: ask the previous question's asking part about it
         topic = elliptic.group(1)
+        carry = _carry(prev_places, prev_years)
         which = _WHICH_REPORTS.match(previous)
         if which:  # 哪些局提到执法力量薄弱？ 那普法宣传呢？ → 哪些局提到普法宣传？
-            return _carry(prev_places, prev_years) + which.group() + topic + "？"
+            asking = _ASKING.match(previous, which.end())  # 各局分别有多少件…: 多少件 stays
+            return carry + which.group() + (asking.group() if asking else "") + topic + "？"
         asking = _ASKING.search(previous)
-        return _carry(prev_places, prev_years) + topic + (asking.group() if asking else "") + "？"
-    carried = _carry(prev_places if not places else [], prev_years if not years else [])
-    if _DEPENDS.search(q) and not places:  # 其中12345转过来的有多少: of the previous topic
-        return carried + _topic(previous, prev_places, prev_years) + "，" + question.strip()
+        return carry + topic + (asking.group() if asking else "") + "？"
     return carried + question.strip()
 
 
 def _topic(previous: str, places: list[str], years: list[str]) -> str:
     """The previous question without its place, year and asking words: 湟中区2024年一共接收了
     多少起信访案件？ → 接收了信访案件."""
-    topic = re.sub(r"^(?:那么|那|还有)", "", previous)
+    topic = _OPENING.sub(
+        "", re.split(r"，(?=其中|其余|这些|这其中|那些|它们|跟|和|与|比|较|同比)", previous)[0]
+    )
     for name in [*places, *(f"{y}年" for y in years)]:
         topic = topic.replace(name, "")
     topic = _ASKING.sub("", topic)

@@ -96,10 +96,13 @@ _GENERIC = frozenset(
 _ASKING_WORD = re.compile(r"几|多少|哪|什么|吗|呢")
 MAX_TERM_WEIGHT = 4.0
 ABSENT_TERM_WEIGHT = 1.0
-# One-character verbs of spoken questions, as the reports write them: 怎么聘的 → 聘请.
+# Spoken words of questions, as the reports write them: 怎么聘的 → 聘请, 案子 → 案件.
 _SPOKEN = {"聘": "聘请", "罚": "罚款", "退": "退还", "案子": "案件"}
-# A number that names a thing, not a year or a small count: the 12345 hotline, 110.
-_CODE_NUMBER = re.compile(r"(?!(?:19|20)\d\d$)\d{3,}")
+# A number that names a thing or a year (the 12345 hotline, 683年), not a count (100件, 2500余份);
+# the years that choose reports (2023年) are taken out before.
+_CODE_NUMBER = re.compile(
+    r"(?<!\d)(\d{3,})(?![\d.,]|\s*(?:余|多)?[万亿千]?[件次人个项条起名元亩月日天份宗户批场学时平米%])"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,11 +171,12 @@ def focus_words(question: str) -> tuple[str, ...]:
 def key_terms(question: str, index: Index) -> dict[str, float]:
     """Content words of the question weighted by IDF; places, years and sub-words left out."""
     q = strip_scope_words(to_simplified(normalize_width(question)), index)
+    codes = {m.group(1) for m in _CODE_NUMBER.finditer(q)}
     tokens = {
         t
         for t in (_SPOKEN.get(w, w) for w in tokenize(q))
         if t not in _GENERIC
-        and (not t.isdigit() or _CODE_NUMBER.fullmatch(t))
+        and (not t.isdigit() or t in codes)
         and len(t) > 1
         and not _ASKING_WORD.search(t)
     }
@@ -247,12 +251,17 @@ def figure_fits(text: str, units: str | None) -> bool:
             and after in ("年", "")
         ):
             continue  # a year is not an answer figure, unless a year is asked for
-        if units is None or (after and after in units) or (units == "元" and after == "元"):
+        if units is None or (after and after in units):
+            return True
+        if "元" in units and _CURRENCY.match(text, m.end()):  # 5,000,000美元, 5800日元
             return True
     return False
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_CURRENCY = re.compile(
+    r"(?:美|日|港|欧|澳|加|新台|台|韩|人民币)?(?:元|圆)|英镑|卢布|马克|法郎|比索"
+)
 
 
 def years_named(text: str) -> set[str]:
@@ -268,10 +277,17 @@ _PLAN = re.compile(
 _PLAN_SECTION = re.compile(r"主要安排|工作安排|工作计划|打算|下一步|下一年|工作思路|展望")
 # after the report's shortcomings (哪些局认为普法形式单一, 执法力量薄弱, 存在哪些问题), which the
 # reports' template states under 二、存在的不足和原因 / 存在的问题
-_PROBLEM = re.compile(
-    r"不足|短板|薄弱|欠缺|缺乏|不够|单一|不到位|有待|差距|困难"
-    r"|(?:存在|有)(?:哪些|什么|的)?(?:问题|不足)|(?:问题|不足)(?:有哪些|是什么|有什么|在哪)"
+# after the shortcomings as a whole (存在哪些问题, 不足有哪些), not one of them (执法力量薄弱吗)
+_WHOLE_PROBLEMS = re.compile(
+    r"(?:存在|有)(?:哪些|什么|哪几方面的?)(?:问题|不足|短板)"
+    r"|(?:问题|不足|短板)(?:有哪些|是什么|有什么|在哪)"
 )
+_PROBLEM = re.compile(
+    r"不足|短板|薄弱|欠缺|缺乏|不够|单一|不到位|有待|差距|" + _WHOLE_PROBLEMS.pattern
+)
+# Words of a question after the shortcomings as a whole; any other topic word (遗留问题,
+# 案卷评查发现的问题) makes it a question about that topic.
+PROBLEM_WORDS = frozenset("问题 不足 存在 短板 差距 方面 主要 自身 工作 法治 建设 政府".split())
 _PROBLEM_SECTION = re.compile(
     r"存在的(?:主要)?(?:问题|不足)|(?:问题|不足)(?:和|与|及)(?:原因|不足|问题)|不足之处|短板"
 )
@@ -283,6 +299,7 @@ _WHOLE_PLAN = re.compile(
     r"(?:打算|计划|安排|措施)\S{0,2}(?:怎么做|怎样做|如何做|是什么|有哪些|有什么)"
     r"|(?:有什么|有哪些|哪些)\S{0,2}(?:计划|打算|安排|措施)|(?:打算|计划)从哪"
     r"|(?:打算|计划|准备)\S{0,2}(?:怎么|怎样|如何)(?:做|改进|改|办|推进|加强|落实|解决)"
+    r"(?:呢)?[？?。]?$"
 )
 
 
@@ -302,14 +319,10 @@ def asks_for_whole_plan(question: str) -> bool:
     )
 
 
-# after the shortcomings as a whole (存在哪些问题, 不足有哪些), not one of them (执法力量薄弱吗)
-_WHOLE_PROBLEMS = re.compile(
-    r"(?:存在|有)(?:哪些|什么|哪几方面的?)(?:问题|不足|短板)"
-    r"|(?:问题|不足|短板)(?:有哪些|是什么|有什么|在哪)"
-)
-
-
 def asks_for_whole_problems(question: str) -> bool:
+    """存在哪些问题 / 不足有哪些 (not 在普法方面存在哪些不足): the wording of a question after
+    the report's shortcomings as a whole; its topic words are checked against
+    :data:`PROBLEM_WORDS` by the caller."""
     simple = to_simplified(question)
     return (
         asks_for_problems(question)
@@ -327,6 +340,7 @@ def _asked(question: str) -> tuple[frozenset[str], bool]:
 
 @lru_cache(maxsize=256)
 def asks_for_problems(question: str) -> bool:
+    """Is the question about shortcomings (执法力量薄弱, 形式单一, 存在哪些问题), not plans?"""
     return bool(_PROBLEM.search(to_simplified(question))) and not asks_for_plans(question)
 
 

@@ -100,8 +100,10 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
         name = m.group()
         if name[0] in NOT_PLACE_START or any(name in k or k in name for k in known):
             continue
+        if re.search(r"[的是了把被]", name):
+            continue  # words of the question, not a place: 结合的是市局哪份文件
         office = _office_after(q, m.end()) if offices else None
-        if office:  # 秀山县规划和自然资源局: an office no indexed report is by
+        if office and office.group(1):  # 秀山县规划和自然资源局: an office no report is by
             unmatched.append(name + office.group())
         elif not _mentioned(index, name):  # a place the reports never name at all
             unmatched.append(name)
@@ -116,36 +118,52 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
     )
 
 
-# An office named right after a place: 井研县|公安局, 酉阳|规资局, 湟中|局
-_OFFICE = re.compile(r"(?:县|区|市)?([\u4e00-\u9fff]{0,8}?)(?:局|委员会|办公室|法院|检察院|厅)")
+# Offices of a county government, by the stem before 局/委/办/院: an office is named right
+# after its place (井研县|公安局, 酉阳|规资局, 湟中|局), never 全局, 布局 or 市局.
+_OFFICE_STEMS = sorted(
+    (
+        "公安 司法 应急 应急管理 财政 教育 卫健 卫生健康 民政 人社 人力资源和社会保障 住建"
+        " 住房和城乡建设 交通 交通运输 水利 水务 农业农村 农业 林业 林草 生态环境 环保"
+        " 市场监管 市场监督管理 税务 统计 审计 文旅 文化和旅游 商务 发改 发展和改革 科技"
+        " 工信 经信 退役军人事务 医保 医疗保障 城管 城市管理 综合执法 行政审批 信访 气象"
+        " 自然资源 规划和自然资源 规划 国土 国土资源 规资 资规 不动产登记"
+    ).split(),
+    key=len,
+    reverse=True,
+)
+_OFFICE = re.compile(
+    rf"(?:县|区|市)?({'|'.join(_OFFICE_STEMS)})?"
+    r"(局|委员会|办公室|人民法院|法院|人民检察院|检察院)"
+)
 _OLD_NAMES = (("国土资源", "自然资源"), ("国土", "自然资源"))
 
 
 def _office_after(question: str, at: int) -> re.Match[str] | None:
-    """The office named at ``at`` (公安局, 规划和自然资源局, 局), not words of the question
-    that run on to one (的案卷由区司法局)."""
-    m = _OFFICE.match(question, at)
-    words = m.group(1).replace("规划和", "") if m else ""  # 规划和自然资源局 is one name
-    return None if not m or re.search(r"[的由在与和及、对把被向是了两几各个]", words) else m
+    """The office named right at ``at`` (公安局, 规划和自然资源局, 局, 法院), if any."""
+    return _OFFICE.match(question, at)
 
 
 def _other_office(question: str, named: list[Report], hits: dict[str, list[str]]) -> str | None:
     """The office the question is about, when the place it opens with is indexed but only for
-    other offices (井研县公安局 when only 井研县自然资源局 is): the name, else None. Short and
-    old names of an indexed office (酉阳规资局, 湟中局, 井研县国土局) are the same office."""
+    other offices and its reports never mention that one (井研县公安局 when only 井研县自然资源局
+    is): the name, else None. Short and old names of an indexed office (酉阳规资局, 湟中局,
+    井研县国土局) are the same office; one its report works with (湟中区司法局) is a topic."""
     if not named:
         return None
-    at, alias = min((question.find(a), -len(a), a) for r in named for a in hits[r.doc_id])[::2]
-    if alias.endswith(("局", "委", "办", "院", "厅")):
-        return None  # the question opens with the indexed office itself
+    names = [(question.find(a), -len(a), a) for r in named for a in hits[r.doc_id]]
+    if any(a.endswith(("局", "委", "办", "院", "厅")) for _, _, a in names):
+        return None  # the question names the indexed office itself
+    at, _, alias = min(names)
     m = _office_after(question, at + len(alias))
-    if not m or not m.group(1):
+    if not m or not (m.group(1) or "院" in m.group(2)):
         return None
-    asked = m.group(1)
+    asked = m.group(1) or ""
     for old, new in _OLD_NAMES:
         asked = asked.replace(old, new)
     offices = [to_simplified(r.agency) for r in named if alias in hits[r.doc_id]]
-    if any(all(ch in office for ch in asked) for office in offices):
+    if asked and any(all(ch in office for ch in asked) for office in offices):
+        return None
+    if any(m.group().lstrip("县区市") in to_simplified(r.text) for r in named):
         return None
     return alias + m.group()
 

@@ -19,7 +19,7 @@ class AnswerSentence:
 
     text: str
     citations: tuple[Citation, ...]
-    heading: bool = False  # opens a list: shown with a colon, its items below it
+    opens_list: bool = False  # a heading: shown with a colon, its items below it
 
 
 def _support(citations: Sequence[Citation], reports: Mapping[str, Report]) -> str:

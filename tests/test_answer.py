@@ -397,3 +397,38 @@ def test_a_figure_given_as_an_example_is_not_the_years_figure(sample_library: An
     # 酉阳: 印发各种法律宣传资料2600余份 … 仅以今年6月25日开展的活动为例，共发放宣传资料1000余份
     answer = _ask(sample_library, "井研和酉阳两个局普法时各发了多少份宣传资料？")
     assert "2500余份" in answer.text and "2600余份" in answer.text and "1000余份" not in answer.text
+
+
+def test_a_question_about_one_kind_of_problem_is_not_answered_with_the_shortcomings(
+    sample_library: Any,
+) -> None:
+    answer = _ask(sample_library, "渠县不动产登记遗留问题有哪些？")
+    assert "不动产登记遗留问题" in answer.text
+    assert all("不足" not in c.section_path[0] for c in answer.citations)
+
+
+def test_the_shortcomings_of_no_named_report_are_given_per_report(sample_library: Any) -> None:
+    answer = _ask(sample_library, "存在哪些问题？")
+    assert len(_cited_docs(answer)) == 5
+    answer = _ask(sample_library, "这份报告是哪一年度的？")
+    assert len(_cited_docs(answer)) == 5 and "2020年度" in answer.text
+
+
+def test_when_a_report_was_published_online_is_declined_with_the_reason(
+    sample_library: Any,
+) -> None:
+    answer = _ask(sample_library, "酉阳的报告是什么时候公布的？")
+    assert answer.text.startswith("在已索引的报告中没有找到报告在网站上的发布日期")
+
+
+def test_a_sum_not_stated_is_not_read_off_a_count(sample_library: Any) -> None:
+    # 湟中区 states 35起 cases, no fine total: a surer reader still needs a fitting figure
+    answer = _ask(sample_library, "湟中区自然资源局2024年查处违法案件一共收缴罚款多少万元？")
+    assert answer.text.startswith("在已索引的报告中没有找到") and "35起" not in answer.text
+
+
+def test_a_quotation_is_one_clause() -> None:
+    text = "明确牵头科室，做到“一把手亲自抓，分管领导对口抓，责任科室具体抓”的工作机制，将全局工作力量攥成一个拳头，严格执行集体决策等制度规定。"
+    quotes = {text[s:e] for s, e in _spans(text, 0, len(text), fine=True)}
+    assert "做到“一把手亲自抓，分管领导对口抓，责任科室具体抓”的工作机制" in quotes
+    assert not any(q.endswith("亲自抓") or q.startswith("责任科室") for q in quotes)

@@ -44,6 +44,23 @@ def test_a_follow_up_about_a_part_or_a_change_carries_the_topic() -> None:
     assert resolved == "湘潭县2025年牵头处理了行政诉讼案件，跟去年比下降了多少？"
 
 
+def test_a_follow_up_keeps_the_count_and_the_yes_or_no_of_a_which_bureaus_question() -> None:
+    resolved = resolve_one("那行政诉讼呢？", "各局分别有多少件行政复议案件？", ALIASES)
+    assert resolved == "各局分别有多少件行政诉讼？"
+    assert resolve_one("那行政复议呢？", "各县有没有败诉案件？", ALIASES) == "各县有没有行政复议？"
+
+
+def test_a_change_or_a_part_of_a_change_keeps_to_the_first_topic() -> None:
+    previous = "井研县2023年收到多少件信访？"
+    assert (
+        resolve_one("跟去年比呢？", previous, ALIASES) == "井研县2023年收到信访，跟去年比多少件？"
+    )
+    first = resolve_one("其中网上信访有多少？", previous, ALIASES)
+    assert first == "井研县2023年收到信访，其中网上信访有多少？"
+    then = resolve_one("其中已办结的有多少？", first, ALIASES)
+    assert then == "井研县2023年收到信访，其中已办结的有多少？"
+
+
 def test_a_carried_year_the_new_place_has_no_report_for_is_dropped() -> None:
     previous = "酉阳县2023年行政机关负责人出庭应诉率是多少？"
     years = {"湘潭县": 2025, "酉阳县": 2023}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from qa.question import (
@@ -12,6 +14,7 @@ from qa.question import (
     body_asked,
     figure_fits,
     focus_words,
+    key_terms,
     section_fit,
     shared_run,
 )
@@ -121,6 +124,8 @@ def test_section_fit(question: str, section: str, fit: int) -> None:
         ("湘潭县下一步有哪些改进措施？", True),
         ("2024年打算从哪几方面改进？", True),
         ("行政执法职责今后划入哪个单位？", False),
+        ("井研县2024年打算怎么改进？", True),
+        ("井研县下一步打算如何推进法治宣传？", False),  # one item: 推进法治宣传
         ("井研县下一步在普法宣传方面有什么打算？", False),  # one item of the plan
         ("2023年的会前学法计划叫什么名称？", False),
         ("2023年收缴罚款多少？", False),
@@ -172,6 +177,23 @@ def test_focus_words(question: str, focus: tuple[str, ...]) -> None:
 )
 def test_body_asked(question: str, body: str) -> None:
     assert body_asked(question) == body
+
+
+@pytest.mark.parametrize(
+    ("text", "fits"),
+    [("耗费估计有5,000,000美元", True), ("价格约5800日元", True), ("立案查处违法案件35起", False)],
+)
+def test_a_sum_in_another_currency_is_money(text: str, fits: bool) -> None:
+    assert figure_fits(text, asked_units("多花了多少钱？")) is fits
+
+
+def test_numbers_that_name_a_thing_or_a_year_are_topic_words_and_counts_are_not(
+    sample_library: Any,
+) -> None:
+    terms = key_terms("其中12345转过来的有多少？", sample_library.index)
+    assert "12345" in terms
+    assert "683" in key_terms("报德国在683年被哪一国并吞？", sample_library.index)
+    assert not {"100", "2500"} & set(key_terms("有100件还是2500余份？", sample_library.index))
 
 
 def test_which_bureaus_is_no_count_and_its_clause_no_focus() -> None:

@@ -179,12 +179,16 @@ def test_a_sure_reading_answers_what_the_words_leave_unanswered(
     assert [c.start for c in out] == ([b.start] if answered else [])
 
 
-@pytest.mark.parametrize(("mass", "answered"), [(0.81, True), (0.55, False)])
+@pytest.mark.parametrize(
+    ("mass", "figure_ok", "answered"),
+    [(0.81, True, True), (0.55, True, False), (0.81, False, False)],
+)
 def test_a_figure_without_the_thing_counted_needs_a_surer_reading(
-    sample_library: Any, mass: float, answered: bool
+    sample_library: Any, mass: float, figure_ok: bool, answered: bool
 ) -> None:
+    # a sentence without 行政诉讼: answered only by a sure reader, and a figure that fits
     report = sample_library.index.reports[JINGYAN]
-    a, b = (Candidate(report, "p", (), 0.5, s, s + 12, 0.1, False, 0.1) for s in (0, 40))
+    a, b = (Candidate(report, "p", (), 0.5, s, s + 12, 0.1, figure_ok, 0.1) for s in (0, 40))
     assert "行政诉讼" not in b.text
     readings = {"p": (0, _reading_on(b.start, 80, mass))}
     kind = Kind("number", False, focus=("行政诉讼",))

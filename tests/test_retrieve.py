@@ -175,6 +175,16 @@ def test_place_names_and_aliases_select_their_report(
         ("湟中区自然资源局的案卷由区司法局评查", None),
         ("井研和酉阳两个局各收了多少罚款", None),
         ("井研县和湟中区自然资源局各收到多少信访件", None),
+        # words ending in 局 or 厅 that name no office
+        ("湟中区全局共接待和接收信访案件多少起？", None),
+        ("酉阳县参加市局和依法治县办组织的法治培训班几次？", None),
+        ("渠县国土空间布局有什么要求？", None),
+        ("湘潭县政务服务大厅有什么变化？", None),
+        # an office the county's report works with and mentions
+        ("湟中区司法局对案卷评查的结果？", None),
+        ("井研县法院判了几起", "井研县法院"),
+        # words of the question before 市局 are no place (结合的是市)
+        ("渠县解决不动产登记历史遗留问题时，结合的是市局哪份文件？", None),
         # an office of a county no report is by, named in full
         ("秀山县规划和自然资源局2023年罚款总额是多少？", "秀山县规划和自然资源局"),
     ],
