@@ -129,5 +129,20 @@ def resolve_question(question: str, history: Sequence[str], index: Index) -> str
     previous: str | None = None
     for turn in [*history, question]:
         if turn and turn.strip():
-            previous = resolve_one(turn, previous, aliases, covers)
+            previous = resolve_one(full_years(turn, aliases), previous, aliases, covers)
     return previous or question
+
+
+# 酉阳24年…: a two-digit year right after a place (or opening the question), not 在位23年
+_SHORT_YEAR = re.compile(r"(?<!\d)([0-3]\d)年(?!来|以来|前|后|间|内|多|左右|代|的时间)")
+
+
+def full_years(question: str, aliases: Set[str]) -> str:
+    """The question with its two-digit years written out (酉阳24年复议多少件 → 酉阳2024年…)."""
+
+    def year(m: re.Match[str]) -> str:
+        before = _OPENING.sub("", question[: m.start()])
+        after_place = not before or any(before.endswith(a) for a in aliases)
+        return f"20{m.group(1)}年" if after_place else m.group()
+
+    return _SHORT_YEAR.sub(year, question)

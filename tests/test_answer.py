@@ -432,3 +432,10 @@ def test_a_quotation_is_one_clause() -> None:
     quotes = {text[s:e] for s, e in _spans(text, 0, len(text), fine=True)}
     assert "做到“一把手亲自抓，分管领导对口抓，责任科室具体抓”的工作机制" in quotes
     assert not any(q.endswith("亲自抓") or q.startswith("责任科室") for q in quotes)
+
+
+def test_colloquial_questions(sample_library: Any) -> None:
+    assert "王星星" in _ask(sample_library, "渠县那份报告谁写的").text
+    answer = _ask(sample_library, "酉阳24年复议多少件")  # 酉阳's report is of 2023
+    assert answer.resolved_question == "酉阳2024年复议多少件"
+    assert answer.text.startswith("在已索引的报告中没有找到关于酉阳2024年的报告")

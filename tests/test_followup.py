@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from qa.followup import resolve_one
+import pytest
+
+from qa.followup import full_years, resolve_one
 
 ALIASES = {"井研县", "井研", "井研县自然资源局", "湘潭县", "湘潭", "酉阳县", "酉阳", "渠县"}
 
@@ -73,6 +75,20 @@ def test_a_carried_year_the_new_place_has_no_report_for_is_dropped() -> None:
     # a year the user names stays, whether or not a report has it
     resolved = resolve_one("那2024年呢？", "湘潭县2025年收到多少件行政复议案件？", ALIASES)
     assert resolved == "湘潭县2024年收到多少件行政复议案件？"
+
+
+@pytest.mark.parametrize(
+    ("question", "full"),
+    [
+        ("酉阳24年复议多少件", "酉阳2024年复议多少件"),
+        ("23年井研县罚款多少", "2023年井研县罚款多少"),
+        ("那24年呢？", "那2024年呢？"),
+        ("他在位23年", "他在位23年"),  # a duration, not after a place
+        ("井研县24年来的变化", "井研县24年来的变化"),
+    ],
+)
+def test_two_digit_years_after_a_place_are_written_out(question: str, full: str) -> None:
+    assert full_years(question, ALIASES) == full
 
 
 def test_a_full_question_is_left_alone() -> None:
