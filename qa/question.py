@@ -96,6 +96,7 @@ _GENERIC = frozenset(
 _ASKING_WORD = re.compile(r"几|多少|哪|什么|吗|呢")
 MAX_TERM_WEIGHT = 4.0
 ABSENT_TERM_WEIGHT = 1.0
+_ASKING_PHRASE = re.compile(r"(?:哪些|哪几个|哪个|哪家|各)(?:局|单位|部门)|有没有|是不是|是否")
 _AUTHOR_Q = re.compile(r"谁(?:写|撰写|执笔|起草)的?|作者是谁|(?:写|执笔|起草)的人")
 # Spoken words of questions, as the reports write them: 怎么聘的 → 聘请, 案子 → 案件.
 _SPOKEN = {"聘": "聘请", "罚": "罚款", "退": "退还", "案子": "案件"}
@@ -174,6 +175,7 @@ def key_terms(question: str, index: Index) -> dict[str, float]:
     q = strip_scope_words(to_simplified(normalize_width(question)), index)
     if _AUTHOR_Q.search(q):  # 谁写的: the report's 撰稿人
         q += " 撰稿"
+    q = _ASKING_PHRASE.sub(" ", q)  # 哪些局配了… is no 局配, 有没有败诉 no 没有
     codes = {m.group(1) for m in _CODE_NUMBER.finditer(q)}
     tokens = {
         t

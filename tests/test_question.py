@@ -196,6 +196,11 @@ def test_numbers_that_name_a_thing_or_a_year_are_topic_words_and_counts_are_not(
     assert not {"100", "2500"} & set(key_terms("有100件还是2500余份？", sample_library.index))
 
 
+def test_asking_phrases_are_no_topic_words(sample_library: Any) -> None:
+    assert set(key_terms("哪些局配了公职律师", sample_library.index)) == {"公职", "律师"}
+    assert set(key_terms("各局有没有败诉的？", sample_library.index)) == {"败诉"}
+
+
 def test_which_bureaus_is_no_count_and_its_clause_no_focus() -> None:
     question = "报告里写了行政机关负责人出庭应诉率的是哪几个局，各是多少？"
     assert asked_units(question) == "%"  # 率, not the 个 of 哪几个局
