@@ -590,6 +590,13 @@ def _choose(
     if not picked and reader is not None and not (kind.per_report or kind.each):
         readings = readings or read_hits(reader, resolved, hits, index)
         picked = _read_out(found, resolved, readings, kind)
+    if kind.base == "yesno" and terms:  # 有没有行政诉讼案件: 是 needs 诉讼 said, not 上诉
+        topic = max(terms, key=lambda t: terms[t])
+        picked = [
+            c
+            for c in picked
+            if c.coverage >= UNFOCUSED_COVERAGE or has_word(to_simplified(c.text), topic)
+        ]
     if kind.each and not kind.per_report:
         picked = [_whole_sentence(c) for c in picked]
     elif kind.base == "list" and not kind.per_report:

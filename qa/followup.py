@@ -137,12 +137,16 @@ def resolve_question(question: str, history: Sequence[str], index: Index) -> str
 _SHORT_YEAR = re.compile(r"(?<!\d)([0-3]\d)年(?!来|以来|前|后|间|内|多|左右|代|的时间)")
 
 
+_OFFICE_END = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:局|委员会|办公室)$")
+
+
 def full_years(question: str, aliases: Set[str]) -> str:
     """The question with its two-digit years written out (酉阳24年复议多少件 → 酉阳2024年…)."""
 
     def year(m: re.Match[str]) -> str:
-        before = _OPENING.sub("", question[: m.start()])
-        after_place = not before or any(before.endswith(a) for a in aliases)
+        before = _OPENING.sub("", to_simplified(question[: m.start()]))
+        place = _OFFICE_END.sub("", before)  # 酉阳规资局24年: the place before the office
+        after_place = any(not b or any(b.endswith(a) for a in aliases) for b in (before, place))
         return f"20{m.group(1)}年" if after_place else m.group()
 
     return _SHORT_YEAR.sub(year, question)

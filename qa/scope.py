@@ -145,9 +145,9 @@ def _office_after(question: str, at: int) -> re.Match[str] | None:
 
 def _other_office(question: str, named: list[Report], hits: dict[str, list[str]]) -> str | None:
     """The office the question is about, when the place it opens with is indexed but only for
-    other offices and its reports never mention that one (井研县公安局 when only 井研县自然资源局
-    is): the name, else None. Short and old names of an indexed office (酉阳规资局, 湟中局,
-    井研县国土局) are the same office; one its report works with (湟中区司法局) is a topic."""
+    other offices (井研县公安局 when only 井研县自然资源局 is): the name, else None. Short and old
+    names of an indexed office (酉阳规资局, 湟中局, 井研县国土局) are the same office; another
+    office acting with or on it (湟中区司法局对案卷…) is a topic."""
     if not named:
         return None
     names = [(question.find(a), -len(a), a) for r in named for a in hits[r.doc_id]]
@@ -157,15 +157,19 @@ def _other_office(question: str, named: list[Report], hits: dict[str, list[str]]
     m = _office_after(question, at + len(alias))
     if not m or not (m.group(1) or "院" in m.group(2)):
         return None
+    if _WITH_OTHERS.match(question, m.end()):
+        return None  # 湟中区司法局对案卷…, 井研县应急局和自然资源局…: a body the report works with
     asked = m.group(1) or ""
     for old, new in _OLD_NAMES:
         asked = asked.replace(old, new)
     offices = [to_simplified(r.agency) for r in named if alias in hits[r.doc_id]]
     if asked and any(all(ch in office for ch in asked) for office in offices):
         return None
-    if any(m.group().lstrip("县区市") in to_simplified(r.text) for r in named):
-        return None
     return alias + m.group()
+
+
+# After another office's name: it acts with or on the indexed one (a topic), not as the subject
+_WITH_OTHERS = re.compile(r"[、和与及对向给同]|联合|会同|协同")
 
 
 _PLACE_END = re.compile(r"(?:地区|自治县|自治州|县|区|市|州|省|旗)$")

@@ -439,3 +439,10 @@ def test_colloquial_questions(sample_library: Any) -> None:
     answer = _ask(sample_library, "酉阳24年复议多少件")  # 酉阳's report is of 2023
     assert answer.resolved_question == "酉阳2024年复议多少件"
     assert answer.text.startswith("在已索引的报告中没有找到关于酉阳2024年的报告")
+
+
+def test_yes_needs_the_asked_thing_said(sample_library: Any) -> None:
+    # 湟中区's report has 减少行政上诉案件 but no 行政诉讼 case: no 是 from it
+    answer = _ask(sample_library, "湟中区有没有行政诉讼案件")
+    assert answer.text.startswith("在已索引的报告中没有找到")
+    assert _ask(sample_library, "井研县有没有败诉案件？").text.startswith("否。")

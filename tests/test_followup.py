@@ -84,6 +84,8 @@ def test_a_carried_year_the_new_place_has_no_report_for_is_dropped() -> None:
         ("23年井研县罚款多少", "2023年井研县罚款多少"),
         ("那24年呢？", "那2024年呢？"),
         ("他在位23年", "他在位23年"),  # a duration, not after a place
+        ("酉阳规资局24年行政诉讼多少件", "酉阳规资局2024年行政诉讼多少件"),  # after its office
+        ("井研縣24年罚款", "井研縣2024年罚款"),  # a place in traditional script
         ("井研县24年来的变化", "井研县24年来的变化"),
     ],
 )

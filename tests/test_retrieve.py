@@ -185,6 +185,9 @@ def test_place_names_and_aliases_select_their_report(
         ("井研县法院判了几起", "井研县法院"),
         # words of the question before 市局 are no place (结合的是市)
         ("渠县解决不动产登记历史遗留问题时，结合的是市局哪份文件？", None),
+        # another office as the subject, even one the report mentions (县应急局)
+        ("井研县应急局2023年罚款多少", "井研县应急局"),
+        ("井研县应急局和自然资源局联合举办了几次森林防灭火演练？", None),
         # an office of a county no report is by, named in full
         ("秀山县规划和自然资源局2023年罚款总额是多少？", "秀山县规划和自然资源局"),
     ],
