@@ -35,8 +35,8 @@ from qa.scope import Scope, place_aliases
 from qa.sentences import sentence_spans, trim_span
 from qa.verify import AnswerSentence, verify_sentences
 
-# A clause ends at ，；： (a comma or colon between digits is part of a figure: 1,000米, 10:30)
 _EXAMPLE = re.compile(r"为例|例如|比如|譬如|举例")
+# A clause ends at ，；： (a comma or colon between digits is part of a figure: 1,000米, 10:30)
 _CLAUSE = re.compile(r"(?:[^，,；;：:]|(?<=\d)[,:](?=\d))+[，,；;：:]?")
 _NEGATION = re.compile(r"未|没有|无一|无|不")
 # In-paragraph enumerations: 一是…。二是…。
@@ -242,11 +242,16 @@ def eligible(kind: Kind, c: Candidate) -> bool:
     """Can the candidate answer at all: enough of the question, and a fitting figure for 多少?"""
     if max(c.coverage, c.telling) < MIN_COVERAGE:
         return False
-    if kind.body and not has_word(to_simplified(c.text), kind.body):
+    if not _names_body(kind, c):
         return False  # 哪家律师事务所: a sentence that names none does not answer
     if kind.base != "number":
         return True
     return c.figure_ok and (_focused(c, kind.focus) or c.coverage >= UNFOCUSED_COVERAGE)
+
+
+def _names_body(kind: Kind, c: Candidate) -> bool:
+    """The kind of body a 哪家 question asks for (律师事务所) is named, if it asks for one."""
+    return not kind.body or has_word(to_simplified(c.text), kind.body)
 
 
 def pick(
@@ -560,8 +565,8 @@ def _choose(
     unknown: list[str],
     reader: Reader | None,
 ) -> list[Candidate]:
-    one = _one_report(scope, index)
-    every = [] if one else [index.reports[d] for d in (scope.doc_ids or index.reports)]
+    single = _one_report(scope, index)
+    every = [] if single else [index.reports[d] for d in (scope.doc_ids or index.reports)]
     meta = metadata_candidates(resolved, hits, index, every)
     meta = meta or report_candidates(resolved, scope, index)
     if meta:
@@ -571,8 +576,7 @@ def _choose(
     whole_problems = asks_for_whole_problems(resolved) and not set(terms) - PROBLEM_WORDS
     if (asks_for_whole_plan(resolved) or whole_problems) and hits:
         # 各局下一步有什么打算, or no one report named: every report's plan, one after another
-        one = not kind.per_report and _one_report(scope, index)
-        reports = _reports_of(hits[:1] if one else hits, index)
+        reports = _reports_of(hits[:1] if single and not kind.per_report else hits, index)
         sections = [fitting_section_items(index, resolved, r) for r in reports]
         if any(sections):
             return [c for items in sections for c in items]
@@ -633,7 +637,7 @@ def _read_out(
             or _focused(c, kind.focus)
             or (c.figure_ok and c.read >= SURE_FIGURE)
         )
-        and (not kind.body or has_word(to_simplified(c.text), kind.body))
+        and _names_body(kind, c)
     ]
     return sorted(sure, key=lambda c: c.read, reverse=True)[:1]
 

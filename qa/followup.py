@@ -18,9 +18,8 @@ _ASKING = re.compile(
 )
 
 # A follow-up about a part of the previous answer, or its change: 其中…, 跟去年比…
-_DEPENDS = re.compile(
-    r"^(?:其中|其余|这些|这其中|那些|它们)|(?:跟|和|与|比|较)(?:去年|上年|上一年)|同比"
-)
+_PART = "其中|其余|这些|这其中|那些|它们"
+_DEPENDS = re.compile(rf"^(?:{_PART})|(?:跟|和|与|比|较)(?:去年|上年|上一年)|同比")
 # A question that asks which reports say something, up to its verb: 哪些局在报告中提到…
 _WHICH_REPORTS = re.compile(
     r"^(?:哪些|哪几个|哪个|哪家|各)(?:局|单位|部门|县|区)\S{0,6}?"
@@ -101,9 +100,7 @@ def resolve_one(
 def _topic(previous: str, places: list[str], years: list[str]) -> str:
     """The previous question without its place, year and asking words: 湟中区2024年一共接收了
     多少起信访案件？ → 接收了信访案件."""
-    topic = _OPENING.sub(
-        "", re.split(r"，(?=其中|其余|这些|这其中|那些|它们|跟|和|与|比|较|同比)", previous)[0]
-    )
+    topic = _OPENING.sub("", re.split(rf"，(?={_PART}|跟|和|与|比|较|同比)", previous)[0])
     for name in [*places, *(f"{y}年" for y in years)]:
         topic = topic.replace(name, "")
     topic = _ASKING.sub("", topic)

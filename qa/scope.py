@@ -102,7 +102,7 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
             continue
         if re.search(r"[的是了把被]", name):
             continue  # words of the question, not a place: 结合的是市局哪份文件
-        office = _office_after(q, m.end()) if offices else None
+        office = _OFFICE.match(q, m.end()) if offices else None
         if office and office.group(1):  # 秀山县规划和自然资源局: an office no report is by
             unmatched.append(name + office.group())
         elif not _mentioned(index, name):  # a place the reports never name at all
@@ -138,11 +138,6 @@ _OFFICE = re.compile(
 _OLD_NAMES = (("国土资源", "自然资源"), ("国土", "自然资源"))
 
 
-def _office_after(question: str, at: int) -> re.Match[str] | None:
-    """The office named right at ``at`` (公安局, 规划和自然资源局, 局, 法院), if any."""
-    return _OFFICE.match(question, at)
-
-
 def _other_office(question: str, named: list[Report], hits: dict[str, list[str]]) -> str | None:
     """The office the question is about, when the place it opens with is indexed but only for
     other offices (井研县公安局 when only 井研县自然资源局 is): the name, else None. Short and old
@@ -154,7 +149,7 @@ def _other_office(question: str, named: list[Report], hits: dict[str, list[str]]
     if any(a.endswith(("局", "委", "办", "院", "厅")) for _, _, a in names):
         return None  # the question names the indexed office itself
     at, _, alias = min(names)
-    m = _office_after(question, at + len(alias))
+    m = _OFFICE.match(question, at + len(alias))
     if not m or not (m.group(1) or "院" in m.group(2)):
         return None
     if _WITH_OTHERS.match(question, m.end()):

@@ -162,6 +162,14 @@ def _reading_on(at: int, length: int, mass: float) -> Reading:
     return Reading(start, end)
 
 
+def _two_sentences(library: Any, heading: bool, figure_ok: bool) -> list[Candidate]:
+    """Two 12-character spans of 井研县's report, at 0 and 40, under its first 12 characters
+    as their section heading (or none), each with a low word-match coverage of 0.1."""
+    report = library.index.reports[JINGYAN]
+    path = (report.text[:12],) if heading else ()
+    return [Candidate(report, "p", path, 0.5, s, s + 12, 0.1, figure_ok, 0.1) for s in (0, 40)]
+
+
 @pytest.mark.parametrize(
     ("mass", "on_heading", "answered"),
     [(0.81, False, True), (0.36, False, False), (0.81, True, False)],
@@ -170,9 +178,7 @@ def test_a_sure_reading_answers_what_the_words_leave_unanswered(
     sample_library: Any, mass: float, on_heading: bool, answered: bool
 ) -> None:
     # two sentences holding too little of the question to be picked by the word match
-    report = sample_library.index.reports[JINGYAN]
-    heading = report.text[:12]
-    a, b = (Candidate(report, "p", (heading,), 0.5, s, s + 12, 0.1, False, 0.1) for s in (0, 40))
+    a, b = _two_sentences(sample_library, heading=True, figure_ok=False)
     readings = {"p": (0, _reading_on((a if on_heading else b).start, 80, mass))}
     assert pick(Kind("fact", False), [a, b], "怎么做的？", readings) == []
     out = _read_out([a, b], "怎么做的？", readings, Kind("fact", False))
@@ -187,8 +193,7 @@ def test_a_figure_without_the_thing_counted_needs_a_surer_reading(
     sample_library: Any, mass: float, figure_ok: bool, answered: bool
 ) -> None:
     # a sentence without 行政诉讼: answered only by a sure reader, and a figure that fits
-    report = sample_library.index.reports[JINGYAN]
-    a, b = (Candidate(report, "p", (), 0.5, s, s + 12, 0.1, figure_ok, 0.1) for s in (0, 40))
+    a, b = _two_sentences(sample_library, heading=False, figure_ok=figure_ok)
     assert "行政诉讼" not in b.text
     readings = {"p": (0, _reading_on(b.start, 80, mass))}
     kind = Kind("number", False, focus=("行政诉讼",))
