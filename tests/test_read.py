@@ -1,8 +1,10 @@
-"""Read stage: the span reader trained at setup, on ONNX Runtime, and how answers use its readings."""
+"""Read stage: the shipped span reader, its recipe, on ONNX Runtime, and how answers use its readings."""
 
 from __future__ import annotations
 
+import json
 import random
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ import pytest
 
 from qa import reader_train
 from qa.answer import Candidate, _read_out, pick
+from qa.e5convert import sha256_file
 from qa.errors import ModelError
 from qa.question import Kind
 from qa.read import (
@@ -18,26 +21,49 @@ from qa.read import (
     _digest,
     dequantize_rows,
     load_reader,
+    manifest_path,
     quantize_rows,
     weights_path,
 )
-from tests.conftest import graphless_model_folder, model_cache_dir
+from tests.conftest import graphless_model_folder
 
 JINGYAN = "000_4eefaf65ada41b4d"
 
 
-def test_no_model_weights_are_kept_in_the_repository() -> None:
+def test_the_only_weights_in_the_repository_are_the_shipped_reader_and_its_manifest() -> None:
     root = Path(__file__).resolve().parent.parent
-    assert not [p for p in (root / "qa").rglob("*") if p.suffix in {".safetensors", ".onnx"}]
+    kept = [p for p in (root / "qa").rglob("*") if p.suffix in {".safetensors", ".onnx"}]
+    assert kept == [weights_path()]
+    manifest = json.loads(manifest_path(weights_path()).read_text(encoding="utf-8"))
+    assert manifest["file"] == weights_path().name and manifest["recipe"] == "r1"
+    assert manifest["sha256"] == sha256_file(weights_path())
+    assert manifest["bytes"] == weights_path().stat().st_size < 20_000_000
+    assert "CC BY-SA 4.0" in manifest["licence"] and manifest["reproduce"] == "make reader"
+    assert reader_train.check_reader() == weights_path()
 
 
-def test_setup_trained_the_reader_beside_the_model() -> None:
-    (folder,) = (p for p in model_cache_dir().glob("multilingual-e5-small-*") if p.is_dir())
-    trained = load_file_names(weights_path(folder))
+def test_the_shipped_reader_holds_the_trained_layers_and_head() -> None:
+    trained = load_file_names(weights_path())
     assert "head.weight" in trained
     # only the layers above the frozen ones were trained and kept
     layers = {int(name.split(".")[2]) for name in trained if name.startswith("encoder.layer.")}
     assert layers == set(range(reader_train.FROZEN, 12))
+
+
+def test_a_changed_or_missing_reader_is_refused_with_the_fix(tmp_path: Path) -> None:
+    weights = tmp_path / weights_path().name
+    shutil.copy(weights_path(), weights)
+    with pytest.raises(ModelError, match="缺失或无法读取.*git checkout -- qa/models"):
+        reader_train.check_reader(weights)  # no manifest beside it
+    shutil.copy(manifest_path(weights_path()), manifest_path(weights))
+    assert reader_train.check_reader(weights) == weights
+    with weights.open("r+b") as f:
+        f.seek(-1, 2)
+        last = f.read(1)
+        f.seek(-1, 2)
+        f.write(bytes([last[0] ^ 1]))
+    with pytest.raises(ModelError, match=f"校验失败（{weights}.*make reader"):
+        reader_train.check_reader(weights)
 
 
 def load_file_names(path: Path) -> set[str]:
@@ -65,17 +91,42 @@ def test_training_writes_weights_the_reader_loads(sample_library: Any, tmp_path:
     assert not np.allclose(ours.start, setup.start)  # two steps are not the setup's reader
 
 
-def test_without_the_training_sets_no_reader_is_trained(tmp_path: Path) -> None:
+def test_without_the_training_sets_the_reader_is_not_retrained(tmp_path: Path) -> None:
+    before = sha256_file(weights_path())
+    with pytest.raises(ModelError, match="没有找到训练集"):
+        reader_train.train_shipped(tmp_path, tmp_path / "none")
+    assert sha256_file(weights_path()) == before
+
+
+def test_a_failed_training_names_the_file_and_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "models" / "reader-r1.safetensors"
+    monkeypatch.setattr(reader_train, "weights_path", lambda: target)
+    with pytest.raises(ModelError, match="阅读模型训练失败.*make reader") as failed:
+        reader_train.train_shipped(tmp_path)  # the training sets, but no model in the folder
+    assert str(target) in str(failed.value)
+    assert not target.exists() and not manifest_path(target).exists()
+
+
+@pytest.mark.slow
+def test_a_retrained_reader_gets_a_manifest_that_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = graphless_model_folder(tmp_path / "cache")
+    target = tmp_path / "models" / "reader-r1.safetensors"
+    target.parent.mkdir()
+    monkeypatch.setattr(reader_train, "weights_path", lambda: target)
+    real_train = reader_train.train
+    monkeypatch.setattr(  # the recipe for a few steps: the code path, not the 20 minutes
+        reader_train, "train", lambda *a, **k: real_train(*a, **k, epochs=1, limit=24)
+    )
     said: list[str] = []
-    assert reader_train.ensure_reader(tmp_path, tmp_path / "none", said.append) is None
-    assert "没有找到训练集" in said[0] and not weights_path(tmp_path).exists()
-
-
-def test_a_failed_training_names_the_file_and_the_fix(tmp_path: Path) -> None:
-    with pytest.raises(ModelError, match="阅读模型训练失败.*qa model prepare") as failed:
-        reader_train.ensure_reader(tmp_path)  # the training sets, but no model in the folder
-    assert str(weights_path(tmp_path)) in str(failed.value)
-    assert not weights_path(tmp_path).exists()
+    assert reader_train.train_shipped(folder, progress=said.append) == target
+    manifest = json.loads(manifest_path(target).read_text(encoding="utf-8"))
+    assert manifest["windows"] == 24 and manifest["versions"]["torch"].startswith("2.13.0")
+    assert reader_train.check_reader(target) == target
+    assert said[0].startswith("训练阅读模型") and said[-1].startswith("训练阅读模型 2/2 步")
 
 
 def test_training_windows_hold_the_answer_or_say_it_is_not_there(sample_library: Any) -> None:
@@ -127,7 +178,7 @@ def test_the_graph_is_exported_once_on_a_new_machine(sample_library: Any, tmp_pa
     fresh = load_reader(folder, 1, tokenizer=sample_library.reader.tokenizer)
     assert fresh is not None
     assert [p.name for p in (folder / "onnx").iterdir()] == [
-        f"reader-{_digest(weights_path(folder))}.onnx"
+        f"reader-{_digest(weights_path())}.onnx"
     ]
     text = sample_library.index.reports[JINGYAN].text[:400]
     (ours,), (cached,) = (r.read("收缴罚款多少？", [text]) for r in (fresh, sample_library.reader))
