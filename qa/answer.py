@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, replace
+from functools import cache
 
 from qa.chunk import Section, split_sections
 from qa.clean import to_simplified
 from qa.index import Index
+from qa.metadata import LEXICON
 from qa.question import (
     PROBLEM_WORDS,
     TOTAL_WORD,
@@ -40,7 +43,8 @@ _EXAMPLE = re.compile(r"为例|例如|比如|譬如|举例")
 _CLAUSE = re.compile(r"(?:[^，,；;：:]|(?<=\d)[,:](?=\d))+[，,；;：:]?")
 _NEGATION = re.compile(r"未|没有|无一|无|不")
 # In-paragraph enumerations: 一是…。二是…。
-_ENUM_ITEM = re.compile(r"[一二三四五六七八九十]+是[^。；;！？\n]*")
+# (?<!…): an item starts after the numerals, not inside a long run of them (no rescans)
+_ENUM_ITEM = re.compile(r"(?<![一二三四五六七八九十])[一二三四五六七八九十]+是[^。；;！？\n]*")
 MAX_SENTENCES = 3
 MAX_LIST = 8
 MIN_COVERAGE = 0.4
@@ -415,8 +419,7 @@ def _heading_span(text: str, start: int, title: str) -> tuple[int, int]:
 
 
 def _lead(report: Report) -> str:
-    year = f"（{report.year}年）" if report.year else ""
-    return f"{report.agency or report.title}{year}："
+    return f"{report.label}："
 
 
 def _citation(n: int, c: Candidate) -> Citation:
@@ -436,10 +439,34 @@ def _citation(n: int, c: Candidate) -> Citation:
     )
 
 
-def _sentence(c: Candidate, head: str = "", lead: bool = True) -> AnswerSentence:
+def _sentence(c: Candidate, head: str = "", lead: bool = True, tag: bool = False) -> AnswerSentence:
     body = c.text.rstrip("。；;！!？?")
-    text = f"{head}{_lead(c.report) if lead else ''}{body}"
+    said = figure_tag(c.text, _reviews_and_targets(c.report)) if tag else ""
+    text = f"{head}{_lead(c.report) if lead else ''}{body}{f'（{said}）' if said else ''}"
     return AnswerSentence(text, (_citation(0, c),), opens_list=c.opens_list)
+
+
+@cache
+def _cues() -> dict[str, tuple[str, ...]]:
+    data = tomllib.loads((LEXICON / "cues.toml").read_text(encoding="utf-8"))
+    return {k: tuple(v["words"]) for k, v in data.items()}
+
+
+def _reviews_and_targets(report: Report) -> bool:
+    """A report that reviews an earlier year and sets its own year's targets (a 政府工作报告),
+    where a figure may be either."""
+    covers, year = report.covers, report.year
+    return covers is not None and year is not None and covers < year
+
+
+def figure_tag(quote: str, both: bool = True) -> str:
+    """What a quoted figure is: 预期目标 (a target word: 目标, 左右, 力争 …), or, in a report
+    holding ``both`` actuals and targets, 实际完成 (an actual word and no target word: 完成,
+    同比 …); "" when the sentence does not say."""
+    simple = to_simplified(quote)
+    if any(w in simple for w in _cues()["target"]):
+        return "预期目标"
+    return "实际完成" if both and any(w in simple for w in _cues()["actual"]) else ""
 
 
 def compose(kind: Kind, picked: list[Candidate]) -> list[AnswerSentence]:
@@ -450,7 +477,7 @@ def compose(kind: Kind, picked: list[Candidate]) -> list[AnswerSentence]:
         c = picked[0]
         negative = _NEGATION.search(to_simplified(c.text)) is not None
         return [_sentence(c, head="否。" if negative else "是。")]
-    return [_sentence(c) for c in picked]
+    return [_sentence(c, tag=kind.base == "number") for c in picked]
 
 
 def _decline(
@@ -460,11 +487,7 @@ def _decline(
     places = [m for m in scope.matched if not re.fullmatch(r"\d{4}年", m)]
     if scope.unmatched and places:
         have = sorted(
-            {
-                f"{r.agency}（{r.year}年）"
-                for r in index.reports.values()
-                if any(p in place_aliases(r) for p in places)
-            }
+            {r.label for r in index.reports.values() if any(p in place_aliases(r) for p in places)}
         )
         if have:
             text += f"\n已索引的相关报告：{'；'.join(have)}"

@@ -2,24 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from qa.answer import compose_answer
 from qa.config import Settings
 from qa.embed import Embedder, load_default_reader, load_embedder
-from qa.errors import EmptyQuestion
+from qa.errors import ConfigError, EmptyQuestion
 from qa.followup import resolve_question
 from qa.index import Index, load_index
+from qa.llm import NOT_CONFIGURED, LLMClient, open_llm
+from qa.llm_answer import answer_with_llm
 from qa.question import answer_kind
 from qa.read import Reader
 from qa.records import Answer, Hit
 from qa.retrieve import search
-from qa.scope import analyze_question
+from qa.scope import Scope, analyze_question
 
 ANSWER_HITS = 8
 PER_REPORT_HITS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Retrieval:
+    """What a question retrieved: the question resolved in its conversation, its scope and
+    the hits, all from one version of the index."""
+
+    question: str
+    resolved: str
+    scope: Scope
+    hits: tuple[Hit, ...]
+    index: Index
 
 
 @dataclass(slots=True)
@@ -30,14 +44,16 @@ class Library:
     index: Index
     embedder: Embedder
     reader: Reader | None = None
+    llm: LLMClient | None = None  # set when ``llm_base_url`` is configured
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> Library:
-        """Load the index named by ``settings``, its embedding model and (with the default
-        model) the answer reader."""
+        """Load the index named by ``settings``, its embedding model, (with the default
+        model) the answer reader and (with ``llm_base_url``) the LLM client."""
         index = load_index(settings)
         embedder = embedder or load_embedder(settings)
-        return cls(settings, index, embedder, load_default_reader(settings, embedder))
+        reader = load_default_reader(settings, embedder)
+        return cls(settings, index, embedder, reader, open_llm(settings))
 
     def reload(self) -> None:
         """Pick up a new version of the index after an update."""
@@ -62,9 +78,26 @@ class Library:
         question: str,
         history: Sequence[str] = (),
         filters: dict[str, Any] | None = None,
+        *,
+        use_llm: bool | None = None,
+        on_text: Callable[[str], None] | None = None,
     ) -> Answer:
-        """Answer a question (with earlier questions of the conversation) from the reports."""
+        """Answer a question (with earlier questions of the conversation) from the reports.
+
+        ``use_llm`` None means: through the LLM when one is configured. ``on_text`` receives
+        the LLM's reply so far while it streams (it is verified only once complete).
+        """
+        found = self.retrieve(question, history, filters)
+        answer = self.compose(found)
+        return self.generate(found, answer, on_text) if self.wants_llm(use_llm) else answer
+
+    def retrieve(
+        self, question: str, history: Sequence[str] = (), filters: dict[str, Any] | None = None
+    ) -> Retrieval:
+        """Resolve the question in its conversation, find its scope and the passages to answer
+        from (the same for the extractive and the LLM answer)."""
         question = check_question(question, self.settings)
+        history = check_history(history, self.settings)
         index = self.index  # one version for the whole answer, even if reload() runs meanwhile
         resolved = resolve_question(question, history, index)
         scope = analyze_question(resolved, index, filters)
@@ -79,19 +112,68 @@ class Library:
             scope=scope,
             per_report=PER_REPORT_HITS if kind.per_report else None,
         )
-        return compose_answer(question, resolved, hits, scope, index, self.reader)
+        return Retrieval(question, resolved, scope, tuple(hits), index)
+
+    def compose(self, found: Retrieval) -> Answer:
+        """The extractive answer: the reports' own sentences, verified, or a decline."""
+        hits = list(found.hits)
+        return compose_answer(
+            found.question, found.resolved, hits, found.scope, found.index, self.reader
+        )
+
+    def generate(
+        self,
+        found: Retrieval,
+        extractive: Answer,
+        on_text: Callable[[str], None] | None = None,
+    ) -> Answer:
+        """The LLM's verified answer, or ``extractive`` with a notice when it has none. A
+        question about reports that are not indexed is declined without asking the LLM."""
+        if self.llm is None or found.scope.unmatched:
+            return extractive
+        return answer_with_llm(
+            self.llm, extractive, found.hits, found.index, self.settings.llm_max_passages, on_text
+        )
+
+    def wants_llm(self, use_llm: bool | None) -> bool:
+        """Whether to answer through the LLM (``None``: when one is configured)."""
+        if use_llm and self.llm is None:
+            raise ConfigError(NOT_CONFIGURED)
+        return self.llm is not None if use_llm is None else use_llm
 
 
-def check_question(question: str, settings: Settings) -> str:
-    """Refuse empty and over-long questions with a message that says the limit."""
+def check_question(question: str, settings: Settings, what: str = "问题") -> str:
+    """Refuse empty, over-long and non-text questions with a message that says the limit;
+    ``what`` names the question in the message ("问题", "对话历史第 2 条")."""
+    if question is not None and not isinstance(question, str):  # a JSON number or list
+        raise EmptyQuestion(
+            f"{what}应是一段文字，而不是 {type(question).__name__}（{str(question)[:40]}）。"
+        )
     text = (question or "").strip()
     if not text:
-        raise EmptyQuestion("问题为空。请输入一个问题，例如：井研县自然资源局2023年收缴罚款多少？")
+        raise EmptyQuestion(
+            f"{what}为空。请输入一个问题，例如：井研县自然资源局2023年收缴罚款多少？"
+        )
     if len(text) > settings.max_question_chars:
         raise EmptyQuestion(
-            f"问题过长（{len(text)} 字），请控制在 {settings.max_question_chars} 字以内。"
+            f"{what}过长（{len(text)} 字），请控制在 {settings.max_question_chars} 字以内。"
+        )
+    if any("\ud800" <= ch <= "\udfff" for ch in text):  # undecodable bytes of the command line
+        raise EmptyQuestion(
+            f"{what}中有无法识别的字节（不是有效的 UTF-8 文字）。请把终端或文件的编码设为 UTF-8 后重试。"
         )
     return text
+
+
+def check_history(history: Sequence[str], settings: Settings) -> list[str]:
+    """The earlier questions, each checked as a question is (blank ones are left out)."""
+    if isinstance(history, str) or not isinstance(history, Sequence):
+        raise EmptyQuestion(f"对话历史应是问题的列表，而不是 {type(history).__name__}。")
+    return [
+        check_question(q, settings, f"对话历史第 {n} 条")
+        for n, q in enumerate(history, start=1)
+        if not isinstance(q, str) or q.strip()
+    ]
 
 
 def ask(question: str, history: Sequence[str] = (), *, library: Library) -> Answer:

@@ -27,6 +27,10 @@ from qa.index import (
     save_version,
 )
 from qa.load import find_report_files, read_document, read_overrides
+from qa.load_limits import DEFAULT_LIMITS, MB, LoadLimits, path_kind, read_file_bytes
+from qa.load_text import shown_path
+from qa.load_worker import ReportLoader
+from qa.metadata import VERSION as METADATA_VERSION
 from qa.metadata import apply_overrides, infer_metadata
 from qa.records import Passage, Report
 from qa.store import new_staging, publish, writer_lock
@@ -38,9 +42,11 @@ log = logging.getLogger(__name__)
 _UNSAFE_ID = re.compile(r"[^\w.\-]+")
 
 
-def load_report(path: Path, doc_id: str | None = None) -> Report:
+def load_report(
+    path: Path, doc_id: str | None = None, limits: LoadLimits = DEFAULT_LIMITS
+) -> Report:
     """Read, clean and describe one report file; sidecar overrides win over inference."""
-    raw = read_document(path)
+    raw = read_document(path, limits)
     cleaned = clean_text(raw.text)
     if not cleaned.text.strip():
         raise ReportFormatError(f"无法读取 {path.name}：清理后没有正文。请检查文件内容。")
@@ -63,6 +69,12 @@ def load_report(path: Path, doc_id: str | None = None) -> Report:
         page_starts=page_starts,
         overrides=tuple(sorted(overrides)),
         warnings=cleaned.warnings,
+        kind=meta.kind,
+        covers=meta.covers,
+        plans=meta.plans,
+        speaker=meta.speaker,
+        sources=meta.sources,
+        meta_version=METADATA_VERSION,
     )
 
 
@@ -78,8 +90,21 @@ def _map_page_starts(raw: str, cleaned: str, starts: tuple[int, ...]) -> tuple[i
     return tuple(mapped)
 
 
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def file_sha256(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> str:
+    """SHA-256 of a report file, read as the loader reads it (regular files within the size
+    limit; ReportFormatError otherwise)."""
+    return hashlib.sha256(read_file_bytes(path, limits.max_file_mb * MB)).hexdigest()
+
+
+def _unchanged(path: Path, prev: Report | None, limits: LoadLimits) -> bool:
+    """Whether the file still has the indexed version's bytes (False when it cannot be read:
+    loading it then says why)."""
+    if prev is None or prev.meta_version != METADATA_VERSION:
+        return False  # new, or described by an older metadata stage
+    try:
+        return file_sha256(path, limits) == prev.sha256
+    except ReportFormatError:
+        return False
 
 
 @dataclass(slots=True)
@@ -146,6 +171,7 @@ def _plan(
     rebuild: bool,
     summary: UpdateSummary,
     reuse: bool,
+    load: ReportLoader,
 ) -> _Plan:
     plan = _Plan()
     old_by_path = {r.path: r for r in old.reports.values()} if old else {}
@@ -158,14 +184,14 @@ def _plan(
         if prev and prev.doc_id in remove:
             summary.removed.append(prev.doc_id)
             continue
-        if prev and not rebuild and file_sha256(path) == prev.sha256:
+        if prev and not rebuild and _unchanged(path, prev, load.limits):
             plan.keep.append(prev)
             summary.unchanged.append(prev.doc_id)
             continue
         doc_id = prev.doc_id if prev else _unique_id(path.stem, taken)
         taken.add(doc_id)
         try:
-            report = load_report(path, doc_id)
+            report = load(path, doc_id)
         except ReportFormatError as exc:
             summary.failed.append((str(path), str(exc)))
             if prev and reuse:  # keep the last good version of a file that no longer parses
@@ -183,7 +209,7 @@ def _plan(
             summary.removed.append(prev.doc_id)
         elif rebuild:
             try:
-                plan.fresh.append(load_report(Path(key), prev.doc_id))
+                plan.fresh.append(load(Path(key), prev.doc_id))
                 summary.changed.append(prev.doc_id)
             except ReportFormatError as exc:
                 summary.failed.append((key, str(exc)))
@@ -209,13 +235,18 @@ def update_index(
     started = time.monotonic()
     summary = UpdateSummary()
     path_list = [Path(p) for p in paths]
-    files, unreadable = find_report_files(path_list), [p for p in path_list if not p.exists()]
-    summary.failed.extend((str(p), f"找不到文件或文件夹 {p}。请检查路径。") for p in unreadable)
+    kinds = {p: path_kind(p) for p in path_list}
+    files = find_report_files(path_list)
+    unreadable = [p for p in path_list if kinds[p] == "missing"]
+    summary.failed.extend(
+        (str(p), f"找不到文件或文件夹 {shown_path(p)}。请检查路径。") for p in unreadable
+    )
     with writer_lock(settings.index_dir):
         old = _load_previous(settings, rebuild)
-        roots = [p.resolve() for p in path_list if p.is_dir()]
+        roots = [p.resolve() for p in path_list if kinds[p] == "dir"]
         reuse = old is not None and _is_compatible(old, settings)
-        plan = _plan(files, old, roots, set(remove), rebuild, summary, reuse)
+        with ReportLoader(settings) as load:  # parses each file in a child, within budget
+            plan = _plan(files, old, roots, set(remove), rebuild, summary, reuse, load)
         if old is not None and not (plan.fresh or summary.removed) and not rebuild:
             summary.passages = len(old.passages)
             summary.seconds = time.monotonic() - started

@@ -54,6 +54,8 @@ def run_chat(library: Library) -> None:
             else:
                 click.echo(source_context(library, last, int(arg)))
             continue
+        if library.llm is not None:
+            click.echo("生成中…（大模型作答，逐句核验后显示）")
         try:
             last = library.ask(line, history)
         except QAError as exc:

@@ -35,11 +35,26 @@ def briefing_footnote(c: Citation) -> str:
     return f"《{c.title}》（{c.agency}{year}）{part}"
 
 
+def mode_line(answer: Answer) -> str:
+    """How an LLM answer was checked ('' for extractive answers): shown under its text."""
+    if answer.mode != "llm":
+        return ""
+    if not answer.dropped:
+        return "（大模型生成，每句均已与所引原文核验）"
+    return (
+        f"（大模型生成，每句均已与所引原文核验；另有 {len(answer.dropped)} 句未通过核验，已删除）"
+    )
+
+
 def render_text(answer: Answer) -> str:
     """The answer and its numbered sources as plain text."""
     lines = [answer.text]
+    if answer.notice:
+        lines.insert(0, f"（{answer.notice}）")
     if answer.resolved_question != answer.question:
         lines.insert(0, f"（按“{answer.resolved_question}”理解）")
+    if answer.mode == "llm":
+        lines.append(mode_line(answer))
     if answer.citations:
         lines.append("")
         lines.append("来源：")
@@ -75,6 +90,9 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "answer": answer.text,
         "grounded": answer.grounded,
         "citations": [citation_to_dict(c) for c in answer.citations],
+        "mode": answer.mode,
+        "dropped": [{"sentence": d.sentence, "reason": d.reason} for d in answer.dropped],
+        "notice": answer.notice or None,
     }
 
 
@@ -100,6 +118,10 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
 def render_markdown(answer: Answer) -> str:
     """Markdown for chat UIs; report text is escaped by the caller's renderer."""
     parts = [answer.text.replace("\n", "  \n")]
+    if answer.notice:
+        parts.insert(0, f"（{answer.notice}）  ")
+    if answer.mode == "llm":
+        parts.append(mode_line(answer))
     if answer.citations:
         parts.append("")
         parts += [f"[{c.n}] {source_line(c)}：“{c.quote}”  " for c in answer.citations]

@@ -29,7 +29,7 @@ _FULLWIDTH = str.maketrans(
     | {chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)}
 )
 _BLANK_RUNS = re.compile(r"\n{3,}")
-_TRAILING_SPACE = re.compile(r"[ \t\u3000\xa0]+$", re.MULTILINE)
+_TRAILING_BLANKS = " \t\u3000\xa0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,8 @@ def clean_text(text: str) -> CleanResult:
     text = _BOOKMARK.sub("", text)
     text = "\n".join(line for line in text.split("\n") if not is_chrome_line(line))
     text = normalize_width(text)
-    text = _TRAILING_SPACE.sub("", text)
+    # str.rstrip per line: the pattern [ \t]+$ backtracked on a long run of spaces before text
+    text = "\n".join(line.rstrip(_TRAILING_BLANKS) for line in text.split("\n"))
     text = _BLANK_RUNS.sub("\n\n", text).strip("\n ") + "\n"
     return CleanResult(text=text, warnings=tuple(find_mojibake(text)))
 

@@ -84,6 +84,7 @@ def index_cmd(
     """建立或增量更新索引：qa index 报告文件夹 [--index NAME]。"""
     from qa.build import update_index
     from qa.embed import load_embedder
+    from qa.load_text import shown_path
 
     settings = _settings(ctx, index_name=index_name)
     if not paths and not remove:
@@ -115,7 +116,8 @@ def index_cmd(
     for name in summary.removed:
         click.echo(f"已删除：{name}")
     for path, reason in summary.failed:
-        click.echo(f"失败：{path}：{reason}", err=True)
+        shown = shown_path(Path(path))  # a name with bytes that are not UTF-8 prints escaped
+        click.echo(f"失败：{reason}" if shown in reason else f"失败：{shown}：{reason}", err=True)
     if summary.failed:
         sys.exit(1)
 
@@ -151,11 +153,16 @@ def inspect_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> N
             "path": str(path),
             "doc_id": report.doc_id,
             "title": report.title,
+            "kind": report.kind,
             "agency": report.agency,
             "region": report.region,
             "year": report.year,
+            "covers": report.covers,
+            "plans": report.plans,
             "signed": report.signed,
+            "speaker": report.speaker,
             "doc_number": report.doc_number,
+            "sources": dict(report.sources),
             "passages": len(passages),
             "sections": [{"path": list(k), "passages": v} for k, v in sections.items()],
             "overrides": list(report.overrides),
@@ -170,18 +177,22 @@ def inspect_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> N
 
 
 def _print_report(info: dict[str, Any]) -> None:
-    mark = set(info["overrides"])
     click.echo(f"== {info['path']}  ({info['doc_id']})")
     for key, label in [
         ("title", "标题"),
-        ("agency", "机构"),
+        ("kind", "类型"),
+        ("agency", "发布机构"),
         ("region", "地区"),
-        ("year", "年度"),
-        ("signed", "落款日期"),
+        ("year", "报告年份"),
+        ("covers", "回顾年份"),
+        ("plans", "计划年份"),
+        ("signed", "报告/落款日期"),
+        ("speaker", "报告人/署名"),
         ("doc_number", "文号"),
     ]:
-        flag = "（来自覆盖文件）" if key in mark else ""
-        click.echo(f"  {label}：{info[key] if info[key] is not None else '—'}{flag}")
+        value = info[key] if info[key] not in (None, "") else "未知"
+        where = info["sources"].get(key)
+        click.echo(f"  {label}：{value}" + (f"（来自{where}）" if where else ""))
     click.echo(f"  段落：{info['passages']}")
     for section in info["sections"]:
         depth = max(len(section["path"]) - 1, 0)
@@ -210,7 +221,11 @@ def question_options(batch_help: str, *extra: Decorator) -> Decorator:
         click.option("--year", type=int, help="只在该年度的报告中检索。"),
         click.option("--agency", help="只在机构名包含该词的报告中检索。"),
         click.option("--json", "as_json", is_flag=True),
-        click.option("--batch", type=click.File("r", encoding="utf-8"), help=batch_help),
+        click.option(
+            "--batch",
+            type=click.File("r", encoding="utf-8", errors="surrogateescape"),
+            help=batch_help,
+        ),
     ]
 
     def apply(command: Callable[..., None]) -> Any:
@@ -235,23 +250,50 @@ def question_options(batch_help: str, *extra: Decorator) -> Decorator:
     return apply
 
 
-def _read_batch(lines: Any) -> Iterator[dict[str, Any]]:
+def _read_batch(lines: Any) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line number, row) for each non-blank line of a --batch file; in place of the row, why
+    the line is not one (each bad line gets its own output line and the batch goes on)."""
     for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise click.ClickException(f"批量文件第 {n} 行不是合法 JSON：{exc}") from exc
-        if not isinstance(row, dict) or "question" not in row:
-            raise click.ClickException(f"批量文件第 {n} 行缺少 question 字段。")
-        yield row
+        if line.strip():
+            yield n, _parse_batch_row(n, line)
+
+
+def _parse_batch_row(n: int, line: str) -> dict[str, Any] | str:
+    if any("\udc80" <= ch <= "\udcff" for ch in line):  # bytes that were not UTF-8
+        return f"批量文件第 {n} 行不是有效的 UTF-8 文字。请把文件另存为 UTF-8 后重试。"
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return f"批量文件第 {n} 行不是合法 JSON：{exc}"
+    if not isinstance(row, dict):
+        return f'批量文件第 {n} 行应是一个 JSON 对象，例如 {{"id": "q1", "question": "…"}}。'
+    if "question" not in row:
+        return f"批量文件第 {n} 行缺少 question 字段。"
+    return row
+
+
+def _json_line(value: dict[str, Any]) -> str:
+    """One output line; \\u escapes when a value holds a lone surrogate (from JSON "\\udcff")."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(value)
+    return text
 
 
 def _echo_batch(lines: Any, handle: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
-    """One JSON line per batch row: its id, then what ``handle`` makes of the row."""
-    for row in _read_batch(lines):
-        click.echo(json.dumps({"id": row.get("id"), **handle(row)}, ensure_ascii=False))
+    """One JSON line per batch row: its id, then what ``handle`` makes of the row, or the
+    error of that row alone."""
+    for n, row in _read_batch(lines):
+        if isinstance(row, str):
+            out = {"id": None, "line": n, "error": row}
+        else:
+            try:
+                out = {"id": row.get("id"), **handle(row)}
+            except QAError as exc:  # one bad row is reported in its line, not fatal
+                out = {"id": row.get("id"), "question": row["question"], "error": str(exc)}
+        click.echo(_json_line(out))
 
 
 @cli.command("search")
@@ -293,12 +335,19 @@ def search_cmd(
 @question_options(
     "JSONL：每行 {id, question, history}。",
     click.option("--history", multiple=True, help="之前的问题（可多次给出，按顺序）。"),
+    click.option(
+        "--llm/--no-llm",
+        "use_llm",
+        default=None,
+        help="用大模型作答并逐句核验（默认：配置了 llm_base_url 时使用）。",
+    ),
 )
 def ask_cmd(
     settings: Settings,
     filters: dict[str, Any],
     question: str | None,
     history: tuple[str, ...],
+    use_llm: bool | None,
     as_json: bool,
     batch: Any,
 ) -> None:
@@ -308,19 +357,18 @@ def ask_cmd(
     if batch is None:
         check_question(question or "", settings)
     library = _open_library(settings)
+    use_llm = library.wants_llm(use_llm)
+    if use_llm:
+        _announce_llm(settings)
     if batch is not None:
 
         def answer_row(row: dict[str, Any]) -> dict[str, Any]:
-            try:
-                return answer_to_dict(
-                    library.ask(row["question"], row.get("history") or [], filters)
-                )
-            except QAError as exc:  # one bad row is reported in its line, not fatal
-                return {"question": row["question"], "error": str(exc)}
+            history = row.get("history") or []
+            return answer_to_dict(library.ask(row["question"], history, filters, use_llm=use_llm))
 
         _echo_batch(batch, answer_row)
         return
-    answer = library.ask(question or "", list(history), filters)
+    answer = library.ask(question or "", list(history), filters, use_llm=use_llm)
     if as_json:
         click.echo(json.dumps(answer_to_dict(answer), ensure_ascii=False, indent=1))
     else:
@@ -334,7 +382,21 @@ def chat_cmd(ctx: click.Context, index_name: str | None) -> None:
     """终端对话：保留上下文；/sources N 查看来源上下文，/new 新对话，/quit 退出。"""
     from qa.chat import run_chat
 
-    run_chat(_open_library(_settings(ctx, index_name=index_name)))
+    settings = _settings(ctx, index_name=index_name)
+    library = _open_library(settings)
+    if library.llm is not None:
+        _announce_llm(settings)
+    run_chat(library)
+
+
+def _announce_llm(settings: Settings) -> None:
+    """Say which model answers, and, once, when report text leaves this machine (stderr)."""
+    from qa.llm import llm_status, remote_notice
+
+    click.echo(llm_status(settings), err=True)
+    notice = remote_notice(settings)
+    if notice:
+        click.echo(notice, err=True)
 
 
 @cli.command("serve")
@@ -365,13 +427,20 @@ def serve_cmd(
 @click.option(
     "--data", type=click.Path(path_type=Path), help="问题集 JSONL（默认 eval/questions.jsonl）。"
 )
-@click.option("--dataset", type=click.Choice(["cmrc2018", "drcd"]), help="外部数据集。")
+@click.option(
+    "--dataset",
+    type=click.Choice(["cmrc2018", "drcd", "dev", "dev-validation"]),
+    help="外部数据集，或开发报告集（dev：开发部分；dev-validation：验证部分）。",
+)
 @click.option("--full", is_flag=True, help="外部数据集用全部问题（默认固定的 500 题样本）。")
 @click.option(
     "--out", type=click.Path(path_type=Path), help="报告输出目录（JSON、Markdown、HTML）。"
 )
 @click.option(
     "--gate", is_flag=True, help="按 eval/thresholds.toml 检查全部评测集，不达标则退出码 1。"
+)
+@click.option(
+    "--llm", "use_llm", is_flag=True, help="用大模型作答模式评测（另计删句比例与回退比例）。"
 )
 @click.pass_context
 def eval_cmd(
@@ -382,12 +451,17 @@ def eval_cmd(
     full: bool,
     out: Path | None,
     gate: bool,
+    use_llm: bool,
 ) -> None:
     """评测：检索召回、答案命中、引文、溯源与拒答，可作为重新索引后的门禁。"""
     from qa.eval_cli import run_eval_command
 
     settings = _settings(ctx, index_name=index_name)
-    failed = run_eval_command(settings, data, dataset, full, out, gate, explicit_index=index_name)
+    if use_llm and settings.llm_base_url:
+        _announce_llm(settings)
+    failed = run_eval_command(
+        settings, data, dataset, full, out, gate, explicit_index=index_name, use_llm=use_llm
+    )
     if failed:
         for line in failed:
             click.echo(f"未达标：{line}", err=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,32 @@ class Settings:
     # less (128 vs 32: ~43 vs ~41.5 passages/s on 2 cores with ONNX)
     batch_size: int = 128
     max_question_chars: int = 500
+    # Optional LLM answers (qa/llm.py): an OpenAI-compatible endpoint such as Ollama's
+    # http://127.0.0.1:11434/v1. Empty means no LLM: extractive answers, no network.
+    llm_base_url: str = ""
+    llm_model: str = ""
+    # from the environment (QA_LLM_API_KEY) only; kept out of repr, logs and indexes
+    llm_api_key: str = field(default="", repr=False)
+    llm_timeout_s: float = 120.0
+    llm_max_passages: int = 6
+    # Limits on report files, checked before a parser sees them (qa/load_limits.py); a file
+    # over one fails with the limit's name and the batch goes on.
+    max_file_mb: int = 64
+    max_text_chars: int = 5_000_000  # extracted text, any format (a long report: ~300,000)
+    max_line_chars: int = 100_000  # one line of a .txt / .md
+    max_docx_members: int = 1000  # files inside the .docx zip (Word writes 10-60)
+    max_docx_unpacked_mb: int = 128  # their declared size once unzipped, images included
+    max_docx_xml_mb: int = 32  # any one XML part, document.xml included
+    max_pdf_pages: int = 2000
+    max_pdf_page_mb: int = 8  # one page's content stream once decompressed (text: ~30 KB)
+    max_pdf_content_mb: int = 64  # the same, all pages together
+    max_html_mb: int = 4  # an article page is 50 KB-1 MB
+    max_html_depth: int = 128  # element nesting (portal pages: 20-40)
+    # Each file is parsed in a child process (qa/load_worker.py) that is stopped after this
+    # many seconds (the PDF reader also checks it between pages) or when it maps more memory
+    # than this; parse_timeout_s = 0 parses in-process, without a time budget.
+    parse_timeout_s: float = 60.0
+    parse_memory_mb: int = 2048
 
     @property
     def index_dir(self) -> Path:
@@ -76,6 +102,10 @@ def load_settings(
             values.update(tomllib.loads(path.read_text(encoding="utf-8")))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"配置文件 {path} 无法解析：{exc}。请修正 TOML 语法。") from exc
+    if "llm_api_key" in values:
+        raise ConfigError(
+            f"配置文件 {path} 不能写 llm_api_key：密钥只从环境变量 QA_LLM_API_KEY 读取。"
+        )
     names = {f.name for f in fields(Settings)}
     for name in names:
         key = f"QA_{name.upper()}"

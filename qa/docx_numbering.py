@@ -11,6 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Word's largest "start at" value; a list counting past it only comes from a crafted file,
+# and lowerLetter at 2,000,000,000 would be a label of 77 million letters.
+MAX_NUMBER = 32767
+MAX_LABEL_CHARS = 255  # Word's lvlText is a few characters: "%1.", "（%2）"
+
+
+class RunawayNumbering(ValueError):
+    """A numbering value or label no real Word document has (the message says which)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +171,11 @@ def _format_label(levels: dict[int, _Level], counters: list[int | None], ilvl: i
         value = counters[n] if counters[n] is not None else ref.start
         return _format_number(value or 0, ref.fmt)
 
+    if len(level.text) > MAX_LABEL_CHARS:
+        raise RunawayNumbering(f"编号格式长 {len(level.text)} 字，上限 {MAX_LABEL_CHARS} 字")
     label = re.sub(r"%([1-9])", replace, level.text)
+    if len(label) > MAX_LABEL_CHARS:
+        raise RunawayNumbering(f"编号长 {len(label)} 字，上限 {MAX_LABEL_CHARS} 字")
     if level.suffix == "space" or (level.suffix == "tab" and label[-1:].isalnum()):
         label += " "
     return label
@@ -178,6 +190,8 @@ _EARTHLY_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
 
 def _format_number(n: int, fmt: str) -> str:
     """Render counter ``n`` in a Word numFmt; unknown formats fall back to decimal."""
+    if abs(n) > MAX_NUMBER:
+        raise RunawayNumbering(f"编号值 {n} 超过 Word 的上限 {MAX_NUMBER}")
     if fmt in (
         "chineseCounting",
         "chineseCountingThousand",

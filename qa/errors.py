@@ -10,7 +10,8 @@ The tree::
     ├── IndexCorrupt        index files are missing or unreadable
     ├── ModelError          the embedding model cannot be prepared or loaded
     ├── ConfigError         a bad value in qa.toml, the environment or a flag
-    └── EmptyQuestion       an empty or over-long question
+    ├── EmptyQuestion       an empty or over-long question
+    └── LLMError            the optional LLM gave no usable reply (answers fall back, see qa/llm.py)
 
 Library code raises these; only the edges (CLI, UI) translate them into messages.
 """
@@ -52,3 +53,7 @@ class ConfigError(QAError):
 
 class EmptyQuestion(QAError):
     """The question is empty or too long."""
+
+
+class LLMError(QAError):
+    """The LLM endpoint refused, timed out, failed or sent an empty or malformed reply."""

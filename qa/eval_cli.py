@@ -13,11 +13,16 @@ from qa.build import update_index
 from qa.config import Settings
 from qa.datasets import dataset_dir, ensure_dataset_index, load_dataset_items
 from qa.embed import Embedder, load_embedder
+from qa.errors import ConfigError
 from qa.eval_report import failure_lines, metrics_table, write_report
 from qa.evaluate import EvalItem, check_gate, load_questions, run_item, summarize, summarize_by_type
+from qa.llm import NOT_CONFIGURED
 
 EVAL_ROOT = Path("eval")
 SAMPLE_SET = "samples"
+# The development reports (../shared beside the clone) and their two question sets.
+DEV_CORPUS = Path("..") / "shared" / "corpus" / "dev_reports"
+DEV_SETS = {"dev": "dev.jsonl", "dev-validation": "validation.jsonl"}
 
 
 def _thresholds(path: Path) -> dict[str, dict[str, Any]]:
@@ -25,18 +30,24 @@ def _thresholds(path: Path) -> dict[str, dict[str, Any]]:
         return {k: dict(v) for k, v in tomllib.load(fh).items()}
 
 
-def _sample_library(settings: Settings, embedder: Embedder, explicit_index: str | None) -> Library:
+def _sample_library(
+    settings: Settings,
+    embedder: Embedder,
+    explicit_index: str | None,
+    corpus: Path = EVAL_ROOT / "corpus",
+    index_name: str = "eval-samples",
+) -> Library:
     if explicit_index is None:
-        settings = settings.with_overrides(index_name="eval-samples")
-        update_index([EVAL_ROOT / "corpus"], settings, embedder)
+        settings = settings.with_overrides(index_name=index_name)
+        update_index([corpus], settings, embedder)
     return Library.open(settings, embedder)
 
 
 def _run_set(
-    name: str, library: Library, items: list[EvalItem], out: Path | None
+    name: str, library: Library, items: list[EvalItem], out: Path | None, use_llm: bool = False
 ) -> dict[str, object]:
     with click.progressbar(items, label=f"评测 {name}", show_pos=True) as bar:
-        results = [run_item(library, item) for item in bar]
+        results = [run_item(library, item, use_llm) for item in bar]
     metrics, by_type = summarize(results), summarize_by_type(results)
     click.echo(metrics_table(name, metrics))
     if name == SAMPLE_SET:
@@ -60,21 +71,30 @@ def run_eval_command(
     out: Path | None,
     gate: bool,
     explicit_index: str | None = None,
+    use_llm: bool = False,
 ) -> list[str]:
-    """Run the chosen sets; return the gate failures (empty when not gating or all pass)."""
+    """Run the chosen sets (through the LLM with ``use_llm``); return the gate failures
+    (empty when not gating or all pass)."""
+    if use_llm and not settings.llm_base_url:
+        raise ConfigError(NOT_CONFIGURED)
     embedder = load_embedder(settings)
     names = [SAMPLE_SET, "cmrc2018", "drcd"] if gate else [dataset or SAMPLE_SET]
+    if gate and DEV_CORPUS.is_dir():
+        names += list(DEV_SETS)
     thresholds = _thresholds(EVAL_ROOT / "thresholds.toml") if gate else {}
     failed: list[str] = []
     for name in names:
         if name == SAMPLE_SET:
             library = _sample_library(settings, embedder, explicit_index)
             items = load_questions(data or EVAL_ROOT / "questions.jsonl")
+        elif name in DEV_SETS:
+            library = _sample_library(settings, embedder, explicit_index, DEV_CORPUS, "eval-dev")
+            items = load_questions(EVAL_ROOT / "dev" / DEV_SETS[name])
         else:
             folder = dataset_dir(EVAL_ROOT / "datasets", name)
             library = Library.open(ensure_dataset_index(folder, settings, embedder), embedder)
             items = load_dataset_items(folder, sample=not full)
-        metrics = _run_set(name, library, items, out)
+        metrics = _run_set(name, library, items, out, use_llm)
         bounds = dict(thresholds.get(name, {}))
         enforce = bounds.pop("enforce", True)  # true, false, or a list of metric names
         for metric, bound in bounds.items():

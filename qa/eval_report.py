@@ -24,12 +24,18 @@ METRIC_ORDER = (
     "latency_p50_ms",
     "latency_p95_ms",
 )
+LLM_METRICS = ("llm_sentences_dropped", "llm_fallback")  # only under qa eval --llm
+
+
+def shown_metrics(metrics: dict[str, Any]) -> tuple[str, ...]:
+    """The metric names to show, in order; the LLM ones only when they were measured."""
+    return METRIC_ORDER + tuple(k for k in LLM_METRICS if k in metrics)
 
 
 def metrics_table(title: str, metrics: dict[str, Any]) -> str:
     """Plain-text table of one set's metrics."""
     lines = [f"== {title}"]
-    for name in METRIC_ORDER:
+    for name in shown_metrics(metrics):
         value = metrics.get(name)
         lines.append(f"  {name:<20}{'—' if value is None else value}")
     return "\n".join(lines)
@@ -89,7 +95,7 @@ def write_report(
     (out / f"{name}.json").write_text(results_to_json(metrics, by_type, results), encoding="utf-8")
     plots = _plots(out, name, by_type, results)
     md = [f"# 评测报告：{name}", "", "| 指标 | 值 |", "| --- | --- |"]
-    md += [f"| {k} | {metrics.get(k)} |" for k in METRIC_ORDER]
+    md += [f"| {k} | {metrics.get(k)} |" for k in shown_metrics(metrics)]
     md += [
         "",
         "## 按题型",
@@ -106,7 +112,7 @@ def write_report(
     (out / f"{name}.md").write_text("\n".join(md) + "\n", encoding="utf-8")
     rows = "".join(
         f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(metrics.get(k)))}</td></tr>"
-        for k in METRIC_ORDER
+        for k in shown_metrics(metrics)
     )
     fails = html.escape("\n".join(failure_lines(results, limit=200)))
     imgs = "".join(f'<img src="{html.escape(p)}" alt="{html.escape(p)}">' for p in plots)

@@ -12,13 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 from qa.clean import to_simplified
 from qa.errors import ConfigError
+from qa.llm_verify import split_reply
 from qa.records import Answer
 
 if TYPE_CHECKING:
     from qa.api import Library
 
 # A figure with a unit, as a refusal must not state one: 112.23万元, 20件, 98%.
-_STATED_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:万|亿)?(?:元|件|次|个|人|名|亩|%|起|宗|份|项|条|天)")
+_STATED_FIGURE = re.compile(
+    r"(?<![\d.])\d+(?:\.\d+)?(?:万|亿)?(?:元|件|次|个|人|名|亩|%|起|宗|份|项|条|天)"
+)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _MARKER = re.compile(r"\[\d+\]")
 RANK_DEPTH = 10
@@ -41,6 +44,7 @@ class EvalItem:
     gold: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     gold_doc: str | None = None  # external sets: the gold passage's report
+    gold_groups: tuple[tuple[str, ...], ...] = ()  # parts an answer needs, one of each group
 
     @property
     def answerable(self) -> bool:
@@ -76,6 +80,10 @@ class ItemResult:
     refused: bool | None
     seconds: float
     failures: list[str] = field(default_factory=list)
+    llm: bool = False  # asked through the LLM mode (qa eval --llm)
+    mode: str = "extractive"  # who wrote the answer; "extractive" under --llm means fell back
+    sentences: int = 0  # generated sentences, kept and dropped
+    dropped: int = 0
 
 
 def load_questions(path: Path) -> list[EvalItem]:
@@ -93,6 +101,7 @@ def load_questions(path: Path) -> list[EvalItem]:
                     question=row["question"],
                     history=tuple(row.get("history") or ()),
                     gold=tuple(row.get("gold") or ()),
+                    gold_groups=tuple(tuple(g) for g in row.get("gold_groups") or ()),
                     evidence=tuple(
                         Evidence(e["doc_id"], e["quote"]) for e in row.get("evidence") or ()
                     ),
@@ -108,10 +117,13 @@ def _norm(text: str) -> str:
 
 
 def answer_hit(item: EvalItem, answer: Answer) -> bool:
-    """A gold string in the answer (all of them for list and cross-report items)."""
+    """A gold string in the answer (all of them for list and cross-report items; one of each
+    group where the item lists the parts an answer needs)."""
     if not item.answerable:
         return False
     text = _norm(_MARKER.sub("", answer.text)) if answer.citations else ""
+    if item.gold_groups:
+        return all(any(_norm(g) in text for g in group) for group in item.gold_groups)
     found = [_norm(g) in text for g in item.gold]
     return all(found) if item.needs_all else any(found)
 
@@ -170,10 +182,10 @@ def retrieval_rank(library: Library, item: EvalItem, resolved: str) -> int | Non
     return None
 
 
-def run_item(library: Library, item: EvalItem) -> ItemResult:
+def run_item(library: Library, item: EvalItem, use_llm: bool = False) -> ItemResult:
     """Ask one question and score everything about the answer."""
     started = time.perf_counter()
-    answer = library.ask(item.question, list(item.history))
+    answer = library.ask(item.question, list(item.history), use_llm=use_llm)
     seconds = time.perf_counter() - started
     rank = retrieval_rank(library, item, answer.resolved_question) if item.answerable else None
     hit = answer_hit(item, answer)
@@ -202,6 +214,10 @@ def run_item(library: Library, item: EvalItem) -> ItemResult:
         seconds,
     )
     result.failures = _failures(result, item)
+    if use_llm:
+        kept = len(split_reply(answer.text)) if answer.mode == "llm" else 0
+        result.llm, result.mode = True, answer.mode
+        result.sentences, result.dropped = kept + len(answer.dropped), len(answer.dropped)
     return result
 
 
@@ -249,6 +265,21 @@ def summarize(results: list[ItemResult]) -> dict[str, Any]:
         "refusal": _mean([float(bool(r.refused)) for r in results if r.refused is not None]),
         "latency_p50_ms": round(statistics.median(latencies) * 1000, 1),
         "latency_p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))] * 1000, 1),
+    } | llm_metrics(results)
+
+
+def llm_metrics(results: list[ItemResult]) -> dict[str, Any]:
+    """Under ``qa eval --llm``: the share of generated sentences dropped by verification and
+    the share of answers that fell back to the extractive answer (empty otherwise)."""
+    asked = [r for r in results if r.llm]
+    if not asked:
+        return {}
+    sentences = sum(r.sentences for r in asked)
+    return {
+        "llm_sentences_dropped": round(sum(r.dropped for r in asked) / sentences, 4)
+        if sentences
+        else None,
+        "llm_fallback": _mean([float(r.mode != "llm") for r in asked]),
     }
 
 

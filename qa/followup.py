@@ -67,6 +67,13 @@ def resolve_one(
     previous = to_simplified(normalize_width(previous))
     places, years = _places(q, aliases), YEAR.findall(q)
     prev_places, prev_years = _places(previous, aliases), YEAR.findall(previous)
+    shift = _SHIFT.match(q)
+    if shift and prev_years and not years:  # 2014年… 前一年呢？ → 2013年
+        years = [str(int(prev_years[0]) + _SHIFTS[shift.group(1)])]
+    elif _THIS_YEAR.search(
+        q
+    ):  # 今年的目标呢？: the year the report speaks in, not the last one asked
+        prev_years = []
     elliptic = _ELLIPTIC.match(q)
     if elliptic and (places or years):
         resolved = previous
@@ -95,6 +102,13 @@ def resolve_one(
         asking = _ASKING.search(previous)
         return carry + topic + (asking.group() if asking else "") + "？"
     return carried + question.strip()
+
+
+# 前一年呢？ / 后一年呢？: the year before or after the one last asked about.
+_SHIFTS = {"前一年": -1, "上一年": -1, "后一年": 1, "下一年": 1, "次年": 1}
+_SHIFT = re.compile(rf"^那?({'|'.join(_SHIFTS)})")
+# 今年/本年/当年: the report's own year (a 政府工作报告's targets), whatever was asked before.
+_THIS_YEAR = re.compile(r"今年|本年度?|当年")
 
 
 def _topic(previous: str, places: list[str], years: list[str]) -> str:

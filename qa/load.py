@@ -9,6 +9,9 @@ qa/load_pdf.py and qa/load_html.py.
 
 Every failure on bad input is a :class:`ReportFormatError` whose Chinese message
 names the file, the reason and the fix; nothing here lets a parser's traceback out.
+The limits of qa/load_limits.py (file size, zip members, pages, nesting, line length, text
+size; regular files only) are checked before each parser runs; qa/load_worker.py runs the
+whole load of a file in a child process with a time and memory budget.
 """
 
 from __future__ import annotations
@@ -26,6 +29,15 @@ from typing import Any
 
 from qa.load_docx import _read_docx
 from qa.load_html import _read_html
+from qa.load_limits import (
+    DEFAULT_LIMITS,
+    MB,
+    LoadLimits,
+    check_language,
+    check_text_size,
+    path_kind,
+    read_file_bytes,
+)
 from qa.load_pdf import _read_pdf
 from qa.load_text import (
     _decode_bytes,
@@ -40,7 +52,20 @@ logger = logging.getLogger(__name__)
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 SIDECAR_SUFFIX = ".meta.toml"
 FOLDER_SIDECAR = "reports.toml"
-OVERRIDE_KEYS = ("title", "agency", "region", "year", "signed", "doc_number")
+SIDECAR_MAX_BYTES = 1024 * 1024
+OVERRIDE_KEYS = (
+    "title",
+    "agency",
+    "region",
+    "year",
+    "signed",
+    "doc_number",
+    "kind",
+    "covers",
+    "plans",
+    "speaker",
+)
+_YEAR_KEYS = ("year", "covers", "plans")
 
 _SUPPORTED_TEXT = " ".join(SUPPORTED_SUFFIXES)
 _CONVERT_FIX = "请另存为 .docx 或 .pdf 后重试。"
@@ -62,51 +87,48 @@ class RawDocument:
 # read_document
 
 
-def read_document(path: Path) -> RawDocument:
-    """Read one report file; raise ReportFormatError when it cannot be read."""
+def read_document(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> RawDocument:
+    """Read one report file; raise ReportFormatError when it cannot be read.
+
+    ``limits`` (default: the Settings defaults) are checked before each parser runs: file
+    size, zip members and sizes of a .docx, pages and content of a PDF, size and nesting of
+    HTML, line length of .txt/.md, and the extracted text's length.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         fix = _CONVERT_FIX if suffix in _LEGACY_OFFICE else "请转换为支持的格式后重试。"
         shown = f" {suffix}" if suffix else "（无扩展名）"
         raise _error(path, f"不支持的格式{shown}（支持 {_SUPPORTED_TEXT}）", fix)
-    data = _read_bytes(path)
+    data = read_file_bytes(path, limits.max_file_mb * MB)
     if not data.strip():
         raise _error(path, "文件为空", "请确认文件内容完整后重试。")
-    encoding: str | None = None
-    page_starts: tuple[int, ...] = ()
-    if suffix in (".txt", ".md"):
-        text, encoding = _read_text(path, data)
-        if suffix == ".md":
-            text = _strip_markdown_headings(text)
-    elif suffix == ".docx":
-        text = _read_docx(path, data)
-    elif suffix == ".pdf":
-        text, page_starts = _read_pdf(path, data)
-    else:
-        text, encoding = _read_html(path, data)
+    text, encoding, page_starts = _extract(path, suffix, data, limits)
     if not text.strip():
         raise _error(path, "没有可读取的文字", "请确认文件内容完整后重试。")
+    check_text_size(path, len(text), limits)
+    check_language(path, text)
     sha = hashlib.sha256(data).hexdigest()
     logger.debug("read %s: %d chars, encoding=%s", path, len(text), encoding)
     return RawDocument(path, text, encoding, page_starts, sha)
 
 
-def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise _error(path, "文件不存在", "请检查路径后重试。")
-    if path.is_dir():
-        raise _error(
-            path,
-            "这是一个文件夹而不是文件",
-            "请指定报告文件，或使用 find_report_files 展开文件夹。",
-        )
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise _error(
-            path, f"无法打开文件（{exc.strerror or exc}）", "请检查文件权限后重试。"
-        ) from exc
+def _extract(
+    path: Path, suffix: str, data: bytes, limits: LoadLimits
+) -> tuple[str, str | None, tuple[int, ...]]:
+    """(text, detected encoding, PDF page offsets) of the file's bytes."""
+    if suffix in (".txt", ".md"):
+        if len(data) > 4 * limits.max_text_chars:  # 4 bytes a character at most (UTF-32)
+            check_text_size(path, len(data) // 4, limits)
+        text, encoding = _read_text(path, data, limits.max_line_chars)
+        return (_strip_markdown_headings(text) if suffix == ".md" else text), encoding, ()
+    if suffix == ".docx":
+        return _read_docx(path, data, limits), None, ()
+    if suffix == ".pdf":
+        text, page_starts = _read_pdf(path, data, limits)
+        return text, None, page_starts
+    text, encoding = _read_html(path, data, limits)
+    return text, encoding, ()
 
 
 # ---------------------------------------------------------------------------
@@ -115,6 +137,7 @@ def _read_bytes(path: Path) -> bytes:
 _KEYS_TEXT = " ".join(OVERRIDE_KEYS)
 _SIDECAR_FIX = f"可用的键：{_KEYS_TEXT}（year 为整数，signed 为 YYYY-MM-DD）。请修改后重试。"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MAX_OVERRIDE_CHARS = 200  # a title or an agency name; longer is not metadata
 
 
 def read_overrides(path: Path) -> dict[str, object]:
@@ -141,12 +164,7 @@ def read_overrides(path: Path) -> dict[str, object]:
 
 
 def _load_toml(sidecar: Path) -> dict[str, Any]:
-    try:
-        data = sidecar.read_bytes()
-    except OSError as exc:
-        raise _error(
-            sidecar, f"无法打开文件（{exc.strerror or exc}）", "请检查文件权限后重试。"
-        ) from exc
+    data = read_file_bytes(sidecar, SIDECAR_MAX_BYTES, setting=None)
     decoded = _decode_bytes(data)
     if decoded is None:
         raise _error(sidecar, "无法识别文字编码", "请另存为 UTF-8 编码后重试。")
@@ -185,7 +203,7 @@ def _validate_overrides(sidecar: Path, values: dict[str, Any], where: str) -> di
 
 def _check_value(key: str, value: Any) -> object | None:
     """The normalised value, or None when it is invalid for ``key``."""
-    if key == "year":
+    if key in _YEAR_KEYS:
         ok = isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2200
         return value if ok else None
     if key == "signed":
@@ -199,7 +217,7 @@ def _check_value(key: str, value: Any) -> object | None:
             except ValueError:
                 return None
         return None
-    if isinstance(value, str) and value.strip():
+    if isinstance(value, str) and value.strip() and len(value) <= _MAX_OVERRIDE_CHARS:
         return value.strip()
     return None
 
@@ -220,9 +238,10 @@ def find_report_files(paths: Iterable[Path]) -> list[Path]:
     seen: set[Path] = set()
     for given in paths:
         given = Path(given)
-        if given.is_dir():
+        kind = path_kind(given)
+        if kind == "dir":
             candidates = _walk_folder(given)
-        elif given.exists():
+        elif kind == "file":
             candidates = [given]
         else:
             logger.warning("no such file or folder: %s", given)

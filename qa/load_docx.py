@@ -9,8 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from qa.docx_numbering import Numbering
+from qa.docx_numbering import Numbering, RunawayNumbering
 from qa.docx_numbering import W as _W
+from qa.errors import ReportFormatError
+from qa.load_limits import MB, LoadLimits, over_limit
 from qa.load_text import _error
 
 logger = logging.getLogger(__name__)
@@ -24,7 +26,7 @@ _DOCX_CHARS = {f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreak
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def _read_docx(path: Path, data: bytes) -> str:
+def _read_docx(path: Path, data: bytes, limits: LoadLimits) -> str:
     if data.startswith(_OLE_MAGIC):
         raise _error(
             path, "这是旧版 Word (.doc) 文件，只是扩展名为 .docx", "请用 Word 另存为 .docx 后重试。"
@@ -34,11 +36,20 @@ def _read_docx(path: Path, data: bytes) -> str:
             path, "不是有效的 .docx 文件", "请确认文件完整，或用 Word 重新另存为 .docx 后重试。"
         )
     try:
+        _check_zip(path, data, limits)
         import docx
 
         document = docx.Document(io.BytesIO(data))
         numbering = Numbering.from_document(document)
         lines = list(_docx_blocks(document.element.body, numbering))
+    except ReportFormatError:
+        raise
+    except RunawayNumbering as exc:
+        raise _error(
+            path,
+            f"Word 自动编号失控（{exc}）",
+            "请在 Word 中重新设置编号的起始值后另存为 .docx 再重试。",
+        ) from exc
     except (zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
         raise _error(
             path, "文件已损坏或不完整", "请重新下载或用 Word 重新另存为 .docx 后重试。"
@@ -51,6 +62,41 @@ def _read_docx(path: Path, data: bytes) -> str:
             "请用 Word 打开并重新另存为 .docx 后重试。",
         ) from exc
     return "\n".join(line for line in lines if line.strip())
+
+
+def _check_zip(path: Path, data: bytes, limits: LoadLimits) -> None:
+    """Member count and unpacked sizes, from the zip's directory, before anything is unpacked.
+
+    zipfile stops reading a member at its declared size (and fails its CRC when the data is
+    longer), so declared sizes bound what python-docx can unpack.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        members = package.infolist()
+    if len(members) > limits.max_docx_members:
+        raise over_limit(
+            path,
+            f".docx 压缩包内文件过多（{len(members)} 个，上限 {limits.max_docx_members} 个）",
+            "max_docx_members",
+        )
+    for member in members:
+        xml = member.filename.lower().endswith((".xml", ".rels"))
+        if xml and member.file_size > limits.max_docx_xml_mb * MB:
+            raise over_limit(
+                path,
+                f".docx 中的 {member.filename[:100]!r} 过大（{member.file_size / MB:.0f} MB，"
+                f"上限 {limits.max_docx_xml_mb} MB）",
+                "max_docx_xml_mb",
+                in_mb=True,
+            )
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > limits.max_docx_unpacked_mb * MB:
+        raise over_limit(
+            path,
+            f".docx 解压后过大（{unpacked / MB:.0f} MB，上限 {limits.max_docx_unpacked_mb} MB），"
+            "可能是压缩炸弹",
+            "max_docx_unpacked_mb",
+            in_mb=True,
+        )
 
 
 def _docx_blocks(container: Any, numbering: Numbering) -> Iterator[str]:

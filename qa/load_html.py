@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import ReportFormatError
+from qa.load_limits import MB, LoadLimits, over_limit
 from qa.load_text import (
     _MIN_PLAUSIBILITY,
     _decode_bytes,
@@ -53,13 +54,28 @@ _HTML_CELLS = frozenset(("td", "th"))
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 
 
-def _read_html(path: Path, data: bytes) -> tuple[str, str]:
+def _read_html(path: Path, data: bytes, limits: LoadLimits) -> tuple[str, str]:
+    if len(data) > limits.max_html_mb * MB:
+        raise over_limit(
+            path,
+            f"网页文件过大（{len(data) / MB:.1f} MB，上限 {limits.max_html_mb} MB）",
+            "max_html_mb",
+            in_mb=True,
+        )
     if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise _error(path, "这不是 HTML 文本文件（含二进制内容）", "请确认扩展名是否正确后重试。")
     decoded = _decode_html(data)
     if decoded is None:
         raise _error(path, "无法识别网页的文字编码", "请在浏览器中打开并另存为 UTF-8 网页后重试。")
     markup, encoding = decoded
+    depth = _html_depth(markup)
+    if depth > limits.max_html_depth:
+        shown = f"至少 {depth}" if depth >= _DEPTH_PROBE_MAX else str(depth)
+        raise over_limit(
+            path,
+            f"网页标签嵌套过深（{shown} 层，上限 {limits.max_html_depth} 层）",
+            "max_html_depth",
+        )
     try:
         from selectolax.lexbor import LexborHTMLParser
 
@@ -79,6 +95,50 @@ def _read_html(path: Path, data: bytes) -> tuple[str, str]:
     return text, encoding
 
 
+_DEPTH_PROBE_MAX = 2048  # libxml2 stops nesting there, even with huge_tree
+
+
+def _html_depth(markup: str) -> int:
+    """How deep elements nest, as libxml2's HTML parser builds the tree (C speed; it stops
+    at 2048 levels). Measured before lexbor parses: lexbor's time grows with the square of
+    the depth (100,000 nested <div> took 22 s; a million crashed it)."""
+    import lxml.etree  # type: ignore[import-untyped,unused-ignore]
+    import lxml.html  # type: ignore[import-untyped,unused-ignore]
+
+    parser = lxml.html.HTMLParser(huge_tree=True, encoding="utf-8")
+    try:
+        root = lxml.html.document_fromstring(markup.encode("utf-8", "replace"), parser=parser)
+    except (lxml.etree.ParserError, ValueError):  # no elements at all
+        return 0
+    depth = deepest = 0
+    for event, _ in lxml.etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+# Charsets a web page may declare that Python decodes as text (codecs.lookup names);
+# anything else ("undefined", "punycode", "idna", "utf-7", "rot13" …) falls back to detection.
+_WEB_CHARSETS = frozenset(
+    (
+        *"utf-8 utf-16 utf-16-le utf-16-be gb18030 gbk gb2312 hz big5 big5hkscs cp950".split(),
+        *"euc_jp shift_jis cp932 iso2022_jp euc_kr cp949 ascii koi8-r koi8-u mac-roman".split(),
+        *(f"iso8859-{n}" for n in range(1, 17)),
+        *(f"cp{n}" for n in range(1250, 1259)),
+    )
+)
+
+
+def _web_charset(declared: str) -> str | None:
+    """The codec for a declared charset label, or None when it is not a text charset."""
+    encoding = _DECLARED_ALIASES.get(declared, declared)
+    try:
+        name = codecs.lookup(encoding).name
+    except (LookupError, ValueError):
+        return None
+    return encoding if name in _WEB_CHARSETS else None
+
+
 def _decode_html(data: bytes) -> tuple[str, str] | None:
     """BOM first, then <meta charset> / XML declaration, then detection."""
     if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -86,9 +146,9 @@ def _decode_html(data: bytes) -> tuple[str, str] | None:
         match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
         if match:
             declared = match.group(1).decode("ascii").lower()
-            encoding = _DECLARED_ALIASES.get(declared, declared)
-            text = _strict_decode(data, encoding)
-            if text is not None and _plausibility(text) >= _MIN_PLAUSIBILITY:
+            encoding = _web_charset(declared)
+            text = None if encoding is None else _strict_decode(data, encoding)
+            if encoding and text is not None and _plausibility(text) >= _MIN_PLAUSIBILITY:
                 return _normalise_newlines(text), encoding
             logger.debug("declared charset %s does not fit; detecting", declared)
     decoded = _decode_bytes(data)
@@ -195,5 +255,11 @@ def _html_text(root: Any) -> str:
             parts.append(sep)
             stack.append(sep)
             stack.extend(reversed(list(item.iter(include_text=True))))
-    lines = (re.sub(r"\s*\t\s*", "\t", line).strip() for line in "".join(parts).split("\n"))
+    lines = (_join_cells(line) for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _join_cells(line: str) -> str:
+    """Cells separated by one tab, blank cells dropped, the line stripped (string operations:
+    a regular expression for it backtracked on long runs of spaces)."""
+    return "\t".join(cell for cell in (part.strip() for part in line.split("\t")) if cell)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import functools
 import logging
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -15,9 +16,21 @@ from qa.errors import ReportFormatError
 logger = logging.getLogger(__name__)
 
 
+_SHOWN_PATH_CHARS = 300
+
+
+def shown_path(path: Path) -> str:
+    """The path as a message can print it: bytes that are not UTF-8 escaped (\\xff), and a
+    path too long to read shortened in the middle."""
+    text = os.fsencode(path).decode("utf-8", errors="backslashreplace")
+    if len(text) > _SHOWN_PATH_CHARS:
+        text = f"{text[:100]}…（共 {len(text)} 字）…{text[-100:]}"
+    return text
+
+
 def _error(path: Path, reason: str, fix: str) -> ReportFormatError:
     """Build the user-facing error: file, reason, fix."""
-    return ReportFormatError(f"无法读取 {path}：{reason}。{fix}")
+    return ReportFormatError(f"无法读取 {shown_path(path)}：{reason}。{fix}")
 
 
 def _normalise_newlines(text: str) -> str:
@@ -63,18 +76,25 @@ def _is_bad_char(ch: str) -> bool:
     return ch == "\ufffd" or _is_control(ch) or unicodedata.category(ch) in ("Co", "Cs")
 
 
+# Control characters (Unicode category Cc) other than \t \n \v \f \r: what _is_control tests
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+_PLAUSIBILITY_SAMPLE = 1_000_000  # characters; a long report is ~300,000
+
+
 def _is_binary_text(text: str) -> bool:
     """More than 1% control characters: the bytes were not text in the first place."""
-    return sum(map(_is_control, text)) > len(text) // 100
+    return _CONTROLS.subn("", text)[1] > len(text) // 100
 
 
 def _plausibility(text: str) -> float:
-    """Share of non-ASCII characters that are everyday Chinese (1.0 when all ASCII).
+    """Share of non-ASCII characters that are everyday Chinese (1.0 when all ASCII), in the
+    first million characters.
 
     Replacement and private-use characters are never everyday characters, so a
     decoding that produces them loses to one that does not.
     """
-    wide = [ch for ch in text if ord(ch) >= 0x80]
+    wide = _ASCII_RUNS.sub("", text[:_PLAUSIBILITY_SAMPLE])
     if not wide:
         return 1.0
     common = _common_chars()
@@ -84,7 +104,7 @@ def _plausibility(text: str) -> float:
 def _strict_decode(data: bytes, encoding: str) -> str | None:
     try:
         return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):  # lookup: unknown label; UnicodeError: "undefined", idna
         return None
 
 
@@ -123,7 +143,7 @@ def _decode_bytes(data: bytes) -> tuple[str, str] | None:
     return _best_candidate(data, _CHINESE_CANDIDATES)
 
 
-def _read_text(path: Path, data: bytes) -> tuple[str, str]:
+def _read_text(path: Path, data: bytes, max_line_chars: int) -> tuple[str, str]:
     decoded = _decode_bytes(data)
     if decoded is None:
         if b"\x00" in data or _looks_binary(data):
@@ -134,7 +154,21 @@ def _read_text(path: Path, data: bytes) -> tuple[str, str]:
             )
         raise _error(path, "无法识别文字编码", "请用记事本等工具另存为 UTF-8 编码后重试。")
     text, encoding = decoded
-    return _normalise_newlines(text), encoding
+    text = _normalise_newlines(text)
+    _check_line_lengths(path, text, max_line_chars)
+    return text, encoding
+
+
+def _check_line_lengths(path: Path, text: str, max_line_chars: int) -> None:
+    """Refuse a text with a line longer than ``max_line_chars`` (naming the first one)."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > max_line_chars:
+            raise _error(
+                path,
+                f"第 {number} 行过长（{len(line)} 字，上限 {max_line_chars} 字）",
+                "这样的文件不像正常的报告，请确认文件完整正确；如确需读取，"
+                "可在 qa.toml 中调高 max_line_chars（或设环境变量 QA_MAX_LINE_CHARS）后重试。",
+            )
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -143,8 +177,26 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(head) // 100
 
 
-_MD_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _MD_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+
+
+def _markdown_heading(line: str) -> str | None:
+    """The text of an ATX heading line (``## 一、总体情况`` → ``一、总体情况``), else None.
+
+    String operations, not a regular expression: ``#`` then a run of 200,000 spaces made the
+    pattern used before backtrack for minutes.
+    """
+    body = line.lstrip(" ")
+    if len(line) - len(body) > 3:
+        return None
+    text = body.lstrip("#")
+    if not 1 <= len(body) - len(text) <= 6 or text[:1] not in ("", " ", "\t"):
+        return None
+    text = text.strip(" \t")
+    closed = text.rstrip("#")
+    if closed != text and closed[-1:] in (" ", "\t"):  # a closing sequence: ## 标题 ##
+        text = closed.rstrip(" \t")
+    return text
 
 
 def _strip_markdown_headings(text: str) -> str:
@@ -155,7 +207,7 @@ def _strip_markdown_headings(text: str) -> str:
         if _MD_FENCE.match(line):
             in_fence = not in_fence
             continue
-        match = None if in_fence else _MD_HEADING.match(line)
-        if match:
-            lines[i] = match.group(1) or ""
+        heading = None if in_fence else _markdown_heading(line)
+        if heading is not None:
+            lines[i] = heading
     return "\n".join(lines)

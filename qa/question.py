@@ -51,6 +51,9 @@ SYNONYMS = {
     "退还": ("退还", "返还", "退回"),
     "律所": ("律所", "律师事务所"),
     "返还": ("退还", "返还", "退回"),
+    # GDP is said in letters; reports write 地区生产总值 (a region's) or 国内生产总值 (the country's)
+    "GDP": ("地区生产总值", "国内生产总值", "生产总值"),
+    "gdp": ("地区生产总值", "国内生产总值", "生产总值"),
 }
 # Words between a topic word and the asking word: 收缴罚款(的)(大约)(是)多少.
 _FILLER = frozenset(
@@ -263,6 +266,26 @@ def figure_fits(text: str, units: str | None) -> bool:
     return False
 
 
+# Units longer than one character a figure may carry: 40学时, 3.5公里, 120平方米, 300人次.
+_LONG_UNITS = tuple("平方公里 平方米 公里 公顷 学时 小时 工作日 人次 户次 件次".split())
+
+
+def stated_figures(text: str) -> list[str]:
+    """The figures a text states, each with its scale and unit as written (simplified):
+    112.23万元, 3000余份, 98%, 2023年, 三项. A number without a unit is no figure here, and
+    一 before a measure word is an article (建立一个机制), not a count."""
+    text = to_simplified(normalize_width(text)).replace("％", "%")
+    found: list[str] = []
+    for m in _NUMBER_AND_SCALE.finditer(text):
+        unit = next((u for u in _LONG_UNITS if text.startswith(u, m.end())), "")
+        after = text[m.end() : m.end() + 1]
+        if not unit and after and (after in _MEASURE_WORDS or after == "%"):
+            unit = after
+        if unit and m.group() != "一":
+            found.append(m.group() + unit)
+    return found
+
+
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _CURRENCY = re.compile(
     r"(?:美|日|港|欧|澳|加|新台|台|韩|人民币)?(?:元|圆)|英镑|卢布|马克|法郎|比索"
@@ -414,7 +437,7 @@ _ANSWER_CUES = (
     ),
     (
         re.compile(r"什么时候|何时|哪一?年|哪天|哪个月|什么时间|何年|年份|日期"),
-        re.compile(r"\d{3,4}年|\d+月|\d+日|世纪|年代|朝|初|末|期间|时期"),
+        re.compile(r"\d{3,4}年|(?<!\d)\d+[月日]|世纪|年代|朝|初|末|期间|时期"),
     ),
     (
         re.compile(r"又(?:叫|名|称)|别(?:名|称)|简称|原名|叫什么|称(?:作|为)?什么|什么名"),

@@ -1,4 +1,4 @@
-"""Record types shared by every stage: Report, Passage, Hit, Citation, Answer."""
+"""Record types shared by every stage: Report, Passage, Hit, Citation, Dropped, Answer."""
 
 from __future__ import annotations
 
@@ -28,6 +28,12 @@ class Report:
     page_starts: tuple[int, ...] = ()
     overrides: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    kind: str = ""  # 政府工作报告, 部门预算 … (qa/lexicon/kinds.toml), "" when unknown
+    covers: int | None = None  # the year it reviews or reports on
+    plans: int | None = None  # the year whose targets or plans it sets
+    speaker: str = ""  # who delivered or signed it
+    sources: tuple[tuple[str, str], ...] = ()  # (field, where in the report it was found)
+    meta_version: int = 0  # qa.metadata.VERSION it was described with (older: describe again)
 
     def page_at(self, offset: int) -> int | None:
         """Return the 1-based PDF page holding ``offset``, or None for non-PDF reports."""
@@ -45,6 +51,7 @@ class Report:
         data = asdict(self)
         for key in ("page_starts", "overrides", "warnings"):
             data[key] = list(data[key])
+        data["sources"] = dict(self.sources)
         return data
 
     @classmethod
@@ -52,7 +59,15 @@ class Report:
         values = dict(data)
         for key in ("page_starts", "overrides", "warnings"):
             values[key] = tuple(values.get(key, ()))
+        values["sources"] = tuple(sorted(dict(values.get("sources") or {}).items()))
         return cls(**values)
+
+    @property
+    def label(self) -> str:
+        """How answers name the report: its body (or title) and the year it is named by,
+        never a raw None (上海市普陀区司法局（2026年）, 政府工作报告)."""
+        name = self.agency or self.title
+        return f"{name}（{self.year}年）" if self.year else name
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +135,21 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class Dropped:
+    """A generated sentence that failed verification, and why (shown on request only)."""
+
+    sentence: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
-    """The answer to one question; ``grounded`` is True only when every sentence is verified."""
+    """The answer to one question; ``grounded`` is True only when every sentence is verified.
+
+    ``mode`` says who wrote the text: "extractive" (the reports' own sentences) or "llm"
+    (a generated answer whose surviving sentences were verified; ``dropped`` lists the
+    others). ``notice`` is a short message for the user, such as why the LLM was not used.
+    """
 
     question: str
     resolved_question: str
@@ -130,3 +158,6 @@ class Answer:
     hits: tuple[Hit, ...]
     grounded: bool
     notes: tuple[str, ...] = field(default=())
+    mode: str = "extractive"
+    dropped: tuple[Dropped, ...] = ()
+    notice: str = ""

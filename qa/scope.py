@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from qa import gazetteer
 from qa.clean import normalize_width, to_simplified
 from qa.index import Index
-from qa.metadata import NOT_PLACE_START
+from qa.metadata import NOT_PLACE_START, kinds
 from qa.records import Report
 
 # A place a question asks about: at the start, after punctuation or after 和/与/那/在 …
@@ -19,9 +20,7 @@ ASKED_PLACE = re.compile(
     r"[\u4e00-\u9fff]{1,5}?(?:自治县|自治州|县|区|市|州|省|旗)"
 )
 
-_ETHNIC = re.compile(r"(?:[\u4e00-\u9fff]{1,2}族)+(?=自治)")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_PLAN_WORDS = ("计划", "安排", "打算", "下一步", "思路")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,49 +33,164 @@ class Scope:
 
 
 def place_aliases(report: Report) -> frozenset[str]:
-    """Names a user may call the report's place by: 酉阳土家族苗族自治县 → 酉阳县, 酉阳 …"""
-    return _aliases(report.region, report.agency)
+    """Names a user may call the report's own place and body by: 酉阳土家族苗族自治县 →
+    酉阳县, 酉阳 … (not the divisions above it: see :func:`parent_aliases`)."""
+    parts = _region_parts(report.region)
+    return _aliases(parts[-1:], report.agency, parts)
+
+
+def parent_aliases(report: Report) -> frozenset[str]:
+    """Names of the divisions the report's place lies in (四川省, 四川, 乐山市 … for 井研县):
+    a question about 上海市 means a 普陀区 office's report only when no report is 上海市's own,
+    or when it asks for the districts."""
+    return _aliases(_region_parts(report.region)[:-1], "", ())
 
 
 def known_places(index: Index) -> frozenset[str]:
-    """Every alias of every indexed report's place, worked out once per loaded index."""
+    """Every alias of every indexed report's place and of the divisions above it, worked out
+    once per loaded index."""
     if index.place_names is None:
-        index.place_names = frozenset(a for r in index.reports.values() for a in place_aliases(r))
+        index.place_names = frozenset(
+            a for r in index.reports.values() for a in place_aliases(r) | parent_aliases(r)
+        )
     return index.place_names
 
 
 @lru_cache(maxsize=8192)
-def _aliases(region_name: str, agency_name: str) -> frozenset[str]:
-    names: set[str] = set()
+def _region_parts(region_name: str) -> tuple[str, ...]:
+    """四川省乐山市井研县 → (四川省, 乐山市, 井研县)."""
     region = to_simplified(region_name)
-    for part in re.findall(r"[\u4e00-\u9fff]+?(?:自治县|省|市|县|区|旗)", region) or [region]:
-        if not part or part == "中华人民共和国":
-            continue
+    return tuple(re.findall(r"[\u4e00-\u9fff]+?(?:自治区|自治州|自治县|省|市|县|区|旗)", region))
+
+
+@lru_cache(maxsize=8192)
+def _aliases(places: tuple[str, ...], agency_name: str, region: tuple[str, ...]) -> frozenset[str]:
+    """The names of ``places`` (full, short, with another suffix) and of the body: in full,
+    and as its office after each name of its own place (酉阳县规划和自然资源局,
+    普陀区政府办公室 for 上海市普陀区人民政府办公室)."""
+    names: set[str] = set()
+    for part in places:
         names.add(part)
-        short = _ETHNIC.sub("", part)
-        names.add(short)
-        base = re.sub(r"(?:自治县|省|市|县|区|旗)$", "", short)
+        base = gazetteer.short_name(part)  # 广西壮族自治区 → 广西, 酉阳土家族苗族自治县 → 酉阳
         if len(base) >= 2:
             names.update({base, base + "县", base + "区", base + "市"})
+            if part.endswith("自治县"):
+                names.add(base + "自治县")
     agency = to_simplified(agency_name)
     if agency:
         names.add(agency)
-        # The office under another name of its place: 酉阳县规划和自然资源局.
-        office = re.sub(r"^.*?(?:自治县|县|区|市|旗)", "", agency)
-        if office and office != agency:
-            names.update({n + office for n in list(names) if n.endswith(("县", "区", "市"))})
+        office = _office(agency, region)
+        if office != agency:
+            said = {office, office.replace("人民政府", "政府")}
+            names.update(n + o for n in list(names) if n.endswith(("县", "区", "市")) for o in said)
+        # a body of a place below the county: 万里街道办事处 is called 万里街道, 某某镇 by itself
+        town = _TOWN.search(office.removeprefix("人民政府"))
+        if town:
+            names.add(town.group(1))
     return frozenset(n for n in names if len(n) >= 2)
+
+
+# 万里街道办事处, 某某镇人民政府, 某某乡人民政府: a sub-district or town and its short name.
+_TOWN = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:街道|镇|乡))(?:办事处|人民政府|政府)")
+
+
+def _office(agency: str, region: tuple[str, ...]) -> str:
+    """上海市普陀区人民政府办公室 → 人民政府办公室: the body without the places it opens with."""
+    office = agency
+    for part in region:
+        office = office.removeprefix(part)
+    return office if office != agency else re.sub(r"^.*?(?:自治县|县|区|市|旗)", "", agency)
+
+
+def _match_kind(
+    selected: list[Report], q: str, named: bool, matched: list[str], unmatched: list[str]
+) -> list[Report]:
+    """The reports of the kind the question names (2026年政府工作报告, 部门预算): a place whose
+    reports are all of other kinds has no such report (上海市普陀区政府工作报告)."""
+    kind = next((k.name for k in kinds() if any(len(w) >= 4 and w in q for w in k.title)), None)
+    if kind is None or not any(r.kind for r in selected):
+        return selected
+    of_kind = [r for r in selected if r.kind == kind]
+    if of_kind:
+        matched.append(kind)
+    elif named:
+        unmatched.append(f"{matched[-1] if matched else ''}{kind}")  # 普陀区政府工作报告
+    return of_kind or selected
+
+
+# 各区/下辖/区县: a question about a place that asks for the places under it.
+_SUBDIVISIONS = re.compile(r"各(?:区|县|市|州|旗|街道|乡镇)|下辖|所辖|区县|县区|县市区|区级|县级")
+
+
+def _named_places(q: str, reports: list[Report]) -> dict[str, list[str]]:
+    """For each report, the names of its place or body the question says. A report whose
+    place only contains another named report's place (上海市 in 上海市普陀区司法局) gives way
+    to it; where no report's own place is named, or the question asks for the places under
+    one (各区), the reports of places inside a named division count (四川 → 井研县). A report
+    of a division that the question names only as the parent of another named report's place
+    gives way too (上海市普陀区…: not 上海市's own report)."""
+    hits = {r.doc_id: [a for a in place_aliases(r) if a in q] for r in reports}
+    if not any(hits.values()) or _SUBDIVISIONS.search(q):
+        for r in reports:
+            hits[r.doc_id] += [a for a in parent_aliases(r) if a in q]
+        return hits
+    named = [r for r in reports if hits[r.doc_id]]
+    for r in named:
+        others = [o for o in named if o is not r]
+        inner = [h for o in others for h in hits[o.doc_id]]
+        parents = {p for o in others for p in parent_aliases(o)}
+        if all(any(a in h and a != h for h in inner) or a in parents for a in hits[r.doc_id]):
+            hits[r.doc_id] = []  # 上海市 in 上海市普陀区…: the place inside it is meant
+    return hits
+
+
+def _unindexed_divisions(q: str, known: frozenset[str]) -> list[str]:
+    """Divisions the question names (full names, and short names of provinces: 广东, 吉林)
+    that no indexed report is by or lies in: 广东 is never answered from 广西's report."""
+    said: list[str] = []
+    for at, d in gazetteer.names_in(q, short_up_to=1):
+        name = q[at : at + len(d.name if q.startswith(d.name, at) else d.short)]
+        if len(name) == 2 and d.level > 1 and not ASKED_PLACE.match(q, at):
+            continue  # a two-character county inside a word: 代理县政府 is not 理县
+        if name in known or any(name in k for k in known) or any(name in s for s in said):
+            continue
+        said.append(name)
+    return said
 
 
 def _years_asked(question: str) -> list[int]:
     return [int(y) for y in YEAR.findall(question)]
 
 
+# 2015年的报告 / 2026年政府工作报告 / 2025年部门预算: the year a report is named by.
+_NAMES_REPORT = re.compile(
+    r"((?:19|20)\d{2})\s*年度?的?[\u4e00-\u9fff]{0,12}?(?:报告|公报|年报|预算|决算)"
+)
+_TARGET_WORDS = (*("计划", "安排", "打算", "下一步", "思路"), *("目标", "预期", "力争"))
+
+
+def _year_relations(question: str, year: int) -> tuple[str, ...]:
+    """Which of a report's years a year in the question means, in order of preference: the
+    year it is named by (2015年的报告), the year it plans (2026年的目标) or the year it
+    reviews (2014年GDP增长多少), each falling back to the named year."""
+    if any(int(m.group(1)) == year for m in _NAMES_REPORT.finditer(question)):
+        return ("year",)
+    if any(w in question for w in _TARGET_WORDS):
+        return ("plans", "year")
+    return ("covers", "year")
+
+
 def _year_fits(report: Report, year: int, question: str) -> bool:
-    if report.year == year:
-        return True
-    plan = any(w in question for w in _PLAN_WORDS)
-    return plan and report.year is not None and year == report.year + 1
+    return any(getattr(report, k) == year for k in _year_relations(question, year))
+
+
+def _fitting(reports: list[Report], year: int, question: str) -> list[Report]:
+    """The reports the year asks for, by the first relation any report meets."""
+    for key in _year_relations(question, year):
+        found = [r for r in reports if getattr(r, key) == year]
+        if found:
+            return found
+    return []
 
 
 def analyze_question(question: str, index: Index, filters: dict[str, Any] | None = None) -> Scope:
@@ -86,8 +200,10 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
     matched: list[str] = []
     unmatched: list[str] = []
     selected = reports
-    hits = {r.doc_id: [a for a in place_aliases(r) if a in q] for r in reports}
+    hits = _named_places(q, reports)
     named = {r.doc_id for r in reports if hits[r.doc_id]}
+    if not named and any(r.region for r in reports):
+        unmatched.extend(_unindexed_divisions(q, known_places(index)))
     if named:
         selected = [r for r in reports if r.doc_id in named]
         matched.extend(sorted({max(hits[d], key=len) for d in named}))
@@ -107,6 +223,8 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
             unmatched.append(name + office.group())
         elif not _mentioned(index, name):  # a place the reports never name at all
             unmatched.append(name)
+    selected = _match_kind(selected, q, bool(named), matched, unmatched)
+    named = {r.doc_id for r in selected} & named
     years = _years_asked(q)
     if years:
         named_as = {d: max(hits[d], key=len) for d in named}
@@ -114,7 +232,9 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
     selected = _apply_filters(selected, filters or {}, matched)
     restrict = named or bool(matched) or bool(filters)
     return Scope(
-        tuple(r.doc_id for r in selected) if restrict else None, tuple(matched), tuple(unmatched)
+        tuple(r.doc_id for r in selected) if restrict else None,
+        tuple(matched),
+        tuple(dict.fromkeys(unmatched)),
     )
 
 
@@ -190,7 +310,7 @@ def _match_years(
     unmatched: list[str],
 ) -> list[Report]:
     """Keep the reports of the years asked; note each place or year no report covers."""
-    fitting = [r for r in selected if any(_year_fits(r, y, question) for y in years)]
+    fitting = list({r.doc_id: r for y in years for r in _fitting(selected, y, question)}.values())
     if not named_as and not fitting and any(r.year is None for r in selected):
         return selected  # undated texts (encyclopedia passages): a year is only a word
     asked = "、".join(f"{y}年" for y in years)

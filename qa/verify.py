@@ -10,7 +10,8 @@ from qa.clean import to_simplified
 from qa.metadata import NOT_PLACE_START, PLACE_NAME
 from qa.records import Citation, Report
 
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# A number as answers and quotes state it: 112.23, 20, 2023
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,7 @@ def check_sentence(sentence: AnswerSentence, reports: Mapping[str, Report]) -> s
             return f"引文在报告 {c.doc_id} 的 {c.start}:{c.end} 处截断了数字"
     support = _support(sentence.citations, reports)
     numbers = set(re.findall(r"\d+(?:\.\d+)?", support))
-    for num in _NUMBER.findall(sentence.text):
+    for num in NUMBER.findall(sentence.text):
         if num not in numbers:
             return f"数字 {num} 不在引文中"
     text = to_simplified(sentence.text)

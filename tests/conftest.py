@@ -16,6 +16,7 @@ from qa.embed import Embedder, HashEmbedder
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "eval" / "corpus"
 GOV_REPORTS = ROOT.parent / "shared" / "data" / "gov_work_reports"
+DEV_REPORTS = ROOT.parent / "shared" / "corpus" / "dev_reports"
 
 
 def model_cache_dir() -> Path:

@@ -68,7 +68,17 @@ def test_ask_json_and_batch(runner: CliRunner, tmp_path: Path, fake_model: Any) 
     result = runner.invoke(cli, ["ask", "井研县自然资源局2023年收缴罚款多少？", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"question", "resolved_question", "answer", "grounded", "citations"}
+    assert set(data) == {
+        "question",
+        "resolved_question",
+        "answer",
+        "grounded",
+        "citations",
+        "mode",
+        "dropped",
+        "notice",
+    }
+    assert (data["mode"], data["dropped"], data["notice"]) == ("extractive", [], None)
     if data["citations"]:
         first = data["citations"][0]
         assert {

@@ -110,3 +110,39 @@ def test_samples(name: str, seed: int) -> None:
     assert sample == sorted(random.Random(seed).sample(sorted(ids), 500))
     for fname in ("README.md", "passages.jsonl"):
         assert (base / fname).is_file()
+
+
+DEV = EVAL / "dev"
+DEV_REPORTS = ROOT.parent / "shared" / "corpus" / "dev_reports"
+
+
+def _dev_rows(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DEV / name).read_text(encoding="utf-8").splitlines()]
+
+
+def _dev_docs(rows: list[dict]) -> set[str]:
+    return {e["doc_id"] for r in rows for e in r["evidence"]}
+
+
+def test_dev_sets_have_the_sizes_and_types_issue_16_asks_for() -> None:
+    dev, validation = _dev_rows("dev.jsonl"), _dev_rows("validation.jsonl")
+    assert len(dev) >= 200 and len(validation) >= 60
+    for rows, prefix in ((dev, "d"), (validation, "v")):
+        assert all(re.fullmatch(prefix + r"\d{3}", r["qid"]) for r in rows)
+        assert len({r["qid"] for r in rows}) == len(rows)
+        assert {r["type"] for r in rows} == TYPES
+        for r in rows:
+            assert bool(r["gold"]) == bool(r["evidence"]) == (r["type"] != "unanswerable")
+    assert len(_dev_docs(dev)) >= 25
+    # the validation part is about reports the development part never uses
+    assert not _dev_docs(dev) & _dev_docs(validation)
+
+
+@pytest.mark.skipif(not DEV_REPORTS.is_dir(), reason="../shared/corpus/dev_reports is absent")
+def test_dev_evidence_of_text_reports_is_verbatim() -> None:
+    for name in ("dev.jsonl", "validation.jsonl"):
+        for r in _dev_rows(name):
+            for e in r["evidence"]:
+                path = DEV_REPORTS / "txt" / f"{e['doc_id']}.txt"
+                if path.is_file():
+                    assert e["quote"] in path.read_text(encoding="utf-8"), r["qid"]

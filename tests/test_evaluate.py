@@ -23,6 +23,18 @@ def _answer(text: str, cited: bool = True) -> Answer:
     return Answer("q", "q", text, citations, (), cited)
 
 
+def test_answer_hit_needs_one_of_each_group() -> None:
+    both = EvalItem(
+        "d1",
+        "number",
+        "?",
+        gold=("2356.33万", "23563342.00", "217.83万"),
+        gold_groups=(("23563342.00", "2356.33万"), ("2178324.44", "217.83万")),
+    )
+    assert answer_hit(both, _answer("人员经费23563342.00元，公用经费217.83万元[1]。"))
+    assert not answer_hit(both, _answer("人员经费2356.33万元[1]。"))  # one part only
+
+
 def test_answer_hit_any_or_all() -> None:
     single = EvalItem("q1", "number", "?", gold=("112.23万元", "112.23万"))
     assert answer_hit(single, _answer("收缴罚款112.23万[1]。"))

@@ -100,3 +100,17 @@ def test_a_full_question_is_left_alone() -> None:
 
 def test_first_question_unchanged() -> None:
     assert resolve_one("井研县收缴罚款多少？", None, ALIASES) == "井研县收缴罚款多少？"
+
+
+def test_the_year_before_or_after_the_one_asked() -> None:
+    previous = "海拉尔区2014年城镇居民人均可支配收入是多少？"
+    aliases = frozenset({"海拉尔区", "海拉尔"})
+    assert resolve_one("前一年呢？", previous, aliases) == previous.replace("2014", "2013")
+    assert resolve_one("那后一年呢？", previous, aliases) == previous.replace("2014", "2015")
+
+
+def test_this_year_is_not_the_year_asked_before() -> None:
+    resolved = resolve_one(
+        "今年的目标呢？", "四川2025年地区生产总值增长多少？", frozenset({"四川"})
+    )
+    assert "2025" not in resolved and resolved.startswith("四川今年的目标")

@@ -1,23 +1,32 @@
-"""Metadata inferred from the five sample reports, and overrides."""
+"""Metadata inferred from the sample and development reports (kinds, bodies, regions, years),
+the gazetteer, and overrides."""
 
 from __future__ import annotations
 
 import pytest
-from conftest import GOV_REPORTS, SAMPLES
+from conftest import DEV_REPORTS, GOV_REPORTS, SAMPLES
 
+from qa import gazetteer
 from qa.build import load_report
+from qa.metadata import infer_metadata
 
 EXPECTED = {
-    "000": ("井研县自然资源局", "井研县", 2023, None, None),
+    "000": ("井研县自然资源局", "四川省乐山市井研县", 2023, None, None),
     "001": (
         "酉阳土家族苗族自治县规划和自然资源局",
-        "酉阳土家族苗族自治县",
+        "重庆市酉阳土家族苗族自治县",
         2023,
         "2024-02-15",
         None,
     ),
-    "002": ("湘潭縣自然資源局", "湖南省湘潭县", 2025, "2025-12-23", "潭縣自然資字〔2025〕79號"),
-    "003": ("渠县自然资源局", "四川省渠县", 2020, "2021-03-02", None),
+    "002": (
+        "湘潭縣自然資源局",
+        "湖南省湘潭市湘潭县",
+        2025,
+        "2025-12-23",
+        "潭縣自然資字〔2025〕79號",
+    ),
+    "003": ("渠县自然资源局", "四川省达州市渠县", 2020, "2021-03-02", None),
     "004": ("湟中区自然资源局", "青海省西宁市湟中区", 2024, None, None),
 }
 
@@ -40,6 +49,134 @@ def test_report_year_is_the_year_reported_on_not_signed() -> None:
 def test_government_report_metadata() -> None:
     report = load_report(GOV_REPORTS / "2024.txt")
     assert (report.agency, report.year, report.title) == ("国务院", 2024, "2024年政府工作报告")
+    # delivered in March 2024: it reviews 2023 and sets 2024's targets
+    assert (report.kind, report.covers, report.plans) == ("政府工作报告", 2023, 2024)
+
+
+DEV = {  # file: kind, body, region, named year, reviewed year, delivered, speaker
+    "txt/province-guangdong-2026-gov-work-report.txt": (
+        "政府工作报告",
+        "广东省人民政府",
+        "广东省",
+        2026,
+        2025,
+        "2026-01-26",
+        "孟凡利",
+    ),
+    "txt/hailaer-2015-gov-work-report.txt": (
+        "政府工作报告",
+        "海拉尔区人民政府",
+        "内蒙古自治区呼伦贝尔市海拉尔区",
+        2015,
+        2014,
+        "2015-02-05",
+        "杜联合",
+    ),
+    "txt/hailaer-2017-gov-work-report.txt": (  # no title line: the opening says the kind
+        "政府工作报告",
+        "海拉尔区人民政府",
+        "内蒙古自治区呼伦贝尔市海拉尔区",
+        2017,
+        2016,
+        "2017-02-11",
+        "杨国宏",
+    ),
+    "txt/province-gansu-2026-gov-work-report.txt": (  # 二〇二六年一月二十七日
+        "政府工作报告",
+        "甘肃省人民政府",
+        "甘肃省",
+        2026,
+        2025,
+        "2026-01-27",
+        "任振鹤",
+    ),
+    "txt/province-guizhou-2026-gov-work-report.txt": (  # a photo caption comes first
+        "政府工作报告",
+        "贵州省人民政府",
+        "贵州省",
+        2026,
+        2025,
+        "2026-01-27",
+        "李炳军",
+    ),
+    "pdf/shanghai-putuo-justice-2026-dept-budget.pdf": (
+        "部门预算",
+        "上海市普陀区司法局",
+        "上海市普陀区",
+        2026,
+        2026,
+        None,
+        "",
+    ),
+    "pdf/shanghai-putuo-finance-2024-dept-final-accounts.pdf": (
+        "部门决算",
+        "上海市普陀区财政局",
+        "上海市普陀区",
+        2024,
+        2024,
+        None,
+        "",
+    ),
+    "pdf/shanghai-finance-2025-unit-budget.pdf": (
+        "部门预算",
+        "上海市财政局",
+        "上海市",
+        2025,
+        2025,
+        None,
+        "",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEV))
+def test_dev_report_metadata(name: str) -> None:
+    report = load_report(DEV_REPORTS / name)
+    kind, body, region, year, covers, signed, speaker = DEV[name]
+    assert (report.kind, report.agency, report.region) == (kind, body, region)
+    assert (report.year, report.covers, report.signed, report.speaker) == (
+        year,
+        covers,
+        signed,
+        speaker,
+    )
+    assert report.title and report.title != (DEV_REPORTS / name).stem
+    sources = dict(report.sources)
+    assert {"kind", "agency", "region", "year"} <= set(sources)
+
+
+def test_what_cannot_be_found_stays_empty_not_a_file_name() -> None:
+    meta = infer_metadata("第一段文字，没有标题。\n第二段文字。")
+    assert (meta.kind, meta.agency, meta.region, meta.year, meta.speaker) == ("", "", "", None, "")
+    assert meta.sources == ()
+
+
+def test_an_information_disclosure_report_is_named_and_placed_by_its_title() -> None:
+    text = (
+        "上海市普陀区司法局2023年政府信息公开工作年度报告\n"
+        "本报告由上海市普陀区司法局根据《中华人民共和国政府信息公开条例》编制。\n"
+        "一、总体情况\n2023年，本局主动公开政府信息120条。"
+    )
+    meta = infer_metadata(text)
+    assert (meta.kind, meta.agency, meta.region) == (
+        "政府信息公开工作年度报告",
+        "上海市普陀区司法局",
+        "上海市普陀区",
+    )
+    assert (meta.year, meta.covers, meta.plans) == (2023, 2023, 2024)
+
+
+def test_gazetteer_names_places_as_people_say_them() -> None:
+    shorts = {n: gazetteer.short_name(n) for n in ("广东省", "海拉尔区", "酉阳土家族苗族自治县")}
+    assert shorts == {"广东省": "广东", "海拉尔区": "海拉尔", "酉阳土家族苗族自治县": "酉阳"}
+    assert gazetteer.short_name("新疆维吾尔自治区") == "新疆"
+    assert gazetteer.short_name("广西壮族自治区") == "广西"
+    # 普陀区 is in 上海 and in 舟山: the context decides, or nothing is claimed
+    assert [d.name for d in gazetteer.region_path("普陀区", "上海市")] == ["上海市", "普陀区"]
+    assert gazetteer.region_path("普陀区") == ()
+    chain = gazetteer.region_path("海拉尔区人民政府")
+    assert [d.name for d in chain] == ["内蒙古自治区", "呼伦贝尔市", "海拉尔区"]
+    assert [d.level for d in chain] == [1, 2, 3]
 
 
 def test_sidecar_overrides_win(tmp_path) -> None:
@@ -52,3 +189,6 @@ def test_sidecar_overrides_win(tmp_path) -> None:
     report = load_report(target)
     assert report.agency == "井研县自然资源局（测试）" and report.year == 2022
     assert set(report.overrides) == {"agency", "year"}
+    # the years reviewed and planned follow the overridden year; inspect says where each came from
+    assert (report.covers, report.plans) == (2022, 2023)
+    assert dict(report.sources)["year"] == "覆盖文件"

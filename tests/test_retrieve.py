@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import GOV_REPORTS, SAMPLES, RecordingEmbedder, fake_settings
+from conftest import DEV_REPORTS, GOV_REPORTS, SAMPLES, RecordingEmbedder, fake_settings
 
 from qa.build import load_report, update_index
 from qa.clean import to_simplified
@@ -28,7 +28,7 @@ from qa.keywords import KeywordIndex
 from qa.records import Hit
 from qa.rerank import MAX_MATCH, bigram_counts, rerank
 from qa.retrieve import CANDIDATES, _candidates, search
-from qa.scope import Scope, analyze_question, known_places, place_aliases
+from qa.scope import Scope, analyze_question, known_places, parent_aliases, place_aliases
 
 JINGYAN = "000_4eefaf65ada41b4d"
 YOUYANG = "001_8e3adc1f376f5290"
@@ -200,7 +200,8 @@ def test_another_office_of_an_indexed_place_is_unmatched(
 
 
 def test_place_aliases_are_worked_out_once_per_loaded_index(fake_index: Index) -> None:
-    every = {a for r in fake_index.reports.values() for a in place_aliases(r)}
+    reports = fake_index.reports.values()
+    every = {a for r in reports for a in place_aliases(r) | parent_aliases(r)}
     assert known_places(fake_index) == every
     assert known_places(fake_index) is known_places(fake_index)
 
@@ -426,3 +427,77 @@ def test_bigram_counts_count_passages_once_per_index(fake_index: Index) -> None:
     for bigram in ("罚款", "复议", "普法"):
         simple = [to_simplified("".join(p.text.split())) for p in fake_index.passages]
         assert counts.get(bigram, 0) == sum(bigram in s for s in simple)
+
+
+@pytest.fixture(scope="module")
+def dev_index(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    """Real reports of three kinds (two 海拉尔 years, two provinces, a 上海 city report and a
+    普陀区 office's budget), indexed with the HashEmbedder."""
+    names = [
+        "txt/hailaer-2014-gov-work-report.txt",
+        "txt/hailaer-2015-gov-work-report.txt",
+        "txt/province-guangxi-2026-gov-work-report.txt",
+        "txt/province-shanghai-2026-gov-work-report.txt",
+        "pdf/shanghai-putuo-justice-2026-dept-budget.pdf",
+    ]
+    folder = tmp_path_factory.mktemp("dev-reports")
+    for name in names:
+        (folder / Path(name).name).symlink_to(DEV_REPORTS / name)
+    settings = fake_settings(tmp_path_factory.mktemp("dev-index"))
+    update_index([folder], settings, HashEmbedder())
+    return load_index(settings)
+
+
+def _chosen(index: Index, question: str) -> set[str]:
+    scope = analyze_question(question, index)
+    assert scope.doc_ids is not None, scope
+    return {index.reports[d].title for d in scope.doc_ids}
+
+
+def test_a_year_asked_about_is_the_year_a_report_reviews(dev_index: Index) -> None:
+    # the 2015 report (delivered Feb 2015) reviews 2014; the 2014 report set 2014's targets
+    assert {
+        dev_index.reports[d].year
+        for d in analyze_question("海拉尔区2014年地区生产总值是多少", dev_index).doc_ids or ()
+    } == {2015}
+    target = analyze_question("海拉尔区2014年地区生产总值的预期目标是多少", dev_index)
+    assert {dev_index.reports[d].year for d in target.doc_ids or ()} == {2014}
+    named = analyze_question("海拉尔区2014年的政府工作报告是谁作的", dev_index)
+    assert {dev_index.reports[d].year for d in named.doc_ids or ()} == {2014}
+
+
+def test_a_year_no_report_covers_is_unmatched(dev_index: Index) -> None:
+    assert analyze_question("广西2024年地区生产总值增长多少", dev_index).unmatched
+    assert not analyze_question("广西2025年地区生产总值增长多少", dev_index).unmatched
+
+
+def test_a_province_no_report_is_by_is_unmatched_even_when_mentioned(dev_index: Index) -> None:
+    scope = analyze_question("广东2026年经济增长目标是多少？", dev_index)
+    assert scope.unmatched == ("广东",)
+    assert analyze_question("吉林省今年的目标是多少", dev_index).unmatched == ("吉林省",)
+    # a province named beside an indexed one is a topic of that one's report
+    assert not analyze_question("广西和广东的合作有哪些", dev_index).unmatched
+
+
+def test_a_city_question_is_not_answered_from_a_district_office(dev_index: Index) -> None:
+    assert _chosen(dev_index, "上海市2026年经济增长目标是多少") == {"2026年上海市政府工作报告"}
+    office = _chosen(dev_index, "上海市普陀区司法局2026年“三公”经费预算是多少")
+    assert office == {"上海市普陀区2026年区级部门预算"}
+    # asked for the districts, or with no report of its own: the places inside it count
+    assert "上海市普陀区2026年区级部门预算" in _chosen(dev_index, "上海市各区的部门预算")
+    inner = _chosen(dev_index, "内蒙古有哪些报告提到了呼伦贝尔")
+    assert {
+        dev_index.reports[d].region
+        for d in analyze_question("内蒙古的报告", dev_index).doc_ids or ()
+    } == {"内蒙古自治区呼伦贝尔市海拉尔区"}
+    assert inner
+
+
+def test_the_kind_a_question_names_chooses_among_a_places_reports(dev_index: Index) -> None:
+    scope = analyze_question("上海市普陀区2026年政府工作报告提出的GDP增长目标是多少？", dev_index)
+    assert scope.unmatched == ("普陀区政府工作报告",)
+    budget = analyze_question("普陀区司法局2026年部门预算里公共安全支出是多少", dev_index)
+    assert {dev_index.reports[d].kind for d in budget.doc_ids or ()} == {"部门预算"}
+    # an office is named as its people say it: 普陀区司法局, 区政府 for 人民政府
+    assert not analyze_question("普陀区司法局2026年有几辆车", dev_index).unmatched
+    assert analyze_question("普陀区司法局2024年“三公”经费决算是多少", dev_index).unmatched

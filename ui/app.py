@@ -13,12 +13,18 @@ from qa.build import update_index
 from qa.config import Settings
 from qa.embed import load_embedder
 from qa.errors import ConfigError, IndexNotFound
+from qa.llm import llm_status, remote_notice
 from ui.handlers import EXAMPLES, SCOPE_LAST, SCOPES, Handlers
 from ui.render import CSS, SCRIPT_ORIGINAL, SCRIPTS
 from ui.service import ALL, ChatService
 from ui.uploads import ALLOWED_SUFFIXES, MAX_UPLOAD_BYTES
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# Gradio keeps every session it has seen (each browser tab, each API client), with a copy of
+# the page's component settings and the last chat shown, until it holds 10,000 of them: about
+# 0.14 MB each, so a busy server grew by ~11 MB a minute (bench/soak.py). The 200 most
+# recently used are plenty for an office; an older one starts over with an empty chat.
+SESSION_CAPACITY = 200
 SAMPLE_CORPUS = Path("eval/corpus")
 _REPO_SAMPLES = Path(__file__).resolve().parents[1] / SAMPLE_CORPUS
 
@@ -117,9 +123,12 @@ def _wire(demo: gr.Blocks, h: Handlers, turns: gr.State, c: ChatTab, lib: Librar
     private: dict[str, Any] = {"api_visibility": "private"}
     ask_in = [c.box, turns, c.year, c.agency, c.script]
     ask_out = [c.chatbot, turns, c.box]
-    c.box.submit(h.submit, ask_in, ask_out, api_name="chat", concurrency_limit=4)
-    c.send.click(h.submit, ask_in, ask_out, concurrency_limit=4, **private)
-    c.chatbot.example_select(h.example, ask_in[1:], ask_out, **private)
+    # with an LLM the answer streams: 生成中… first, the verified answer when it is done
+    submit = h.submit_llm if h.service.uses_llm else h.submit
+    example = h.example_llm if h.service.uses_llm else h.example
+    c.box.submit(submit, ask_in, ask_out, api_name="chat", concurrency_limit=4)
+    c.send.click(submit, ask_in, ask_out, concurrency_limit=4, **private)
+    c.chatbot.example_select(example, ask_in[1:], ask_out, **private)
     c.new.click(h.new_chat, None, [c.chatbot, turns, c.box, c.copied, c.files], **private)
     c.copy.click(h.copy, [turns, c.scope, c.script], c.copied, **private)
     c.export.click(h.export, [turns, c.scope, c.script], c.files, **private)
@@ -133,14 +142,24 @@ def _wire(demo: gr.Blocks, h: Handlers, turns: gr.State, c: ChatTab, lib: Librar
     lib.remove.click(h.remove, [lib.doomed, c.script], [lib.status, *listing], **private)
 
 
+def header_text(settings: Settings) -> str:
+    """The page's title and how it answers (the extractive line, or which LLM answers)."""
+    if not settings.llm_base_url:
+        return "## 政府报告问答\n回答只摘自已索引的报告原文，每句都标注来源 [n]。"
+    return (
+        "## 政府报告问答\n由大模型依据已索引的报告作答，每句都标注来源 [n]，"
+        f"并与所引原文逐句核验，未通过的句子会被删除。\n\n{llm_status(settings)}"
+    )
+
+
 def build_app(library: Library, settings: Settings) -> gr.Blocks:
     """The chat and report-library tabs over an opened library."""
     h = Handlers(ChatService(library, settings))
     years, agencies = h.service.filter_choices()
-    demo = gr.Blocks(title="政府报告问答")
+    demo = gr.Blocks(title="政府报告问答", analytics_enabled=False)
     with demo:
         turns = gr.State([])
-        gr.Markdown("## 政府报告问答\n回答只摘自已索引的报告原文，每句都标注来源 [n]。")
+        gr.Markdown(header_text(settings), elem_id="qa-header")
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
                 chat = _chat_tab(years, agencies)
@@ -164,6 +183,7 @@ def launch_app(
         auth=auth,
         css=CSS,
         max_file_size=MAX_UPLOAD_BYTES,
+        state_session_capacity=SESSION_CAPACITY,
         prevent_thread_lock=True,
         quiet=True,
     )
@@ -200,11 +220,39 @@ def open_library(settings: Settings) -> Library:
         return Library.open(settings, embedder)
 
 
+_M_ARENA_MAX = -8  # glibc <malloc.h>
+MALLOC_ARENAS = 2
+
+
+def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
+    """Make every thread allocate from ``arenas`` glibc malloc arenas (as MALLOC_ARENA_MAX=2).
+
+    glibc gives threads that allocate at the same time arenas of their own (up to 8 a core)
+    and seldom hands their freed memory back: with 20 chat users `qa serve` grew from 692 MB
+    to 1,263 MB in its first minute and went on growing; with 2 arenas, 721 MB to 924 MB, then
+    1 % in two more minutes (bench/soak.py). Whether the C library took it (glibc only).
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        return name is not None and bool(ctypes.CDLL(name).mallopt(_M_ARENA_MAX, arenas))
+    except (OSError, AttributeError):  # no such library or no mallopt (not glibc)
+        return False
+
+
 def serve(
     settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: str | None = None
 ) -> None:
     """`qa serve`: the chat UI on host:port (127.0.0.1 unless a password is set)."""
     # `qa serve` takes the password from --auth or QA_AUTH (click's envvar, at the edge).
     credentials = check_exposure(host, auth or None)
+    limit_malloc_arenas()  # before the model's and Gradio's threads start
+    if settings.llm_base_url:  # which model answers, and, once, whether text leaves the machine
+        print(llm_status(settings), flush=True)
+        notice = remote_notice(settings)
+        if notice:
+            print(notice, flush=True)
     demo = build_app(open_library(settings), settings)
     launch_app(demo, host=host, port=port, auth=credentials)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import queue
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,10 +13,21 @@ from typing import Any
 
 import gradio as gr
 
+from qa.api import check_question
 from qa.errors import QAError
 from ui.export import export_files, to_plain_text
-from ui.render import Turn, render_library, render_messages, render_status, shown
+from ui.render import (
+    Turn,
+    render_library,
+    render_messages,
+    render_pending,
+    render_status,
+    shown,
+)
 from ui.service import ChatService
+
+Chat = tuple[list[dict[str, str]], list[Turn], str]
+PROGRESS_PAUSE = 0.3  # seconds between 生成中… updates while the LLM streams
 
 SCOPE_LAST = "最近一条回答"
 SCOPE_ALL = "整段对话"
@@ -46,6 +60,16 @@ def file_paths(files: Any) -> list[Path]:
     ]
 
 
+# A conversation keeps (and shows) its last 100 questions: each answer re-renders the whole chat
+# and Gradio keeps it per session, so one tab driven without end must not grow without end.
+MAX_TURNS = 100
+
+
+def recent(turns: list[Turn]) -> list[Turn]:
+    """The conversation's last MAX_TURNS turns."""
+    return turns[-MAX_TURNS:]
+
+
 class Handlers:
     """The functions the Blocks layout wires to its events."""
 
@@ -58,15 +82,65 @@ class Handlers:
         """Ask the question; return the re-rendered chat, the new state and an empty input box."""
         with readable_errors():
             turn = self.service.ask(message, turns or [], year, agency)
-        turns = [*(turns or []), turn]
+        turns = recent([*(turns or []), turn])
         return render_messages(turns, script), turns, ""
 
     def example(
         self, evt: gr.SelectData, turns: list[Turn], year: Any, agency: Any, script: str
     ) -> tuple[list[dict[str, str]], list[Turn], str]:
         """A click on an example question of the empty chat asks it."""
-        value = evt.value if isinstance(evt.value, dict) else {"text": str(evt.value)}
-        return self.submit(str(value.get("text", "")), turns, year, agency, script)
+        return self.submit(example_text(evt), turns, year, agency, script)
+
+    def submit_llm(
+        self, message: str, turns: list[Turn], year: Any, agency: Any, script: str
+    ) -> Iterator[Chat]:
+        """With an LLM: the question and 生成中… at once, then the answer once verified.
+
+        The LLM streams in a worker thread; until its reply is verified only its length shows.
+        """
+        turns = list(turns or [])
+        with readable_errors():
+            check_question(message, self.service.settings)
+        progress: queue.Queue[int | None] = queue.Queue()
+        outcome: dict[str, Any] = {}
+        args = (message, turns, year, agency, progress, outcome)
+        threading.Thread(target=self._ask_into, args=args, daemon=True).start()
+        yield render_pending(turns, message, 0, script), turns, ""
+        while (chars := _latest(progress)) is not None:
+            yield render_pending(turns, message, chars, script), turns, ""
+            time.sleep(PROGRESS_PAUSE)
+        error = outcome.get("error")
+        if isinstance(error, QAError):
+            raise gr.Error(str(error), print_exception=False)
+        if error is not None:
+            raise error
+        turns = recent([*turns, outcome["turn"]])
+        yield render_messages(turns, script), turns, ""
+
+    def _ask_into(
+        self,
+        message: str,
+        turns: list[Turn],
+        year: Any,
+        agency: Any,
+        progress: queue.Queue[int | None],
+        outcome: dict[str, Any],
+    ) -> None:
+        """Worker: ask, reporting the length of the LLM's reply so far; None when done."""
+        try:
+            outcome["turn"] = self.service.ask(
+                message, turns, year, agency, on_text=lambda text: progress.put(len(text))
+            )
+        except Exception as exc:  # handed to the event's thread, which shows or raises it
+            outcome["error"] = exc
+        finally:
+            progress.put(None)
+
+    def example_llm(
+        self, evt: gr.SelectData, turns: list[Turn], year: Any, agency: Any, script: str
+    ) -> Iterator[Chat]:
+        """A click on an example question, answered through the LLM."""
+        yield from self.submit_llm(example_text(evt), turns, year, agency, script)
 
     @staticmethod
     def new_chat() -> tuple[list[dict[str, str]], list[Turn], str, str, None]:
@@ -124,6 +198,20 @@ class Handlers:
             summary = self.service.remove(doc_id)
         line = ("ok", f"已删除：{doc_id}") if summary.removed else ("error", f"未找到报告 {doc_id}")
         return (render_status([line]), *self.refresh(script))
+
+
+def example_text(evt: gr.SelectData) -> str:
+    """The text of the example question that was clicked."""
+    value = evt.value if isinstance(evt.value, dict) else {"text": str(evt.value)}
+    return str(value.get("text", ""))
+
+
+def _latest(progress: queue.Queue[int | None]) -> int | None:
+    """Wait for news from the worker; the newest of what has arrived (None: it is done)."""
+    item = progress.get()
+    while item is not None and not progress.empty():
+        item = progress.get_nowait()
+    return item
 
 
 def _progress_callback(progress: gr.Progress) -> Callable[[int, int], None]:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from qa.cite import NO_EVIDENCE, QuoteContext, section_label
+from qa.cite import NO_EVIDENCE, QuoteContext, mode_line, section_label
 from qa.clean import to_simplified
 from qa.records import Answer, Citation
 
@@ -98,11 +98,14 @@ def render_card(c: Citation, ctx: QuoteContext, turn: int, script: str) -> str:
 def render_answer(turn: Turn, number: int, script: str) -> str:
     """An answer with linked markers and its source cards, as one HTML block (no blank lines)."""
     a = turn.answer
-    parts = ['<div class="qa-answer">']
+    mode = ' data-mode="llm"' if a.mode == "llm" else ""
+    parts = [f'<div class="qa-answer"{mode}>']
     if a.resolved_question != a.question:
         parts.append(
             f'<div class="qa-note">按“{esc(shown(a.resolved_question, script))}”理解</div>'
         )
+    if a.notice:
+        parts.append(f'<div class="qa-note qa-notice">{esc(a.notice)}</div>')
     lines = [
         link_markers(esc(shown(line, script)), number, (c.n for c in a.citations))
         for line in a.text.splitlines()
@@ -112,6 +115,10 @@ def render_answer(turn: Turn, number: int, script: str) -> str:
     if not a.grounded:
         parts.append(f'<div class="qa-note qa-ungrounded">（{NO_EVIDENCE}）</div>')
     parts += [f'<div class="qa-note">{esc(shown(note, script))}</div>' for note in a.notes]
+    if a.mode == "llm":
+        parts.append(f'<div class="qa-note qa-mode">{esc(mode_line(a))}</div>')
+    if a.dropped:
+        parts.append(render_dropped(a, script))
     if a.citations:
         parts.append('<div class="qa-sources"><div class="qa-sources-head">来源</div>')
         parts += [
@@ -121,6 +128,30 @@ def render_answer(turn: Turn, number: int, script: str) -> str:
         parts.append("</div>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def render_dropped(a: Answer, script: str) -> str:
+    """The generated sentences that failed verification, folded away until asked for."""
+    items = "".join(
+        f'<li>{esc(shown(d.sentence, script))}<span class="qa-why">（{esc(d.reason)}）</span></li>'
+        for d in a.dropped
+    )
+    return (
+        f'<details class="qa-dropped"><summary>查看未通过核验而删除的 {len(a.dropped)} 句'
+        f"</summary><ul>{items}</ul></details>"
+    )
+
+
+def render_pending(
+    turns: Sequence[Turn], question: str, chars: int, script: str
+) -> list[dict[str, str]]:
+    """The conversation with the new question and a 生成中… line while the LLM writes."""
+    got = f"（已收到 {chars} 字，核验后显示）" if chars else "（大模型作答，核验后显示）"
+    return [
+        *render_messages(turns, script),
+        {"role": "user", "content": esc(question)},
+        {"role": "assistant", "content": f'<div class="qa-pending">生成中…{got}</div>'},
+    ]
 
 
 def render_messages(turns: Sequence[Turn], script: str) -> list[dict[str, str]]:
@@ -196,6 +227,10 @@ CSS = """
 .qa-answer { line-height: 1.7; }
 .qa-note { color: #666; font-size: 0.9em; }
 .qa-ungrounded { color: #a15c00; }
+.qa-notice { color: #a15c00; }
+.qa-pending { color: #555; font-style: italic; }
+.qa-dropped { color: #666; font-size: 0.85em; margin-top: 0.3em; }
+.qa-why { color: #a15c00; }
 .qa-marker { font-weight: 600; text-decoration: none; color: #1d4ed8; padding: 0 1px; }
 .qa-sources { margin-top: 0.6em; border-top: 1px solid #ddd; padding-top: 0.4em; }
 .qa-sources-head { font-weight: 600; font-size: 0.9em; color: #444; }

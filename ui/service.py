@@ -103,13 +103,30 @@ class ChatService:
         self.lock = threading.RLock()
         self.embedder = LockedEmbedder(library.embedder, self.lock)
 
-    def ask(self, question: str, turns: Sequence[Turn], year: Any, agency: Any) -> Turn:
-        """Answer with the earlier questions as history; keep each quote's surrounding text."""
+    @property
+    def uses_llm(self) -> bool:
+        """Whether answers go through the configured LLM."""
+        return self.library.llm is not None
+
+    def ask(
+        self,
+        question: str,
+        turns: Sequence[Turn],
+        year: Any,
+        agency: Any,
+        on_text: Callable[[str], None] | None = None,
+    ) -> Turn:
+        """Answer with the earlier questions as history; keep each quote's surrounding text.
+
+        The model runs under the lock; the LLM, which may take a while, runs outside it.
+        """
         history = [t.question for t in turns]
         with self.lock:
-            answer = self.library.ask(question, history, parse_filters(year, agency))
-            index = self.library.index
-            contexts = tuple(quote_context(index, c) for c in answer.citations)
+            found = self.library.retrieve(question, history, parse_filters(year, agency))
+            answer = self.library.compose(found)
+        if self.uses_llm:
+            answer = self.library.generate(found, answer, on_text)
+        contexts = tuple(quote_context(found.index, c) for c in answer.citations)
         return Turn(question.strip(), answer, contexts)
 
     def filter_choices(self) -> tuple[list[str], list[str]]:

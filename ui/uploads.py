@@ -14,6 +14,7 @@ from qa.config import Settings
 ALLOWED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_NAME_CHARS = 120
+MAX_NAME_BYTES = 255  # what the file system allows in one name (UTF-8 bytes)
 # Anything but letters (CJK included), digits and a few safe marks becomes "_".
 _UNSAFE_NAME = re.compile(r"[^\w\-.（）()·]+")
 
@@ -36,6 +37,8 @@ def safe_filename(name: str) -> str:
     stem = _UNSAFE_NAME.sub("_", stem).strip("._ ") or "report"
     suffix = _UNSAFE_NAME.sub("", suffix).lower()
     stem = stem[: MAX_NAME_CHARS - len(suffix) - 1]
+    while len(f"{stem}.{suffix}".encode()) > MAX_NAME_BYTES:  # 120 Chinese characters: 360 bytes
+        stem = stem[:-1]
     return f"{stem}.{suffix}" if suffix else stem
 
 
