@@ -442,6 +442,7 @@ def serve_cmd(
 @click.option(
     "--llm", "use_llm", is_flag=True, help="用大模型作答模式评测（另计删句比例与回退比例）。"
 )
+@click.option("--dev", "with_dev", is_flag=True, help="门禁同时评测开发报告集（dev 两部分）。")
 @click.pass_context
 def eval_cmd(
     ctx: click.Context,
@@ -452,6 +453,7 @@ def eval_cmd(
     out: Path | None,
     gate: bool,
     use_llm: bool,
+    with_dev: bool,
 ) -> None:
     """评测：检索召回、答案命中、引文、溯源与拒答，可作为重新索引后的门禁。"""
     from qa.eval_cli import run_eval_command
@@ -460,7 +462,15 @@ def eval_cmd(
     if use_llm and settings.llm_base_url:
         _announce_llm(settings)
     failed = run_eval_command(
-        settings, data, dataset, full, out, gate, explicit_index=index_name, use_llm=use_llm
+        settings,
+        data,
+        dataset,
+        full,
+        out,
+        gate,
+        explicit_index=index_name,
+        use_llm=use_llm,
+        with_dev=with_dev,
     )
     if failed:
         for line in failed:

@@ -72,15 +72,17 @@ def run_eval_command(
     gate: bool,
     explicit_index: str | None = None,
     use_llm: bool = False,
+    with_dev: bool = False,
 ) -> list[str]:
-    """Run the chosen sets (through the LLM with ``use_llm``); return the gate failures
-    (empty when not gating or all pass)."""
+    """Run the chosen sets (through the LLM with ``use_llm``; the gate with the development
+    sets too with ``with_dev``); return the gate failures (empty when not gating or all pass)."""
     if use_llm and not settings.llm_base_url:
         raise ConfigError(NOT_CONFIGURED)
-    embedder = load_embedder(settings)
     names = [SAMPLE_SET, "cmrc2018", "drcd"] if gate else [dataset or SAMPLE_SET]
-    if gate and DEV_CORPUS.is_dir():
-        names += list(DEV_SETS)
+    names += list(DEV_SETS) if gate and with_dev else []
+    if any(n in DEV_SETS for n in names) and not DEV_CORPUS.is_dir():
+        raise ConfigError(f"找不到开发报告集 {DEV_CORPUS}：请把 shared 文件夹放在项目旁边。")
+    embedder = load_embedder(settings)
     thresholds = _thresholds(EVAL_ROOT / "thresholds.toml") if gate else {}
     failed: list[str] = []
     for name in names:
