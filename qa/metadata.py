@@ -262,7 +262,7 @@ def _heading(lines: list[str], at: int) -> str:
         return ""
     title = re.sub(r"[\s　]+", "", lines[at])
     above = re.sub(r"[\s　]+", "", lines[at - 1]) if at > 0 else ""
-    if above and len(above) <= 30 and _BODY_END.search(above) and not _YEAR.search(title[:1]):
+    if above and len(above) <= 30 and _BODY_END.search(above):
         return above + title
     return title
 
