@@ -180,10 +180,6 @@ def _year_relations(question: str, year: int) -> tuple[str, ...]:
     return ("covers", "year")
 
 
-def _year_fits(report: Report, year: int, question: str) -> bool:
-    return any(getattr(report, k) == year for k in _year_relations(question, year))
-
-
 def _fitting(reports: list[Report], year: int, question: str) -> list[Report]:
     """The reports the year asks for, by the first relation any report meets."""
     for key in _year_relations(question, year):
@@ -310,7 +306,8 @@ def _match_years(
     unmatched: list[str],
 ) -> list[Report]:
     """Keep the reports of the years asked; note each place or year no report covers."""
-    fitting = list({r.doc_id: r for y in years for r in _fitting(selected, y, question)}.values())
+    per_year = {y: _fitting(selected, y, question) for y in years}
+    fitting = list({r.doc_id: r for found in per_year.values() for r in found}.values())
     if not named_as and not fitting and any(r.year is None for r in selected):
         return selected  # undated texts (encyclopedia passages): a year is only a word
     asked = "、".join(f"{y}年" for y in years)
@@ -320,7 +317,7 @@ def _match_years(
             if name not in covered:
                 unmatched.append(f"{name}{asked}")
     for year in years:
-        if any(_year_fits(r, year, question) for r in fitting):
+        if per_year[year]:
             matched.append(f"{year}年")
         elif not named_as:
             unmatched.append(f"{year}年")
