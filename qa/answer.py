@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass, replace
-from functools import cache
+from dataclasses import replace
 
+from qa.candidate import MAX_QUOTE, Candidate, span_candidate
 from qa.chunk import Section, split_sections
 from qa.clean import to_simplified
+from qa.figures import figure_tag, fitting_tense, reviews_and_targets, without_tense_words
 from qa.index import Index
-from qa.metadata import LEXICON
 from qa.question import (
     PROBLEM_WORDS,
     TOTAL_WORD,
@@ -33,9 +32,11 @@ from qa.question import (
 )
 from qa.read import Reader, Reading
 from qa.records import Answer, Citation, Hit, Report
+from qa.report_facts import asks_publish_date, fact_candidates
 from qa.rerank import bigram_counts
 from qa.scope import Scope, place_aliases
 from qa.sentences import sentence_spans, trim_span
+from qa.table_answer import table_candidates
 from qa.verify import AnswerSentence, verify_sentences
 
 _EXAMPLE = re.compile(r"为例|例如|比如|譬如|举例")
@@ -50,7 +51,6 @@ MAX_LIST = 8
 MIN_COVERAGE = 0.4
 UNFOCUSED_COVERAGE = 0.75  # a figure clause without the words next to 多少 must match this well
 RUNNER_UP = 0.85  # a second fact sentence is shown when it scores this close to the best
-MAX_QUOTE = 160
 # Sentence ranking weights, fitted on 700 CMRC 2018 + 700 DRCD questions outside the gate's
 # samples (see eval/datasets/README.md): retrieval score, shared run with the question, answer cue.
 SCORE_WEIGHT = 0.5
@@ -62,32 +62,11 @@ STATES_FACT = 0.25
 READ_WEIGHT = 0.3
 READ_HITS = 2
 SURE_READ = 0.5  # reader mass that answers a question the word match leaves unanswered
+# A table row names what it holds only by its headers: a sentence that says as much in the
+# report's own words goes first.
+TABLE_COST = 0.05
 EXAMPLE_COST = 0.15  # a sentence giving an example (仅以…为例) is not the year's own figure
 SURE_FIGURE = 0.6  # ... with a figure, when the sentence lacks the thing counted (行政诉讼)
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A sentence or clause span of one report, scored against the question."""
-
-    report: Report
-    passage_id: str
-    section_path: tuple[str, ...]
-    score: float
-    start: int
-    end: int
-    coverage: float
-    figure_ok: bool
-    telling: float = 0.0  # coverage with the report's title read as part of every sentence
-    run: float = 0.0  # longest verbatim run shared with the question, as a share of it
-    cue: int = 0  # +1 holds what the way of asking wants (为什么 → 因), -1 does not
-    read: float = 0.0  # the reader's belief that the answer lies in this span
-    example: bool = False  # its sentence gives an example (仅以6月25日的活动为例，…)
-    opens_list: bool = False  # a section heading shown with the items under it
-
-    @property
-    def text(self) -> str:
-        return self.report.text[self.start : self.end]
 
 
 def _spans(text: str, start: int, end: int, fine: bool) -> list[tuple[int, int]]:
@@ -209,8 +188,8 @@ def ranked(question: str, c: Candidate, readings: Readings | None = None) -> Can
     example = bool(_EXAMPLE.search(sentence)) and not _EXAMPLE.search(question)
     return replace(
         c,
-        run=shared_run(question, c.text),
-        cue=answer_cue(question, c.text),
+        run=shared_run(question, c.said),
+        cue=answer_cue(question, c.said),
         read=read,
         example=example,
     )
@@ -218,14 +197,14 @@ def ranked(question: str, c: Candidate, readings: Readings | None = None) -> Can
 
 def _focused(c: Candidate, focus: tuple[str, ...]) -> bool:
     """A focus word, its first two characters (信访件 → 信访) or its stem (学了 → 学) is there."""
-    simple = to_simplified(c.text)
+    simple = to_simplified(c.said)
     stems = {w.rstrip("了过的") or w for w in focus} | {w[:2] for w in focus if len(w) > 2}
     return not focus or any(has_word(simple, w) for w in (*focus, *stems))
 
 
 def _rank_key(c: Candidate, kind: Kind) -> float:
     length_cost = 0.0005 if kind.base in ("fact", "list") or kind.each else 0.0015
-    bonus = 0.2 if kind.total and TOTAL_WORD.search(c.text) else 0.0
+    bonus = 0.2 if kind.total and TOTAL_WORD.search(c.said) else 0.0
     if kind.base == "yesno" and (
         _NEGATION.search(to_simplified(c.text)) or re.search(r"\d", c.text)
     ):
@@ -234,6 +213,7 @@ def _rank_key(c: Candidate, kind: Kind) -> float:
         c.telling
         + bonus
         - EXAMPLE_COST * c.example
+        - TABLE_COST * (c.cell is not None)
         + SCORE_WEIGHT * c.score
         + RUN_WEIGHT * c.run
         + CUE_WEIGHT * c.cue
@@ -242,9 +222,13 @@ def _rank_key(c: Candidate, kind: Kind) -> float:
     )
 
 
+# A table-of-contents line: its dot leaders (………… 3) point to where the answer is.
+_TOC_LINE = re.compile(r"(?:…{3,}|\.{6,}|·{6,}|-{6,})\s*\d*\s*$")
+
+
 def eligible(kind: Kind, c: Candidate) -> bool:
     """Can the candidate answer at all: enough of the question, and a fitting figure for 多少?"""
-    if max(c.coverage, c.telling) < MIN_COVERAGE:
+    if max(c.coverage, c.telling) < MIN_COVERAGE or _TOC_LINE.search(c.text):
         return False
     if not _names_body(kind, c):
         return False  # 哪家律师事务所: a sentence that names none does not answer
@@ -255,7 +239,7 @@ def eligible(kind: Kind, c: Candidate) -> bool:
 
 def _names_body(kind: Kind, c: Candidate) -> bool:
     """The kind of body a 哪家 question asks for (律师事务所) is named, if it asks for one."""
-    return not kind.body or has_word(to_simplified(c.text), kind.body)
+    return not kind.body or has_word(to_simplified(c.said), kind.body)
 
 
 def pick(
@@ -314,29 +298,6 @@ def _apart(a: Candidate, b: Candidate) -> bool:
     return a.report.doc_id != b.report.doc_id or a.end <= b.start or a.start >= b.end
 
 
-def _passage_id_at(index: Index, doc_id: str, offset: int) -> tuple[str, tuple[str, ...]]:
-    for p in index.passages_of(doc_id):
-        if p.start <= offset < p.end:
-            return p.passage_id, p.section_path
-    return f"{doc_id}#heading", ()
-
-
-def _span_candidate(
-    index: Index,
-    report: Report,
-    start: int,
-    end: int,
-    section: tuple[str, ...] = (),
-    opens_list: bool = False,
-) -> Candidate:
-    """A heading or item as an answer; ``section`` is its path where no passage holds it
-    (a heading followed straight by a sub-heading)."""
-    passage_id, path = _passage_id_at(index, report.doc_id, start)
-    return Candidate(
-        report, passage_id, path or section, 1.0, start, end, 1.0, True, opens_list=opens_list
-    )
-
-
 def section_items(index: Index, reports: list[Report], terms: dict[str, float]) -> list[Candidate]:
     """For 有哪些… questions: the best-matching section's sub-headings or 一是/二是 items.
 
@@ -375,8 +336,8 @@ def fitting_section_items(index: Index, question: str, report: Report) -> list[C
             ][:MAX_SENTENCES]
             if not body:
                 return []
-            return [_span_candidate(index, report, *head, sec.path, opens_list=True)] + [
-                _span_candidate(index, report, s, e, sec.path) for s, e in body
+            return [span_candidate(index, report, *head, sec.path, opens_list=True)] + [
+                span_candidate(index, report, s, e, sec.path) for s, e in body
             ]
     return []
 
@@ -398,8 +359,8 @@ def _items_under(index: Index, report: Report, sections: list[Section], i: int) 
     if len(spans) < 2:
         return []
     head = _heading_span(report.text, sec.start, sec.path[-1])
-    return [_span_candidate(index, report, *head, sec.path, opens_list=True)] + [
-        _span_candidate(index, report, *span) for span in spans[:MAX_LIST]
+    return [span_candidate(index, report, *head, sec.path, opens_list=True)] + [
+        span_candidate(index, report, *span) for span in spans[:MAX_LIST]
     ]
 
 
@@ -440,33 +401,10 @@ def _citation(n: int, c: Candidate) -> Citation:
 
 
 def _sentence(c: Candidate, head: str = "", lead: bool = True, tag: bool = False) -> AnswerSentence:
-    body = c.text.rstrip("。；;！!？?")
-    said = figure_tag(c.text, _reviews_and_targets(c.report)) if tag else ""
+    body = c.said.rstrip("。；;！!？?")
+    said = figure_tag(c.text, reviews_and_targets(c.report)) if tag else ""
     text = f"{head}{_lead(c.report) if lead else ''}{body}{f'（{said}）' if said else ''}"
     return AnswerSentence(text, (_citation(0, c),), opens_list=c.opens_list)
-
-
-@cache
-def _cues() -> dict[str, tuple[str, ...]]:
-    data = tomllib.loads((LEXICON / "cues.toml").read_text(encoding="utf-8"))
-    return {k: tuple(v["words"]) for k, v in data.items()}
-
-
-def _reviews_and_targets(report: Report) -> bool:
-    """A report that reviews an earlier year and sets its own year's targets (a 政府工作报告),
-    where a figure may be either."""
-    covers, year = report.covers, report.year
-    return covers is not None and year is not None and covers < year
-
-
-def figure_tag(quote: str, both: bool = True) -> str:
-    """What a quoted figure is: 预期目标 (a target word: 目标, 左右, 力争 …), or, in a report
-    holding ``both`` actuals and targets, 实际完成 (an actual word and no target word: 完成,
-    同比 …); "" when the sentence does not say."""
-    simple = to_simplified(quote)
-    if any(w in simple for w in _cues()["target"]):
-        return "预期目标"
-    return "实际完成" if both and any(w in simple for w in _cues()["actual"]) else ""
 
 
 def compose(kind: Kind, picked: list[Candidate]) -> list[AnswerSentence]:
@@ -499,52 +437,6 @@ def _decline(
     return Answer(question, resolved, text, (), tuple(hits), False, scope.unmatched)
 
 
-_DOC_NUMBER_Q = re.compile(r"文号|发文字号|文件编号")
-_SIGNED_Q = re.compile(r"落款|签发|成文日期|报告(?:是)?(?:哪天|哪一天|什么时候)")
-_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
-# when it was put on a website is not when it was signed (the page chrome is not indexed)
-_PUBLISHED_Q = re.compile(r"发布|网站|网上|公布|上网|挂网")
-# 这份报告说的是哪一年度的工作, 报告是哪一年的: the year the report is about
-_REPORT_YEAR_Q = re.compile(r"报告\S{0,6}?(?:哪一?个?年度?|什么年度)(?:的(?:工作|情况)?)?[？?]?$")
-
-
-def metadata_candidates(
-    resolved: str, hits: list[Hit], index: Index, every: list[Report] | None = None
-) -> list[Candidate]:
-    """文号, 落款日期 and 哪一年度 questions: the report's own number, signature date or the
-    sentence that names its year (现将我局2020年度法治政府建设情况报告如下), quoted; for the
-    top hit's report, or for ``every`` report when the question names none of several."""
-    q = to_simplified(resolved)
-    number = bool(_DOC_NUMBER_Q.search(q))
-    signed = bool(_SIGNED_Q.search(q)) and not _PUBLISHED_Q.search(q)
-    if not hits or not (number or signed or _REPORT_YEAR_Q.search(q)):
-        return []
-    found: list[Candidate] = []
-    for report in every or _reports_of(hits[:1], index):
-        span = _metadata_span(report, number, signed)
-        if span:
-            found.append(_span_candidate(index, report, *span))
-    return found
-
-
-def _metadata_span(report: Report, number: bool, signed: bool) -> tuple[int, int] | None:
-    text = report.text
-    if number:
-        at = text.find(report.doc_number) if report.doc_number else -1
-        return (at, at + len(report.doc_number or "")) if at >= 0 else None
-    if signed:
-        dates = list(_DATE.finditer(text, max(0, len(text) - 300)))
-        return (dates[-1].start(), dates[-1].end()) if dates else None
-    if not report.year:
-        return None
-    named = re.search(rf"{report.year}\s*年度?", text)
-    if not named:
-        return None
-    at = named.start()
-    span = next(((s, e) for s, e in sentence_spans(text, 0, len(text)) if s <= at < e), None)
-    return named.span() if span is None or span[1] - span[0] > MAX_QUOTE else span
-
-
 _WHICH_REPORTS_Q = re.compile(r"哪(?:几|一)?(?:份|篇|个)(?:报告)?(?:是|属于|为)|哪些报告")
 
 
@@ -557,7 +449,7 @@ def report_candidates(resolved: str, scope: Scope, index: Index) -> list[Candida
         report = index.reports[doc_id]
         at = report.text.find(report.title) if report.title else -1
         if at >= 0:
-            found.append(_span_candidate(index, report, at, at + len(report.title)))
+            found.append(span_candidate(index, report, at, at + len(report.title)))
     return found
 
 
@@ -590,7 +482,7 @@ def _choose(
 ) -> list[Candidate]:
     single = _one_report(scope, index)
     every = [] if single else [index.reports[d] for d in (scope.doc_ids or index.reports)]
-    meta = metadata_candidates(resolved, hits, index, every)
+    meta = fact_candidates(resolved, hits, index, every)
     meta = meta or report_candidates(resolved, scope, index)
     if meta:
         return meta
@@ -608,11 +500,17 @@ def _choose(
         if items:
             return items
     fine = kind.base in ("number", "yesno")
+    if kind.base == "number":
+        terms = without_tense_words(resolved, terms)
     found = candidates(resolved, hits, index, terms, asked_units(resolved), fine)
+    if kind.base == "number":
+        found += table_candidates(hits, index, terms, asked_units(resolved))
     # the reader ranks one answer's sentences; a figure's clause (whose reader mass grows with
     # every clause around it) and per-report answers are left to the word match
     one = kind.base in ("fact", "list") and not (kind.per_report or kind.each)
     readings = read_hits(reader if one else None, resolved, hits, index)
+    if kind.base == "number":
+        found = fitting_tense(resolved, found)
     picked = pick(kind, found, resolved, readings)
     if not picked and reader is not None and not (kind.per_report or kind.each):
         readings = readings or read_hits(reader, resolved, hits, index)
@@ -630,6 +528,8 @@ def _choose(
         picked = _apart_only([_whole_sentence(c, "。！？\n") for c in picked])
     elif kind.base == "fact":  # a clause cut at ； reads whole with its sentence, if short
         picked = _apart_only([_whole_sentence(c, "。！？\n", MAX_QUOTE) for c in picked])
+    if kind.base == "number":
+        picked = [_with_level(c) for c in picked]
     return [_with_antecedent(c) for c in picked]
 
 
@@ -689,12 +589,31 @@ _POINTS_BACK = re.compile(
 def _with_antecedent(c: Candidate) -> Candidate:
     """Quote the sentence before too when the picked one opens by pointing back to it."""
     text = c.report.text
-    if not _POINTS_BACK.match(text, c.start) or text[: c.start].rstrip(" \t").endswith("\n"):
+    if (
+        c.cell
+        or not _POINTS_BACK.match(text, c.start)
+        or text[: c.start].rstrip(" \t").endswith("\n")
+    ):
         return c  # a paragraph's first sentence: the line before may be a heading
     start, _ = trim_span(text, _after_last(text, "。！？\n", c.start - 1), c.start)
     if start >= c.start or c.end - start > 2 * MAX_QUOTE:
         return c
     return replace(c, start=start)
+
+
+# A clause that goes on to the level a change reaches: 增长8%，达到35578元.
+_LEVEL_NEXT = re.compile(r"[，,]\s*(?:达到|达|为|至|突破|超过)\s*\d[\d.,]*[^\d，,；;。！？\n]{0,8}")
+
+
+def _with_level(c: Candidate) -> Candidate:
+    """A figure's clause read on to the level it reaches (增长8%，达到35578元), when that
+    clause follows straight after it."""
+    if c.cell:
+        return c
+    m = _LEVEL_NEXT.match(c.report.text, c.end)
+    if not m or c.end + len(m.group()) - c.start > MAX_QUOTE:
+        return c
+    return replace(c, end=trim_span(c.report.text, c.start, m.end())[1])
 
 
 def _after_last(text: str, marks: str, before: int) -> int:
@@ -706,7 +625,9 @@ def _whole_sentence(
     c: Candidate, marks: str = "。！？；\n", longest: int = 2 * MAX_QUOTE
 ) -> Candidate:
     """The full sentence around a clause (for 分别/各多少 questions; for lists, up to 。 so
-    that 一是……；二是……；三是…… stays whole)."""
+    that 一是……；二是……；三是…… stays whole); a table entry stays as it is."""
+    if c.cell:
+        return c
     text = c.report.text
     start = _after_last(text, marks, c.start)
     ends = [i for i in (text.find(mark, c.end - 1) for mark in marks) if i >= 0]
@@ -731,7 +652,7 @@ def compose_answer(
             question, resolved, hits, scope, f"关于{'、'.join(scope.unmatched)}的报告", index
         )
     simple = to_simplified(resolved)
-    if _SIGNED_Q.search(simple) and _PUBLISHED_Q.search(simple):
+    if asks_publish_date(simple):
         why = "报告在网站上的发布日期（网页页眉不进索引；报告落款日期可问“报告是哪天签发的”）"
         return _decline(question, resolved, hits, scope, why, index)
     kind = answer_kind(resolved, scope)

@@ -24,6 +24,7 @@ from qa.index import (
     chunk_settings,
     embed_passages,
     load_index,
+    passage_texts,
     save_version,
 )
 from qa.load import find_report_files, read_document, read_overrides
@@ -34,6 +35,7 @@ from qa.metadata import VERSION as METADATA_VERSION
 from qa.metadata import apply_overrides, infer_metadata
 from qa.records import Passage, Report
 from qa.store import new_staging, publish, writer_lock
+from qa.tables import find_tables
 
 if TYPE_CHECKING:
     from qa.embed import Embedder
@@ -55,6 +57,7 @@ def load_report(
     overrides = read_overrides(path)
     meta = apply_overrides(meta, overrides)
     page_starts = _map_page_starts(raw.text, cleaned.text, raw.page_starts)
+    tables = find_tables(cleaned.text, raw.pdf_grids, page_starts)
     return Report(
         doc_id=doc_id or _UNSAFE_ID.sub("_", path.stem),
         path=str(path.resolve()),
@@ -75,6 +78,7 @@ def load_report(
         speaker=meta.speaker,
         sources=meta.sources,
         meta_version=METADATA_VERSION,
+        tables=tables,
     )
 
 
@@ -118,6 +122,7 @@ class UpdateSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)
     passages: int = 0
     embedded: int = 0
+    reused: int = 0  # passages whose embedding text was already in the index: vectors kept
     seconds: float = 0.0
     written: bool = False
 
@@ -252,7 +257,12 @@ def update_index(
             summary.seconds = time.monotonic() - started
             return summary
         fresh_passages = [p for ps in chunk_all(plan.fresh, settings) for p in ps]
-        fresh_vectors = embed_passages(fresh_passages, embedder, settings.batch_size, progress)
+        # a rebuild embeds everything again; an update reuses the vectors of unchanged texts
+        same_model = old is not None and old.manifest.get("model_id") == embedder.model_id
+        known = _known_vectors(old) if reuse and same_model and not rebuild else {}
+        fresh_vectors, summary.reused = _vectors_for(
+            fresh_passages, known, embedder, settings.batch_size, progress
+        )
         reports, passages, vectors = _assemble(old, plan, fresh_passages, fresh_vectors)
         staging = new_staging(settings.index_dir)
         manifest = {
@@ -263,7 +273,8 @@ def update_index(
         }
         save_version(staging, reports, passages, vectors, manifest)
         publish(settings.index_dir, staging)
-    summary.embedded, summary.passages, summary.written = len(fresh_passages), len(passages), True
+    summary.embedded = len(fresh_passages) - summary.reused
+    summary.passages, summary.written = len(passages), True
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -312,6 +323,30 @@ def _report_entries(
         }
         for r in reports
     }
+
+
+def _known_vectors(old: Index | None) -> dict[str, np.ndarray]:
+    """The old index's vector for each embedding text (same model and chunking)."""
+    if old is None:
+        return {}
+    return dict(zip(passage_texts(old.passages), old.vectors, strict=True))
+
+
+def _vectors_for(
+    passages: list[Passage],
+    known: dict[str, np.ndarray],
+    embedder: Embedder,
+    batch: int,
+    progress: Progress | None,
+) -> tuple[np.ndarray, int]:
+    """Vectors of the passages, embedding only the texts the old index does not hold (a
+    report read again after a metadata upgrade or a small edit); how many were reused."""
+    texts = passage_texts(passages)
+    new = [p for p, t in zip(passages, texts, strict=True) if t not in known]
+    made = iter(embed_passages(new, embedder, batch, progress))
+    rows = [known[t] if t in known else next(made) for t in texts]
+    vectors = np.stack(rows) if rows else np.zeros((0, embedder.dim), np.float32)
+    return vectors.astype(np.float32), len(passages) - len(new)
 
 
 def _assemble(

@@ -106,6 +106,7 @@ def index_cmd(
         ("失败", len(summary.failed)),
         ("段落总数", summary.passages),
         ("本次嵌入", summary.embedded),
+        ("沿用向量", summary.reused),
         ("用时(秒)", f"{summary.seconds:.1f}"),
     ]
     click.echo(f"索引 {settings.index_dir}")

@@ -14,6 +14,7 @@ from qa.clean import to_simplified
 from qa.errors import ConfigError
 from qa.llm_verify import split_reply
 from qa.records import Answer
+from qa.verify import support_text
 
 if TYPE_CHECKING:
     from qa.api import Library
@@ -158,14 +159,10 @@ def citation_scores(
 
 
 def figures_verified(library: Library, answer: Answer) -> bool:
-    """Every number in the answer appears in its cited quotes or their reports' dates."""
-    support = []
-    for c in answer.citations:
-        support.append(c.quote)
-        report = library.index.reports.get(c.doc_id)
-        if report is not None:
-            support += [str(report.year or ""), report.signed or "", report.title]
-    numbers = set(_NUMBER.findall(" ".join(support)))
+    """Every number in the answer appears in its cited quotes, their reports' names and
+    dates, or a cited table row's headers (and a 元 figure restated in 万元)."""
+    support = support_text(answer.citations, library.index.reports)
+    numbers = set(_NUMBER.findall(support))
     return all(n in numbers for n in _NUMBER.findall(_MARKER.sub("", answer.text)))
 
 

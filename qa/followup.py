@@ -101,7 +101,27 @@ def resolve_one(
             return carry + which.group() + (asking.group() if asking else "") + topic + "？"
         asking = _ASKING.search(previous)
         return carry + topic + (asking.group() if asking else "") + "？"
+    if _topicless(q, places, years):  # 今年的目标是多少？ 实际完成了多少？: of the same thing
+        topic = _TENSE.sub("", _topic(previous, prev_places, YEAR.findall(previous)))
+        return carried + re.sub(r"^的|是$", "", topic) + "，" + question.strip()
     return carried + question.strip()
+
+
+# What a follow-up may say without naming a topic of its own: when, target or actual, asking.
+_NO_TOPIC = re.compile(
+    r"今年|本年度?|当年|去年|上年|明年|实际|完成|实现|达到|定的|定了|定下|目标|预期|计划|增长|增速|增幅"
+    r"|多少|几|要|是|了|的|又|那么|那|呢|[？?。！!，,\s]"
+)
+# Target and actual words of the earlier question, dropped from a topic the follow-up carries
+# (…增长目标是多少？ 实际完成了多少？ → 增长，实际完成了多少？).
+_TENSE = re.compile(r"(?:预期)?目标|计划|实际(?:完成)?")
+
+
+def _topicless(question: str, places: list[str], years: list[str]) -> bool:
+    rest = question
+    for name in [*places, *(f"{y}年" for y in years)]:
+        rest = rest.replace(name, "")
+    return not _NO_TOPIC.sub("", rest)
 
 
 # 前一年呢？ / 后一年呢？: the year before or after the one last asked about.

@@ -69,6 +69,10 @@ class Index:
                 self._by_doc.setdefault(p.doc_id, []).append(p)
         return self._by_doc.get(doc_id, [])
 
+    def passage_at(self, doc_id: str, offset: int) -> Passage | None:
+        """The passage of a report that holds ``offset`` (None: a heading or a gap)."""
+        return next((p for p in self.passages_of(doc_id) if p.start <= offset < p.end), None)
+
 
 def make_faiss(vectors: np.ndarray, passages: Sequence[Passage]) -> Any:
     """An inner-product FAISS index with stable int64 ids (IndexIDMap2 over IndexFlatIP)."""

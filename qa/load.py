@@ -38,7 +38,7 @@ from qa.load_limits import (
     path_kind,
     read_file_bytes,
 )
-from qa.load_pdf import _read_pdf
+from qa.load_pdf import PdfGrid, _read_pdf
 from qa.load_text import (
     _decode_bytes,
     _error,
@@ -81,6 +81,7 @@ class RawDocument:
     encoding: str | None
     page_starts: tuple[int, ...]
     sha256: str
+    pdf_grids: tuple[PdfGrid, ...] = ()  # a PDF's ruled tables (qa.load_pdf.pdf_grids)
 
 
 # ---------------------------------------------------------------------------
@@ -103,32 +104,32 @@ def read_document(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> RawDocumen
     data = read_file_bytes(path, limits.max_file_mb * MB)
     if not data.strip():
         raise _error(path, "文件为空", "请确认文件内容完整后重试。")
-    text, encoding, page_starts = _extract(path, suffix, data, limits)
+    text, encoding, page_starts, grids = _extract(path, suffix, data, limits)
     if not text.strip():
         raise _error(path, "没有可读取的文字", "请确认文件内容完整后重试。")
     check_text_size(path, len(text), limits)
     check_language(path, text)
     sha = hashlib.sha256(data).hexdigest()
     logger.debug("read %s: %d chars, encoding=%s", path, len(text), encoding)
-    return RawDocument(path, text, encoding, page_starts, sha)
+    return RawDocument(path, text, encoding, page_starts, sha, grids)
 
 
 def _extract(
     path: Path, suffix: str, data: bytes, limits: LoadLimits
-) -> tuple[str, str | None, tuple[int, ...]]:
-    """(text, detected encoding, PDF page offsets) of the file's bytes."""
+) -> tuple[str, str | None, tuple[int, ...], tuple[PdfGrid, ...]]:
+    """(text, detected encoding, PDF page offsets, PDF tables) of the file's bytes."""
     if suffix in (".txt", ".md"):
         if len(data) > 4 * limits.max_text_chars:  # 4 bytes a character at most (UTF-32)
             check_text_size(path, len(data) // 4, limits)
         text, encoding = _read_text(path, data, limits.max_line_chars)
-        return (_strip_markdown_headings(text) if suffix == ".md" else text), encoding, ()
+        return (_strip_markdown_headings(text) if suffix == ".md" else text), encoding, (), ()
     if suffix == ".docx":
-        return _read_docx(path, data, limits), None, ()
+        return _read_docx(path, data, limits), None, (), ()
     if suffix == ".pdf":
-        text, page_starts = _read_pdf(path, data, limits)
-        return text, None, page_starts
+        text, page_starts, grids = _read_pdf(path, data, limits)
+        return text, None, page_starts, grids
     text, encoding = _read_html(path, data, limits)
-    return text, encoding, ()
+    return text, encoding, (), ()
 
 
 # ---------------------------------------------------------------------------

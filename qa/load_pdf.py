@@ -1,9 +1,11 @@
-"""Load stage, .pdf part: the text layer of every page via pypdf."""
+"""Load stage, .pdf part: the text layer of every page via pypdf, and the ruled tables of
+the pages that look like tables via pdfplumber (their cells, for qa/tables.py)."""
 
 from __future__ import annotations
 
 import io
 import logging
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -18,10 +20,20 @@ _OCR_FIX = (
     "请先用 OCR 软件（如 WPS、Adobe Acrobat 的“识别文字”）转换为带文字层的 PDF 或 .docx 后重试。"
 )
 _MAX_GARBLED = 0.3
+# A page is looked at for tables when this many of its lines hold two figures or more.
+_TABLE_LINES = 2
+_FIGURES = re.compile(r"(?:^|\s)[-+]?[\d,]+(?:\.\d+)?%?(?=\s|$)")
+
+# One PDF table: its page (0-based) and its rows of cells; a cell that spans columns of a
+# header row is repeated in each, a cell merged from the row above is "".
+PdfGrid = tuple[int, tuple[tuple[str, ...], ...]]
 
 
-def _read_pdf(path: Path, data: bytes, limits: LoadLimits) -> tuple[str, tuple[int, ...]]:
-    """Text layer of every page joined by "\\n"; page_starts holds each page's offset."""
+def _read_pdf(
+    path: Path, data: bytes, limits: LoadLimits
+) -> tuple[str, tuple[int, ...], tuple[PdfGrid, ...]]:
+    """Text layer of every page joined by "\\n"; page_starts holds each page's offset;
+    the grids of the pages' ruled tables."""
     if b"%PDF-" not in data[:1024]:
         raise _error(path, "不是有效的 PDF 文件", "请确认文件完整，或重新导出为 PDF 后重试。")
     if b"%%EOF" not in data[-2048:]:
@@ -41,7 +53,111 @@ def _read_pdf(path: Path, data: bytes, limits: LoadLimits) -> tuple[str, tuple[i
     for page in pages:
         starts.append(offset)
         offset += len(page) + 1
-    return "\n".join(pages), tuple(starts)
+    return "\n".join(pages), tuple(starts), pdf_grids(path, data, pages, limits)
+
+
+# A line the page's layout broke, not the text: long, ending inside a sentence, followed by a
+# line that starts flush left with no heading number (政府采购服务预算\n983.05万元。).
+_WRAP_SHARE = 0.6  # of the page's longest line
+_MIN_WIDTH = 30  # characters: a page whose longest line is shorter (a cover) has no wraps
+_SENTENCE_END = tuple("。！？；：:!?;")
+_STARTS_ITEM = re.compile(
+    r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d)|第[一二三四五六七八九十]|[•·●○■□◆\-—])"
+)
+
+
+def unwrap(page: str) -> str:
+    """The page's text with the line breaks of its layout joined (PDF text only): a sentence
+    that runs on to the next line reads as one. Table rows (two figures or more) stay apart."""
+    lines = page.split("\n")
+    widest = max((len(line.strip()) for line in lines), default=0)
+    out: list[str] = []
+    for line in lines:
+        if out and _runs_on(out[-1], line, widest):
+            out[-1] = out[-1].rstrip() + line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _runs_on(previous: str, line: str, widest: int) -> bool:
+    before = previous.rstrip()
+    if not before or not line or line[0].isspace() or before.endswith(_SENTENCE_END):
+        return False
+    if widest < _MIN_WIDTH or len(before.strip()) < _WRAP_SHARE * widest:
+        return False
+    if _STARTS_ITEM.match(line):
+        return False
+    rest = line.rstrip()
+    if len(rest) < _WRAP_SHARE * widest and not rest.endswith(_SENTENCE_END + ("”", "）", ")")):
+        return False  # a short line that ends no sentence: a name or a caption, not a tail
+    return len(_FIGURES.findall(previous)) < 2 and len(_FIGURES.findall(line)) < 2
+
+
+def _looks_tabular(page: str) -> bool:
+    rows = sum(1 for line in page.split("\n") if len(_FIGURES.findall(line)) >= 2)
+    return rows >= _TABLE_LINES
+
+
+def pdf_grids(path: Path, data: bytes, pages: list[str], limits: LoadLimits) -> tuple[PdfGrid, ...]:
+    """pdfplumber's ruled tables on the pages whose text looks tabular; a page it cannot
+    read keeps its text and loses only its grid."""
+    wanted = [i for i, page in enumerate(pages) if _looks_tabular(page)]
+    if not wanted:
+        return ()
+    import pdfplumber
+
+    grids: list[PdfGrid] = []
+    started = time.monotonic()
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for i in wanted:
+                seconds = limits.parse_timeout_s
+                if 0 < seconds < time.monotonic() - started:
+                    logger.warning("%s: tables from page %d on not read (time limit)", path, i + 1)
+                    break
+                grids += [(i, rows) for rows in _page_grids(pdf.pages[i])]
+                pdf.pages[i].flush_cache()
+    except Exception:  # pdfminer raises many kinds on odd files: the text stands alone
+        logger.warning("%s: cannot read its tables", path)
+        logger.debug("pdfplumber failed", exc_info=True)
+    return tuple(grids)
+
+
+def _page_grids(page: Any) -> list[tuple[tuple[str, ...], ...]]:
+    found: list[tuple[tuple[str, ...], ...]] = []
+    for table in page.find_tables():
+        texts = table.extract()
+        lefts = _column_lefts(table)
+        rows: list[tuple[str, ...]] = []
+        for row, cells in zip(table.rows, texts, strict=True):
+            rows.append(_spread(row.cells, cells, lefts))
+        if len(rows) >= 2 and len(lefts) >= 2:
+            found.append(tuple(rows))
+    return found
+
+
+def _column_lefts(table: Any) -> list[float]:
+    width = max((len(r.cells) for r in table.rows), default=0)
+    lefts = [
+        min((r.cells[j][0] for r in table.rows if j < len(r.cells) and r.cells[j]), default=0.0)
+        for j in range(width)
+    ]
+    return lefts
+
+
+def _spread(boxes: list[Any], cells: list[str | None], lefts: list[float]) -> tuple[str, ...]:
+    """A row's cell texts, one per column; a header cell spanning columns fills each."""
+    out = [(c or "").replace("\n", "") if c is not None else "" for c in cells]
+    if any(_FIGURES.search(f" {c} ") for c in out):
+        return tuple(out)  # a row of figures: a spanning label stays in its first column
+    for j, box in enumerate(boxes):
+        if box is None or not out[j]:
+            continue
+        for k in range(j + 1, len(lefts)):
+            if boxes[k] is None and lefts[k] < box[2] - 1:
+                out[k] = out[j]
+    return tuple(out)
 
 
 def _pdf_page_texts(path: Path, data: bytes, limits: LoadLimits) -> list[str]:
@@ -71,7 +187,7 @@ def _pdf_page_texts(path: Path, data: bytes, limits: LoadLimits) -> list[str]:
             logger.warning("%s: cannot extract the text of page %d", path, number)
             logger.debug("pypdf page error", exc_info=True)
             text = ""
-        texts.append(_normalise_newlines(text).replace("\x00", "").rstrip("\n"))
+        texts.append(unwrap(_normalise_newlines(text).replace("\x00", "").rstrip("\n")))
         budget.text(len(texts[-1]) + 1)
     return texts
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import jieba
 
 from qa.clean import normalize_width, to_simplified
 from qa.index import Index
 from qa.keywords import tokenize
+from qa.metadata import LEXICON
 from qa.scope import Scope, strip_scope_words
 
 _NUMBER_Q = re.compile(
@@ -61,6 +63,10 @@ _FILLER = frozenset(
     " 分别为".split()
 )
 # A number with its scale; the character after it is its unit: 112.23万|元, 20|件, 40|学时.
+# What a figure written in Chinese numerals counts: 三个, 两项, 十余家, 五年.
+_CN_MEASURES = frozenset("个件项名次家人户所条起宗批场期年天月日倍成岁位元种类处座支辆台套份篇本")
+# A five-year plan's name: “十四五”, 十五五规划, “九五”时期.
+_PLAN_NAME = re.compile(r"[一二三四五六七八九十]{1,2}五(?:”|\"|」|规划|时期|期间)")
 _NUMBER_AND_SCALE = re.compile(
     r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千]+)(?:\s*)(?:余|多)?(?:万|萬|亿|億|千)?"
 )
@@ -152,9 +158,13 @@ def body_asked(question: str) -> str:
     return m.group(1) if m else ""
 
 
+_COPULA_ASKING = re.compile(r"(?<=[\u4e00-\u9fff])(?=[是为](?:多少|几))")
+
+
 def focus_words(question: str) -> tuple[str, ...]:
     """The content words right before and after the asking word (败诉了几件 → 败诉)."""
     q = re.sub(r"(?:19|20)\d{2}\s*年度?", "，", to_simplified(normalize_width(question)))
+    q = _COPULA_ASKING.sub(" ", q)  # 预算数是多少: jieba would glue 数是
     words = [w for w in jieba.lcut(q) if w.strip()]
     at = next((i for i, w in enumerate(words) if "多少" in w or w.startswith("几")), None)
     if at is None:
@@ -253,6 +263,16 @@ def figure_fits(text: str, units: str | None) -> bool:
         return True
     for m in _NUMBER_AND_SCALE.finditer(text):
         after = text[m.end() : m.end() + 1]
+        if after in "、.．" and not text[: m.start()].strip("（( "):
+            continue  # a heading's number (三、政府采购预算情况; 2. 收入预算总表) counts nothing
+        if _PLAN_NAME.match(text, m.start()):
+            continue  # “十五五”时期: a five-year plan's name, not a figure
+        if (
+            not m.group()[0].isdigit()
+            and m.group()[-1] not in "万萬亿億千"
+            and (not after or after not in _CN_MEASURES)
+        ):
+            continue  # 一般, 三大, 十分: a numeral that counts nothing
         if (
             not (units and "年" in units)
             and re.fullmatch(r"\d{4}", m.group())
@@ -395,11 +415,41 @@ def section_fit(question: str, section_path: tuple[str, ...]) -> int:
 SYNONYM_CREDIT = 0.8
 
 
-def _match(text: str, term: str) -> float:
-    """1 for the word itself, a little less for one of its synonyms, else 0."""
-    if term in text:
+def _match(text: str, term: str, barred: tuple[str, ...] = ()) -> float:
+    """1 for the word itself, a little less for one of its synonyms, else 0; an occurrence
+    right after a ``barred`` modifier (人均地区生产总值 for 地区生产总值) does not count."""
+    if _free(text, term, barred):
         return 1.0
-    return SYNONYM_CREDIT if any(s in text for s in SYNONYMS.get(term, ())) else 0.0
+    synonyms = SYNONYMS.get(term, ())
+    return SYNONYM_CREDIT if any(_free(text, s, barred) for s in synonyms) else 0.0
+
+
+def _free(text: str, word: str, barred: tuple[str, ...]) -> bool:
+    """Does ``word`` occur in the text other than shortly after a barred modifier, with no
+    punctuation between (人均地区生产总值 bars 生产总值 too)?"""
+    at = text.find(word)
+    while at >= 0:
+        before = _WORD_RUN.search(text, max(0, at - MODIFIER_REACH), at)
+        if not (before and any(m in before.group() for m in barred)):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+MODIFIER_REACH = 4  # characters before a word a modifier may stand (人均|地区|生产总值)
+_WORD_RUN = re.compile(r"[\u4e00-\u9fff]+$")
+
+
+@cache
+def modifiers() -> tuple[str, ...]:
+    """Words that make a measure another measure (qa/lexicon/modifiers.toml)."""
+    data = tomllib.loads((LEXICON / "modifiers.toml").read_text(encoding="utf-8"))
+    return tuple(w for entry in data.values() for w in entry["words"])
+
+
+def barred_modifiers(terms: dict[str, float]) -> tuple[str, ...]:
+    """The modifiers the question's words do not carry themselves."""
+    return tuple(m for m in modifiers() if not any(m in t or t in m for t in terms))
 
 
 def has_word(text: str, term: str) -> bool:
@@ -418,7 +468,8 @@ def coverages(
     if not terms:
         return tuple(0.0 for _ in credits)
     simple = to_simplified(text)
-    found = {t: _match(simple, t) for t in terms}
+    barred = barred_modifiers(terms)
+    found = {t: _match(simple, t, barred) for t in terms}
     total = sum(terms.values())
     return tuple(sum(w * max(found[t], c[t]) for t, w in terms.items()) / total for c in credits)
 

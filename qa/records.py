@@ -1,9 +1,58 @@
-"""Record types shared by every stage: Report, Passage, Hit, Citation, Dropped, Answer."""
+"""Record types shared by every stage: Report (with its Tables), Passage, Hit, Citation,
+Dropped, Answer."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class TableValue:
+    """One value cell: its column's headers (本年支出·预算数) and its span in the text."""
+
+    column: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class TableEntry:
+    """A row header with the values it labels (a whole row, or half of one where two tables
+    sit side by side); ``start``:``end`` spans them in the report's text, for the quote."""
+
+    label: str
+    start: int
+    end: int
+    values: tuple[TableValue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table of a report: its title and unit (from the lines above it), its column headers
+    and its entries; every offset points into ``Report.text``."""
+
+    title: str
+    unit: str
+    columns: tuple[str, ...]
+    start: int
+    end: int
+    entries: tuple[TableEntry, ...]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Table:
+        entries = tuple(
+            TableEntry(
+                e["label"],
+                e["start"],
+                e["end"],
+                tuple(TableValue(**v) for v in e["values"]),
+            )
+            for e in data["entries"]
+        )
+        return cls(
+            data["title"], data["unit"], tuple(data["columns"]), data["start"], data["end"], entries
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +83,7 @@ class Report:
     speaker: str = ""  # who delivered or signed it
     sources: tuple[tuple[str, str], ...] = ()  # (field, where in the report it was found)
     meta_version: int = 0  # qa.metadata.VERSION it was described with (older: describe again)
+    tables: tuple[Table, ...] = ()  # its tables' cells with their headers (qa/tables.py)
 
     def page_at(self, offset: int) -> int | None:
         """Return the 1-based PDF page holding ``offset``, or None for non-PDF reports."""
@@ -60,6 +110,7 @@ class Report:
         for key in ("page_starts", "overrides", "warnings"):
             values[key] = tuple(values.get(key, ()))
         values["sources"] = tuple(sorted(dict(values.get("sources") or {}).items()))
+        values["tables"] = tuple(Table.from_dict(t) for t in values.get("tables", ()))
         return cls(**values)
 
     @property

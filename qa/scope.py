@@ -180,10 +180,19 @@ def _year_relations(question: str, year: int) -> tuple[str, ...]:
     return ("covers", "year")
 
 
+# A question after a figure of the year (多少, 增长几成): the year it names is the one reviewed.
+_ASKS_FIGURE = re.compile(r"多少|几|增长|增速|增幅|比重|占比")
+
+
 def _fitting(reports: list[Report], year: int, question: str) -> list[Report]:
-    """The reports the year asks for, by the first relation any report meets."""
-    for key in _year_relations(question, year):
+    """The reports the year asks for, by the first relation any report meets. For a figure,
+    falling back to the year a report is named by never takes one known to review another
+    year (the 2017 政府工作报告 reviews 2016: it does not say what 2017 achieved)."""
+    relations = _year_relations(question, year)
+    for key in relations:
         found = [r for r in reports if getattr(r, key) == year]
+        if key == "year" and len(relations) > 1 and _ASKS_FIGURE.search(question):
+            found = [r for r in found if r.covers in (None, year)]
         if found:
             return found
     return []

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from qa.clean import to_simplified
 from qa.metadata import NOT_PLACE_START, PLACE_NAME
 from qa.records import Citation, Report
+from qa.tables import in_wan
 
 # A number as answers and quotes state it: 112.23, 20, 2023
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -23,7 +24,9 @@ class AnswerSentence:
     opens_list: bool = False  # a heading: shown with a colon, its items below it
 
 
-def _support(citations: Sequence[Citation], reports: Mapping[str, Report]) -> str:
+def support_text(citations: Sequence[Citation], reports: Mapping[str, Report]) -> str:
+    """What the cited quotes vouch for: the quotes, their reports' names and dates, and for a
+    table's row its title, unit and column headers (and its 元 figures restated in 万元)."""
     parts: list[str] = []
     for c in citations:
         parts.append(c.quote)
@@ -31,6 +34,11 @@ def _support(citations: Sequence[Citation], reports: Mapping[str, Report]) -> st
         if report:
             parts += [report.agency, report.region, report.title, str(report.year or "")]
             parts.append(report.signed or "")
+            for table in report.tables:  # a table's row is read with its headers
+                if table.start <= c.start and c.end <= table.end:
+                    parts += [table.title, table.unit, *table.columns]
+                    if table.unit == "元":  # restated in 万元 (折合9101.68万元)
+                        parts += [in_wan(n) for n in re.findall(r"[\d,]+(?:\.\d+)?", c.quote)]
     return to_simplified("\n".join(parts))
 
 
@@ -58,7 +66,7 @@ def check_sentence(sentence: AnswerSentence, reports: Mapping[str, Report]) -> s
             return f"引文与报告 {c.doc_id} 的 {c.start}:{c.end} 处原文不符"
         if _splits_number(report.text, c.start) or _splits_number(report.text, c.end):
             return f"引文在报告 {c.doc_id} 的 {c.start}:{c.end} 处截断了数字"
-    support = _support(sentence.citations, reports)
+    support = support_text(sentence.citations, reports)
     numbers = set(re.findall(r"\d+(?:\.\d+)?", support))
     for num in NUMBER.findall(sentence.text):
         if num not in numbers:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from qa.answer import figure_tag
+from qa.answer import _with_level, figure_tag
+from qa.candidate import Candidate
+from qa.figures import fitting_tense, said_as
 
 
 def test_a_target_sentence_is_tagged_as_a_target() -> None:
@@ -17,3 +19,41 @@ def test_an_actual_is_tagged_only_where_a_report_holds_both() -> None:
     assert figure_tag(actual, both=False) == ""  # a 法治 report's figures are all actuals
     assert figure_tag("收缴罚款112.23万元") == ""  # the sentence does not say
     assert figure_tag("全年地區生產總值完成253.7億元") == "实际完成"  # traditional script
+
+
+def _candidate(text: str, sentence: str, covers: int | None = 2016) -> Candidate:
+    from qa.records import Report
+
+    report = Report(
+        "d", "p", "政府工作报告", "某区人民政府", "", 2017, None, None, text, "x", covers=covers
+    )
+    start = text.index(sentence)
+    return Candidate(
+        report, "d#0", ("二、2017年工作安排",), 1.0, start, start + len(sentence), 1.0, True
+    )
+
+
+TEXT = (
+    "2016年城镇常住居民人均可支配收入完成32942元，增长7.5%。\n"
+    "主要预期目标是：地区生产总值增长7.5%，城镇常住居民人均可支配收入增长8%，达到35578元。\n"
+)
+
+
+def test_a_target_question_is_answered_by_targets_only_and_an_actual_one_by_actuals() -> None:
+    actual = _candidate(TEXT, "2016年城镇常住居民人均可支配收入完成32942元")
+    target = _candidate(TEXT, "城镇常住居民人均可支配收入增长8%")
+    assert said_as(target) == "预期目标"  # the sentence opens with 主要预期目标是
+    both = [actual, target]
+    assert fitting_tense("2017年城镇常住居民人均可支配收入的目标是多少？", both) == [target]
+    assert fitting_tense("2016年城镇常住居民人均可支配收入实际完成多少？", both) == [actual]
+    assert fitting_tense("城镇常住居民人均可支配收入是多少？", both) == both
+    # a report that only looks back (a 法治 report) has no targets to keep apart
+    lone = _candidate(TEXT, "2016年城镇常住居民人均可支配收入完成32942元", covers=None)
+    assert fitting_tense("目标是多少？", [lone]) == [lone]
+
+
+def test_a_change_is_read_on_to_the_level_it_reaches() -> None:
+    target = _candidate(TEXT, "城镇常住居民人均可支配收入增长8%")
+    assert _with_level(target).text == "城镇常住居民人均可支配收入增长8%，达到35578元"
+    whole = _candidate(TEXT, "2016年城镇常住居民人均可支配收入完成32942元，增长7.5%")
+    assert _with_level(whole) == whole  # nothing of the kind follows

@@ -114,3 +114,12 @@ def test_this_year_is_not_the_year_asked_before() -> None:
         "今年的目标呢？", "四川2025年地区生产总值增长多少？", frozenset({"四川"})
     )
     assert "2025" not in resolved and resolved.startswith("四川今年的目标")
+
+
+def test_a_follow_up_without_a_topic_asks_about_the_previous_one() -> None:
+    target = resolve_one("今年的目标是多少？", "河北2025年全省生产总值增长了多少？", {"河北"})
+    assert target == "河北全省生产总值增长了，今年的目标是多少？"  # 今年: not 2025 again
+    actual = resolve_one("实际完成了多少？", "海拉尔区2015年的GDP增长目标是多少？", {"海拉尔区"})
+    assert actual == "海拉尔区2015年GDP增长，实际完成了多少？"  # the target word is dropped
+    own = resolve_one("有多少件行政复议案件？", "井研县2023年收缴罚款多少？", ALIASES)
+    assert "罚款" not in own  # a topic of its own: nothing carried but place and year

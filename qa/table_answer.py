@@ -1,0 +1,82 @@
+"""Table entries as answer candidates: a row of a report's table, scored by its row label,
+its column headers and the table's title, for questions that ask for a figure."""
+
+from __future__ import annotations
+
+from qa.candidate import Candidate, TableCell
+from qa.clean import to_simplified
+from qa.index import Index
+from qa.question import context_credit, coverages, figure_fits, has_word
+from qa.records import Hit, Report, Table, TableEntry
+from qa.tables import is_total
+
+TABLE_REPORTS = 3  # the top hits' reports whose tables are searched
+# A table's total row answers only when the title and headers hold this share of the question
+# at least (the rest: the place and body, asking words).
+OWN_SHARE = 0.4
+
+
+def table_candidates(
+    hits: list[Hit], index: Index, terms: dict[str, float], units: str | None
+) -> list[Candidate]:
+    """Every table entry of the top hits' reports that a question's words may ask for, as a
+    candidate quoting its row."""
+    if not hits or not terms:
+        return []
+    doc_ids = list(dict.fromkeys(h.passage.doc_id for h in hits))[:TABLE_REPORTS]
+    scores = {h.passage.passage_id: h.score - h.sentence for h in hits}
+    found: list[Candidate] = []
+    for doc_id in doc_ids:
+        report = index.reports[doc_id]
+        for table in report.tables:
+            for entry in _rows_asked(table, terms):
+                found.append(_entry_candidate(index, report, table, entry, terms, units, scores))
+    return found
+
+
+def _entry_candidate(
+    index: Index,
+    report: Report,
+    table: Table,
+    entry: TableEntry,
+    terms: dict[str, float],
+    units: str | None,
+    scores: dict[str, float],
+) -> Candidate:
+    """An entry scored like a sentence: its row label and column headers are its words, the
+    table's title and section its context, the report's title part of it (telling)."""
+    cell = TableCell(table, entry)
+    said = cell.render(report.text)
+    passage = index.passage_at(report.doc_id, entry.start)
+    path = passage.section_path if passage else ()
+    context = context_credit(terms, to_simplified(" ".join([*path, table.title])))
+    named = context_credit(terms, to_simplified(report.title), share=1.0)
+    with_title = {t: max(c, named[t]) for t, c in context.items()}
+    heads = " ".join([entry.label, *(v.column for v in entry.values)])
+    plain, telling = coverages(heads, terms, (context, with_title))
+    return Candidate(
+        report,
+        passage.passage_id if passage else f"{report.doc_id}#table",
+        path,
+        scores.get(passage.passage_id, min(scores.values())) if passage else min(scores.values()),
+        entry.start,
+        entry.end,
+        plain,
+        figure_fits(said, units),
+        telling,
+        cell=cell,
+    )
+
+
+def _rows_asked(table: Table, terms: dict[str, float]) -> tuple[TableEntry, ...]:
+    """The entries whose row label holds a word of the question that the table's title and
+    column headers do not; when none does and the title and headers hold most of the
+    question (基本支出里人员经费和公用经费各是多少: columns named, no row), its total row."""
+    heads = to_simplified(" ".join((table.title, *table.columns)))
+    own = {t: w for t, w in terms.items() if not has_word(heads, t)}
+    named = tuple(e for e in table.entries if any(has_word(to_simplified(e.label), t) for t in own))
+    if named:
+        return named
+    if sum(own.values()) > OWN_SHARE * sum(terms.values()):
+        return ()
+    return tuple(e for e in table.entries if is_total(e.label))[:1]
