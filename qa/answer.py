@@ -8,7 +8,15 @@ from dataclasses import replace
 from qa.candidate import MAX_QUOTE, Candidate, span_candidate
 from qa.chunk import Section, split_sections
 from qa.clean import to_simplified
-from qa.figures import figure_tag, fitting_tense, reviews_and_targets, without_tense_words
+from qa.figures import (
+    TARGET,
+    asked_tense,
+    figure_on_topic,
+    figure_tag,
+    fitting_tense,
+    reviews_and_targets,
+    without_tense_words,
+)
 from qa.index import Index
 from qa.question import (
     PROBLEM_WORDS,
@@ -196,9 +204,10 @@ def ranked(question: str, c: Candidate, readings: Readings | None = None) -> Can
 
 
 def _focused(c: Candidate, focus: tuple[str, ...]) -> bool:
-    """A focus word, its first two characters (信访件 → 信访) or its stem (学了 → 学) is there."""
+    """A focus word, the first two of its three characters (信访件 → 信访; 常住人口 is not
+    常住) or its stem (学了 → 学) is there."""
     simple = to_simplified(c.said)
-    stems = {w.rstrip("了过的") or w for w in focus} | {w[:2] for w in focus if len(w) > 2}
+    stems = {w.rstrip("了过的") or w for w in focus} | {w[:2] for w in focus if len(w) == 3}
     return not focus or any(has_word(simple, w) for w in (*focus, *stems))
 
 
@@ -511,6 +520,9 @@ def _choose(
     readings = read_hits(reader if one else None, resolved, hits, index)
     if kind.base == "number":
         found = fitting_tense(resolved, found)
+        if asked_tense(resolved) == TARGET:  # a list of targets answers only for its items
+            units = asked_units(resolved)
+            found = [c for c in found if c.cell or figure_on_topic(c.text, terms, units)]
     picked = pick(kind, found, resolved, readings)
     if not picked and reader is not None and not (kind.per_report or kind.each):
         readings = readings or read_hits(reader, resolved, hits, index)

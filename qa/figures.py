@@ -4,13 +4,14 @@ that asks for one is not answered with the other. The words are data (qa/lexicon
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 
 from qa.candidate import Candidate
 from qa.clean import to_simplified
 from qa.metadata import LEXICON
-from qa.question import plan_section
+from qa.question import figure_fits, has_word, plan_section
 from qa.records import Report
 
 TARGET, ACTUAL = "预期目标", "实际完成"
@@ -97,3 +98,26 @@ def without_tense_words(question: str, terms: dict[str, float]) -> dict[str, flo
     cues = {*_cues()["target"], *_cues()["actual"], "实际"}
     kept = {t: w for t, w in terms.items() if t not in cues}
     return kept or terms
+
+
+# Clause marks: a figure answers for the words of its own clause or the one before it
+# (“十二五”期间，累积完成全社会固定资产投资615亿元). 、 joins a figure to its measure, and a
+# comma inside a figure (2,517.78) is none.
+_CLAUSE_MARK = re.compile(r"[，；;。！？：:]|,(?!\d)")
+
+
+def figure_on_topic(text: str, terms: dict[str, float], units: str | None) -> bool:
+    """Does a clause of the text hold a fitting figure, with the question's weightiest word
+    (or its synonym) in it or in the clause before? A list of targets (地区生产总值增长6%
+    左右，…，居民收入增长和经济增长同步) does not answer 一般公共预算收入增长目标 by holding
+    收入 after every figure. Target and actual words are not the topic."""
+    cues = {*_cues()["target"], *_cues()["actual"], "实际"}
+    topic = {t: w for t, w in terms.items() if t not in cues}
+    if not topic:
+        return True
+    top = max(topic, key=lambda t: topic[t])
+    clauses = _CLAUSE_MARK.split(to_simplified(text))
+    return any(
+        figure_fits(clause, units) and has_word("".join(clauses[max(0, i - 1) : i + 1]), top)
+        for i, clause in enumerate(clauses)
+    )

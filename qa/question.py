@@ -102,7 +102,8 @@ _GENERIC = frozenset(
     " 哪里 哪儿 一年 哪位 何人 文中 提及 提到的 自己 认为".split()
 )
 # The asking part of a question word (几次, 多少件) says nothing about the topic.
-_ASKING_WORD = re.compile(r"几|多少|哪|什么|吗|呢")
+# Asking words, and the comparisons a question asks to make (哪个更高): no topic of their own.
+_ASKING_WORD = re.compile(r"几|多少|哪|什么|吗|呢|^[更较][高低多少快慢大小]$")
 MAX_TERM_WEIGHT = 4.0
 ABSENT_TERM_WEIGHT = 1.0
 _ASKING_PHRASE = re.compile(r"(?:哪些|哪几个|哪个|哪家|各)(?:局|单位|部门)|有没有|是不是|是否")
