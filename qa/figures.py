@@ -40,26 +40,36 @@ def figure_tag(quote: str, both: bool = True) -> str:
     return ACTUAL if both and any(w in simple for w in _cues()["actual"]) else ""
 
 
+def _tense_words() -> set[str]:
+    """Every word that asks or tells target or actual (目标, 计划, 完成, 实际 …)."""
+    words = _cues()
+    return {*words["target"], *words["actual"], *words["target_question"], "实际"}
+
+
 def asked_tense(question: str) -> str:
     """预期目标 when the question asks for a target (目标是多少), 实际完成 when it asks what
     was achieved (实际完成了多少), else ""."""
-    return figure_tag(question)
+    simple = to_simplified(question)
+    if any(w in simple for w in _cues()["target_question"]):
+        return TARGET
+    return figure_tag(simple)
 
 
 def said_as(c: Candidate) -> str:
     """What the candidate's figure is, read from its sentence up to it (主要预期目标是：…，
-    城镇常住居民人均可支配收入增长8%: a target), else from its paragraph's opening sentence,
-    else from its section."""
+    城镇常住居民人均可支配收入增长8%: a target), else from the year its section is about,
+    else from its paragraph's opening sentence or its headings' words."""
     text = c.report.text
     opening = max(text.rfind(mark, 0, c.start) for mark in "。！？\n") + 1
-    said = figure_tag(text[opening : c.end])
+    said = figure_tag(text[opening : c.end]) or _section_tense(c)
     if said:
         return said
     # the paragraph's opening sentence (主要预期目标是：…。城镇新增就业110万人以上。)
     paragraph = text.rfind("\n", 0, c.start) + 1
     first = min((i for i in (text.find(m, paragraph) for m in "。！？\n") if i >= 0), default=0)
-    said = figure_tag(text[paragraph : max(first, paragraph)])
-    return said or _section_tense(c)
+    return figure_tag(text[paragraph : max(first, paragraph)]) or figure_tag(
+        " ".join(c.section_path)
+    )
 
 
 def _section_tense(c: Candidate) -> str:
@@ -71,7 +81,7 @@ def _section_tense(c: Candidate) -> str:
         return TARGET
     if covers and f"{covers}年" in headings:
         return ACTUAL
-    return figure_tag(headings)
+    return ""
 
 
 def fitting_tense(question: str, found: list[Candidate]) -> list[Candidate]:
@@ -95,7 +105,7 @@ def without_tense_words(question: str, terms: dict[str, float]) -> dict[str, flo
     …) must not answer for the one thing asked by holding 目标 alone."""
     if not asked_tense(question):
         return terms
-    cues = {*_cues()["target"], *_cues()["actual"], "实际"}
+    cues = _tense_words()
     kept = {t: w for t, w in terms.items() if t not in cues}
     return kept or terms
 
@@ -111,7 +121,7 @@ def figure_on_topic(text: str, terms: dict[str, float], units: str | None) -> bo
     (or its synonym) in it or in the clause before? A list of targets (地区生产总值增长6%
     左右，…，居民收入增长和经济增长同步) does not answer 一般公共预算收入增长目标 by holding
     收入 after every figure. Target and actual words are not the topic."""
-    cues = {*_cues()["target"], *_cues()["actual"], "实际"}
+    cues = _tense_words()
     topic = {t: w for t, w in terms.items() if t not in cues}
     if not topic:
         return True
