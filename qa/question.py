@@ -437,7 +437,7 @@ def _free(text: str, word: str, barred: tuple[str, ...]) -> bool:
     return False
 
 
-MODIFIER_REACH = 4  # characters before a word a modifier may stand (人均|地区|生产总值)
+MODIFIER_REACH = 6  # characters before a word a modifier may stand (人均|地区生产|总值)
 _WORD_RUN = re.compile(r"[\u4e00-\u9fff]+$")
 
 
