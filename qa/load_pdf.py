@@ -40,6 +40,7 @@ def _read_pdf(
         raise _error(
             path, "PDF 文件不完整（缺少结尾标记，可能下载中断）", "请重新下载或重新导出后重试。"
         )
+    started = time.monotonic()
     pages = _pdf_page_texts(path, data, limits)
     if not "".join(pages).strip():
         raise _error(path, "PDF 没有文字层（可能是扫描件，需要 OCR）", _OCR_FIX)
@@ -53,7 +54,7 @@ def _read_pdf(
     for page in pages:
         starts.append(offset)
         offset += len(page) + 1
-    return "\n".join(pages), tuple(starts), pdf_grids(path, data, pages, limits)
+    return "\n".join(pages), tuple(starts), pdf_grids(path, data, pages, limits, started)
 
 
 # A line the page's layout broke, not the text: long, ending inside a sentence, followed by a
@@ -99,20 +100,31 @@ def _looks_tabular(page: str) -> bool:
     return rows >= _TABLE_LINES
 
 
-def pdf_grids(path: Path, data: bytes, pages: list[str], limits: LoadLimits) -> tuple[PdfGrid, ...]:
+# Share of the per-file time budget after which no more tables are read: the text comes first.
+_TABLE_BUDGET_SHARE = 0.5
+
+
+def pdf_grids(
+    path: Path,
+    data: bytes,
+    pages: list[str],
+    limits: LoadLimits,
+    started: float | None = None,
+) -> tuple[PdfGrid, ...]:
     """pdfplumber's ruled tables on the pages whose text looks tabular; a page it cannot
-    read keeps its text and loses only its grid."""
+    read keeps its text and loses only its grid. Tables are read only until half the file's
+    time budget (counted from ``started``) is spent, so the file itself never runs out."""
     wanted = [i for i, page in enumerate(pages) if _looks_tabular(page)]
     if not wanted:
         return ()
     import pdfplumber
 
     grids: list[PdfGrid] = []
-    started = time.monotonic()
+    started = time.monotonic() if started is None else started
+    seconds = limits.parse_timeout_s * _TABLE_BUDGET_SHARE
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for i in wanted:
-                seconds = limits.parse_timeout_s
                 if 0 < seconds < time.monotonic() - started:
                     logger.warning("%s: tables from page %d on not read (time limit)", path, i + 1)
                     break

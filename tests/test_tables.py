@@ -166,3 +166,17 @@ def test_pdf_layout_line_breaks_are_joined_but_rows_and_headings_are_not() -> No
     assert lines[2].startswith("     本部门3个预算单位") and lines[3].startswith("1. 这是新的一项")
     assert lines[4] == "2026年部门财务收支预算总表"  # short: a title, not a wrapped line
     assert lines[5].startswith("一、财政拨款收入") and lines[6].startswith("1. 一般公共预算")
+
+
+@pytest.mark.skipif(not BUDGET_PDF.exists(), reason="needs ../shared/corpus/dev_reports")
+def test_pdf_tables_stop_at_half_the_time_budget_and_the_text_stays() -> None:
+    import time
+
+    from qa.load_limits import DEFAULT_LIMITS
+    from qa.load_pdf import pdf_grids
+
+    data = BUDGET_PDF.read_bytes()
+    pages = ["项目 1 2\n合计 3 4\n"] * 12  # pages whose text looks tabular
+    late = time.monotonic() - DEFAULT_LIMITS.parse_timeout_s  # the budget is spent already
+    assert pdf_grids(BUDGET_PDF, data, pages, DEFAULT_LIMITS, started=late) == ()
+    assert pdf_grids(BUDGET_PDF, data, pages, DEFAULT_LIMITS)  # in time: the grids come
