@@ -6,7 +6,8 @@ import pytest
 from conftest import DEV_REPORTS
 
 from qa.records import Report, Table
-from qa.tables import find_tables, locate_grid, split_cells, tables_of, text_grids
+from qa.table_grids import locate_grid, split_cells, text_grids
+from qa.tables import find_tables, tables_of
 
 BUDGET_PDF = DEV_REPORTS / "pdf" / "shanghai-putuo-justice-2026-dept-budget.pdf"
 
