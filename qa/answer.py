@@ -15,6 +15,7 @@ from qa.figures import (
     figure_tag,
     fitting_tense,
     reviews_and_targets,
+    topic_word,
     without_tense_words,
 )
 from qa.index import Index
@@ -43,7 +44,7 @@ from qa.records import Answer, Citation, Hit, Report
 from qa.report_facts import asks_publish_date, fact_candidates
 from qa.rerank import bigram_counts
 from qa.scope import Scope, place_aliases
-from qa.sentences import sentence_spans, trim_span
+from qa.sentences import after_last, sentence_spans, trim_span
 from qa.table_answer import table_candidates
 from qa.verify import AnswerSentence, verify_sentences
 
@@ -192,7 +193,7 @@ def ranked(question: str, c: Candidate, readings: Readings | None = None) -> Can
         at, reading = readings[c.passage_id]
         read = reading.mass(c.start - at, c.end - at)
     text = c.report.text
-    sentence = text[_after_last(text, "。！？\n", c.start) : c.end]
+    sentence = text[after_last(text, "。！？\n", c.start) : c.end]
     example = bool(_EXAMPLE.search(sentence)) and not _EXAMPLE.search(question)
     return replace(
         c,
@@ -509,11 +510,12 @@ def _choose(
         if items:
             return items
     fine = kind.base in ("number", "yesno")
+    units = asked_units(resolved)
     if kind.base == "number":
         terms = without_tense_words(resolved, terms)
-    found = candidates(resolved, hits, index, terms, asked_units(resolved), fine)
+    found = candidates(resolved, hits, index, terms, units, fine)
     if kind.base == "number":
-        found += table_candidates(hits, index, terms, asked_units(resolved))
+        found += table_candidates(hits, index, terms, units)
     # the reader ranks one answer's sentences; a figure's clause (whose reader mass grows with
     # every clause around it) and per-report answers are left to the word match
     one = kind.base in ("fact", "list") and not (kind.per_report or kind.each)
@@ -521,8 +523,8 @@ def _choose(
     if kind.base == "number":
         found = fitting_tense(resolved, found)
         if asked_tense(resolved) == TARGET:  # a list of targets answers only for its items
-            units = asked_units(resolved)
-            found = [c for c in found if c.cell or figure_on_topic(c.text, terms, units)]
+            top = topic_word(terms)
+            found = [c for c in found if c.cell or figure_on_topic(c.text, top, units)]
     picked = pick(kind, found, resolved, readings)
     if not picked and reader is not None and not (kind.per_report or kind.each):
         readings = readings or read_hits(reader, resolved, hits, index)
@@ -607,7 +609,7 @@ def _with_antecedent(c: Candidate) -> Candidate:
         or text[: c.start].rstrip(" \t").endswith("\n")
     ):
         return c  # a paragraph's first sentence: the line before may be a heading
-    start, _ = trim_span(text, _after_last(text, "。！？\n", c.start - 1), c.start)
+    start, _ = trim_span(text, after_last(text, "。！？\n", c.start - 1), c.start)
     if start >= c.start or c.end - start > 2 * MAX_QUOTE:
         return c
     return replace(c, start=start)
@@ -628,11 +630,6 @@ def _with_level(c: Candidate) -> Candidate:
     return replace(c, end=trim_span(c.report.text, c.start, m.end())[1])
 
 
-def _after_last(text: str, marks: str, before: int) -> int:
-    """Where the text after the last of ``marks`` before offset ``before`` begins (0 if none)."""
-    return max(text.rfind(mark, 0, before) for mark in marks) + 1
-
-
 def _whole_sentence(
     c: Candidate, marks: str = "。！？；\n", longest: int = 2 * MAX_QUOTE
 ) -> Candidate:
@@ -641,7 +638,7 @@ def _whole_sentence(
     if c.cell:
         return c
     text = c.report.text
-    start = _after_last(text, marks, c.start)
+    start = after_last(text, marks, c.start)
     ends = [i for i in (text.find(mark, c.end - 1) for mark in marks) if i >= 0]
     end = min(ends) + 1 if ends else len(text)
     start, end = trim_span(text, start, end)

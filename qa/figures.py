@@ -13,6 +13,7 @@ from qa.clean import to_simplified
 from qa.metadata import LEXICON
 from qa.question import figure_fits, has_word, plan_section
 from qa.records import Report
+from qa.sentences import after_last
 
 TARGET, ACTUAL = "预期目标", "实际完成"
 
@@ -40,10 +41,11 @@ def figure_tag(quote: str, both: bool = True) -> str:
     return ACTUAL if both and any(w in simple for w in _cues()["actual"]) else ""
 
 
-def _tense_words() -> set[str]:
+@cache
+def _tense_words() -> frozenset[str]:
     """Every word that asks or tells target or actual (目标, 计划, 完成, 实际 …)."""
     words = _cues()
-    return {*words["target"], *words["actual"], *words["target_question"], "实际"}
+    return frozenset((*words["target"], *words["actual"], *words["target_question"], "实际"))
 
 
 def asked_tense(question: str) -> str:
@@ -60,12 +62,12 @@ def said_as(c: Candidate) -> str:
     城镇常住居民人均可支配收入增长8%: a target), else from the year its section is about,
     else from its paragraph's opening sentence or its headings' words."""
     text = c.report.text
-    opening = max(text.rfind(mark, 0, c.start) for mark in "。！？\n") + 1
+    opening = after_last(text, "。！？\n", c.start)
     said = figure_tag(text[opening : c.end]) or _section_tense(c)
     if said:
         return said
     # the paragraph's opening sentence (主要预期目标是：…。城镇新增就业110万人以上。)
-    paragraph = text.rfind("\n", 0, c.start) + 1
+    paragraph = after_last(text, "\n", c.start)
     first = min((i for i in (text.find(m, paragraph) for m in "。！？\n") if i >= 0), default=0)
     return figure_tag(text[paragraph : max(first, paragraph)]) or figure_tag(
         " ".join(c.section_path)
@@ -116,16 +118,19 @@ def without_tense_words(question: str, terms: dict[str, float]) -> dict[str, flo
 _CLAUSE_MARK = re.compile(r"[，；;。！？：:]|,(?!\d)")
 
 
-def figure_on_topic(text: str, terms: dict[str, float], units: str | None) -> bool:
+def topic_word(terms: dict[str, float]) -> str | None:
+    """The question's weightiest word that is not a target or actual word (None: no such)."""
+    topic = {t: w for t, w in terms.items() if t not in _tense_words()}
+    return max(topic, key=lambda t: topic[t]) if topic else None
+
+
+def figure_on_topic(text: str, top: str | None, units: str | None) -> bool:
     """Does a clause of the text hold a fitting figure, with the question's weightiest word
-    (or its synonym) in it or in the clause before? A list of targets (地区生产总值增长6%
-    左右，…，居民收入增长和经济增长同步) does not answer 一般公共预算收入增长目标 by holding
-    收入 after every figure. Target and actual words are not the topic."""
-    cues = _tense_words()
-    topic = {t: w for t, w in terms.items() if t not in cues}
-    if not topic:
+    ``top`` (:func:`topic_word`, or its synonym) in it or in the clause before? A list of
+    targets (地区生产总值增长6%左右，…，居民收入增长和经济增长同步) does not answer
+    一般公共预算收入增长目标 by holding 收入 after every figure."""
+    if top is None:
         return True
-    top = max(topic, key=lambda t: topic[t])
     clauses = _CLAUSE_MARK.split(to_simplified(text))
     return any(
         figure_fits(clause, units) and has_word("".join(clauses[max(0, i - 1) : i + 1]), top)

@@ -39,7 +39,7 @@ NOT_PLACE_START = frozenset(
 PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:自治县|自治州|县|区|市|州|省|旗)")
 _STATE_COUNCIL = re.compile(r"代表国务院|受国务院的?委托|^各位代表")
 _YEAR_OF_REPORT = re.compile(r"((?:19|20)\d{2})\s*年度?(?:法治政府|依法行政|工作|政府工作)")
-_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 # A document number: 井政发〔2023〕5号, 湘自然资发[2024]12号
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*[号號]")
 _TITLE_FROM_BODY = re.compile(r"(?:19|20)\d{2}年度?[\u4e00-\u9fff]{2,16}?情况(?:的)?报告")
@@ -66,7 +66,7 @@ _BODY_END = re.compile(
     r"(?:局|委员会|委|办公室|办公厅|人民政府|政府|厅|院|中心|办事处|公司|所|处|会|镇|乡)$"
 )
 # 二〇二六年一月二十七日: a date in Chinese numerals, read as 2026年1月27日.
-_CN_DATE = re.compile(
+CN_DATE = re.compile(
     r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
 )
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
@@ -179,7 +179,7 @@ def infer_region(simple: str, place: str) -> str:
 def signature_date(lines: list[str]) -> str | None:
     """The ISO date in the signature lines at the end."""
     for line in reversed(lines[-6:]):
-        m = _DATE.fullmatch(line) or (_DATE.search(line) if len(line) < 20 else None)
+        m = DATE.fullmatch(line) or (DATE.search(line) if len(line) < 20 else None)
         if m:
             return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
     return None
@@ -353,7 +353,7 @@ def _years(
     if signed:
         sources["signed"] = "落款日期"
     for line in lines[:_TOP_LINES]:
-        m = _DELIVERED.search(_CN_DATE.sub(_arabic_date, line))
+        m = _DELIVERED.search(CN_DATE.sub(_arabic_date, line))
         if m:
             signed = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
             sources["signed"] = "副标题中的报告日期"

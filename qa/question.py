@@ -428,6 +428,8 @@ def _match(text: str, term: str, barred: tuple[str, ...] = ()) -> float:
 def _free(text: str, word: str, barred: tuple[str, ...]) -> bool:
     """Does ``word`` occur in the text other than shortly after a barred modifier, with no
     punctuation between (人均地区生产总值 bars 生产总值 too)?"""
+    if not barred:
+        return word in text
     at = text.find(word)
     while at >= 0:
         before = _WORD_RUN.search(text, max(0, at - MODIFIER_REACH), at)

@@ -14,7 +14,7 @@ from functools import cache
 from qa.candidate import MAX_QUOTE, Candidate, span_candidate
 from qa.clean import to_simplified
 from qa.index import Index
-from qa.metadata import LEXICON
+from qa.metadata import CN_DATE, DATE, LEXICON
 from qa.records import Hit, Report
 from qa.sentences import sentence_spans, trim_span
 
@@ -22,10 +22,6 @@ FIELDS = ("doc_number", "date", "speaker", "meeting", "year")
 TOP_LINES = 40  # lines read for the subtitle and the speaker (web pages put clutter first)
 END_CHARS = 300  # where a signature date is looked for
 MAX_LINE = 120  # longer is a paragraph, not a subtitle or a name line
-_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
-_CN_DATE = re.compile(
-    r"[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日"
-)
 _MEETING = re.compile(r"会议|大会")
 
 
@@ -100,10 +96,10 @@ def _date_span(text: str, top: list[tuple[int, int]]) -> tuple[int, int] | None:
     """A date in the subtitle (its whole line: date and meeting), else the last date of the
     signature at the end."""
     for s, e in top:
-        if _DATE.search(text, s, e) or _CN_DATE.search(text, s, e):
+        if DATE.search(text, s, e) or CN_DATE.search(text, s, e):
             return s, e
-    dates = list(_DATE.finditer(text, max(0, len(text) - END_CHARS)))
-    dates = dates or list(_CN_DATE.finditer(text, max(0, len(text) - END_CHARS)))
+    dates = list(DATE.finditer(text, max(0, len(text) - END_CHARS)))
+    dates = dates or list(CN_DATE.finditer(text, max(0, len(text) - END_CHARS)))
     return (dates[-1].start(), dates[-1].end()) if dates else None
 
 

@@ -7,6 +7,11 @@ import re
 _SPLIT = re.compile(r"[^。！？；\n]+[。！？；]?")
 
 
+def after_last(text: str, marks: str, before: int) -> int:
+    """Where the text after the last of ``marks`` before offset ``before`` begins (0 if none)."""
+    return max(text.rfind(mark, 0, before) for mark in marks) + 1
+
+
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """[start, end) without the spaces and clause marks at its edges."""
     while start < end and (text[start].isspace() or text[start] in "，,、；;：:"):

@@ -28,29 +28,32 @@ def table_candidates(
     found: list[Candidate] = []
     for doc_id in doc_ids:
         report = index.reports[doc_id]
+        named = context_credit(terms, to_simplified(report.title), share=1.0)
         for table in report.tables:
             for entry in _rows_asked(table, terms):
-                found.append(_entry_candidate(index, report, table, entry, terms, units, scores))
+                cell = TableCell(table, entry)
+                found.append(_entry_candidate(index, report, cell, terms, named, units, scores))
     return found
 
 
 def _entry_candidate(
     index: Index,
     report: Report,
-    table: Table,
-    entry: TableEntry,
+    cell: TableCell,
     terms: dict[str, float],
+    named: dict[str, float],
     units: str | None,
     scores: dict[str, float],
 ) -> Candidate:
     """An entry scored like a sentence: its row label and column headers are its words, the
-    table's title and section its context, the report's title part of it (telling)."""
-    cell = TableCell(table, entry)
+    table's title and section its context, the report's title (``named``: its credit) part of
+    it (telling); a passage no hit holds scores as the weakest hit."""
+    table, entry = cell.table, cell.entry
     said = cell.render(report.text)
     passage = index.passage_at(report.doc_id, entry.start)
     path = passage.section_path if passage else ()
+    floor = min(scores.values())
     context = context_credit(terms, to_simplified(" ".join([*path, table.title])))
-    named = context_credit(terms, to_simplified(report.title), share=1.0)
     with_title = {t: max(c, named[t]) for t, c in context.items()}
     heads = " ".join([entry.label, *(v.column for v in entry.values)])
     plain, telling = coverages(heads, terms, (context, with_title))
@@ -58,7 +61,7 @@ def _entry_candidate(
         report,
         passage.passage_id if passage else f"{report.doc_id}#table",
         path,
-        scores.get(passage.passage_id, min(scores.values())) if passage else min(scores.values()),
+        scores.get(passage.passage_id, floor) if passage else floor,
         entry.start,
         entry.end,
         plain,
