@@ -57,7 +57,7 @@ def load_report(
     overrides = read_overrides(path)
     meta = apply_overrides(meta, overrides)
     page_starts = _map_page_starts(raw.text, cleaned.text, raw.page_starts)
-    tables = find_tables(cleaned.text, raw.pdf_grids, page_starts)
+    tables = find_tables(cleaned.text, raw.grids, page_starts)
     return Report(
         doc_id=doc_id or _UNSAFE_ID.sub("_", path.stem),
         path=str(path.resolve()),

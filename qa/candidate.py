@@ -18,16 +18,18 @@ class TableCell:
 
     table: Table
     entry: TableEntry
+    shown: tuple[int, ...] = ()  # the values the answer states (indices; (): all)
 
     def render(self, text: str) -> str:
         """《title》label：column value unit, … (the values in the report's own figures)."""
         unit = self.table.unit
-        values = "，".join(
-            f"{v.column or '数值'} {_with_wan(text[v.start : v.end], unit)}"
-            for v in self.entry.values
+        values = self.entry.values
+        picked = [values[i] for i in self.shown if i < len(values)] or values
+        said = "，".join(
+            f"{v.column or '数值'} {_with_wan(text[v.start : v.end], unit)}" for v in picked
         )
         title = f"《{self.table.title}》" if self.table.title else "表格"
-        return f"{title}{self.entry.label or '（无行名）'}：{values}"
+        return f"{title}{self.entry.label}：{said}"
 
 
 def _with_wan(value: str, unit: str) -> str:

@@ -81,7 +81,9 @@ class RawDocument:
     encoding: str | None
     page_starts: tuple[int, ...]
     sha256: str
-    pdf_grids: tuple[PdfGrid, ...] = ()  # a PDF's ruled tables (qa.load_pdf.pdf_grids)
+    # tables as (page index, rows): a PDF's ruled tables (qa.load_pdf.pdf_grids) or a web
+    # page's or .docx's (qa.markup_tables; page -1: the whole text)
+    grids: tuple[PdfGrid, ...] = ()
 
 
 # ---------------------------------------------------------------------------
@@ -117,19 +119,20 @@ def read_document(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> RawDocumen
 def _extract(
     path: Path, suffix: str, data: bytes, limits: LoadLimits
 ) -> tuple[str, str | None, tuple[int, ...], tuple[PdfGrid, ...]]:
-    """(text, detected encoding, PDF page offsets, PDF tables) of the file's bytes."""
+    """(text, detected encoding, PDF page offsets, tables) of the file's bytes."""
     if suffix in (".txt", ".md"):
         if len(data) > 4 * limits.max_text_chars:  # 4 bytes a character at most (UTF-32)
             check_text_size(path, len(data) // 4, limits)
         text, encoding = _read_text(path, data, limits.max_line_chars)
         return (_strip_markdown_headings(text) if suffix == ".md" else text), encoding, (), ()
     if suffix == ".docx":
-        return _read_docx(path, data, limits), None, (), ()
+        text, laid = _read_docx(path, data, limits)
+        return text, None, (), tuple((-1, rows) for rows in laid)
     if suffix == ".pdf":
         text, page_starts, grids = _read_pdf(path, data, limits)
         return text, None, page_starts, grids
-    text, encoding = _read_html(path, data, limits)
-    return text, encoding, (), ()
+    text, encoding, laid = _read_html(path, data, limits)
+    return text, encoding, (), tuple((-1, rows) for rows in laid)
 
 
 # ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from qa.docx_numbering import W as _W
 from qa.errors import ReportFormatError
 from qa.load_limits import MB, LoadLimits, over_limit
 from qa.load_text import _error
+from qa.markup_tables import Rows, SpanCell, cell_line, lay_out, span_cell
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,8 @@ _DOCX_CHARS = {f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreak
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def _read_docx(path: Path, data: bytes, limits: LoadLimits) -> str:
+def _read_docx(path: Path, data: bytes, limits: LoadLimits) -> tuple[str, tuple[Rows, ...]]:
+    """The document's text (a line per paragraph and per table row) and its tables' grids."""
     if data.startswith(_OLE_MAGIC):
         raise _error(
             path, "这是旧版 Word (.doc) 文件，只是扩展名为 .docx", "请用 Word 另存为 .docx 后重试。"
@@ -42,6 +44,7 @@ def _read_docx(path: Path, data: bytes, limits: LoadLimits) -> str:
         document = docx.Document(io.BytesIO(data))
         numbering = Numbering.from_document(document)
         lines = list(_docx_blocks(document.element.body, numbering))
+        grids = docx_grids(document.element.body, numbering)
     except ReportFormatError:
         raise
     except RunawayNumbering as exc:
@@ -61,7 +64,7 @@ def _read_docx(path: Path, data: bytes, limits: LoadLimits) -> str:
             f"无法解析 .docx（{type(exc).__name__}）",
             "请用 Word 打开并重新另存为 .docx 后重试。",
         ) from exc
-    return "\n".join(line for line in lines if line.strip())
+    return "\n".join(line for line in lines if line.strip()), grids
 
 
 def _check_zip(path: Path, data: bytes, limits: LoadLimits) -> None:
@@ -136,14 +139,38 @@ def _docx_run_text(element: Any) -> str:
 
 def _docx_table(tbl: Any, numbering: Numbering) -> Iterator[str]:
     """One line per row, cells joined by a tab; vertically merged continuations are empty."""
-    for tr in tbl.iterchildren(f"{_W}tr"):
-        cells: list[str] = []
-        for tc in tr.iterchildren(f"{_W}tc"):
-            merge = tc.find(f"{_W}tcPr/{_W}vMerge")
-            if merge is not None and merge.get(f"{_W}val", "continue") == "continue":
-                cells.append("")
-                continue
-            inner = (line.strip() for line in _docx_blocks(tc, numbering))
-            cells.append(" ".join(line for line in inner if line))
+    for row in _docx_rows(tbl, numbering):
+        cells = ["" if c.merged else c.text for c in row]
         if any(cells):
             yield "\t".join(cells)
+
+
+def _docx_rows(tbl: Any, numbering: Numbering) -> list[list[SpanCell]]:
+    """A table's rows as cells with their spans (w:gridSpan, w:vMerge, w:gridBefore)."""
+    rows: list[list[SpanCell]] = []
+    for tr in tbl.iterchildren(f"{_W}tr"):
+        before = tr.find(f"{_W}trPr/{_W}gridBefore")
+        cells = [span_cell("", before.get(f"{_W}val", 1))] if before is not None else []
+        for tc in tr.iterchildren(f"{_W}tc"):
+            span = tc.find(f"{_W}tcPr/{_W}gridSpan")
+            colspan = span.get(f"{_W}val", 1) if span is not None else 1
+            merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+            if merge is not None and merge.get(f"{_W}val", "continue") == "continue":
+                cells.append(span_cell("", colspan, merged=True))
+                continue
+            cells.append(span_cell(cell_line(list(_docx_blocks(tc, numbering))), colspan))
+        rows.append(cells)
+    return rows
+
+
+def docx_grids(body: Any, numbering: Numbering) -> tuple[Rows, ...]:
+    """The document's tables laid out on grids (a table inside another's cell is read as
+    that cell's text)."""
+    grids: list[Rows] = []
+    for tbl in body.iter(f"{_W}tbl"):
+        if any(parent.tag == f"{_W}tbl" for parent in tbl.iterancestors()):
+            continue
+        laid = lay_out(_docx_rows(tbl, numbering))
+        if len(laid) >= 2:
+            grids.append(laid)
+    return tuple(grids)

@@ -18,6 +18,7 @@ from qa.load_text import (
     _plausibility,
     _strict_decode,
 )
+from qa.markup_tables import Rows, SpanCell, cell_line, lay_out, span_cell
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ _HTML_CELLS = frozenset(("td", "th"))
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 
 
-def _read_html(path: Path, data: bytes, limits: LoadLimits) -> tuple[str, str]:
+def _read_html(path: Path, data: bytes, limits: LoadLimits) -> tuple[str, str, tuple[Rows, ...]]:
     if len(data) > limits.max_html_mb * MB:
         raise over_limit(
             path,
@@ -84,7 +85,7 @@ def _read_html(path: Path, data: bytes, limits: LoadLimits) -> tuple[str, str]:
         if body is None:
             raise _error(path, "网页没有正文 <body>", "请确认文件是完整的网页后重试。")
         _remove_html_junk(body)
-        text = _html_article_text(body)
+        text, grids = _html_article_text(body)
     except ReportFormatError:
         raise
     except Exception as exc:  # selectolax is robust, but never let a parser traceback out
@@ -92,7 +93,7 @@ def _read_html(path: Path, data: bytes, limits: LoadLimits) -> tuple[str, str]:
         raise _error(
             path, f"无法解析网页（{type(exc).__name__}）", "请在浏览器中另存为网页后重试。"
         ) from exc
-    return text, encoding
+    return text, encoding, grids
 
 
 _DEPTH_PROBE_MAX = 2048  # libxml2 stops nesting there, even with huge_tree
@@ -213,7 +214,8 @@ def _content_root(body: Any) -> Any:
     return best_node
 
 
-def _html_article_text(body: Any) -> str:
+def _html_article_text(body: Any) -> tuple[str, tuple[Rows, ...]]:
+    """The article's text and its tables' grids."""
     root = _content_root(body)
     text = _html_text(root)
     if root is not body:
@@ -222,7 +224,7 @@ def _html_article_text(body: Any) -> str:
             title = _html_text(heading).strip()
             if title and not text.startswith(title):
                 text = f"{title}\n{text}"
-    return text
+    return text, html_grids(root)
 
 
 def _contains(ancestor: Any, node: Any) -> bool:
@@ -250,6 +252,8 @@ def _html_text(root: Any) -> str:
             parts.append("\n")
         elif tag == "pre":
             parts.append("\n" + (item.text(deep=True) or "") + "\n")
+        elif tag == "tr":
+            parts.append("\n" + "\t".join(c.text for c in _row_cells(item)) + "\n")
         elif tag is not None and not tag.startswith("-"):
             sep = "\n" if tag in _HTML_BLOCKS else "\t" if tag in _HTML_CELLS else ""
             parts.append(sep)
@@ -259,7 +263,55 @@ def _html_text(root: Any) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _row_cells(tr: Any) -> list[SpanCell]:
+    """A table row's cells, each on one line (empty cells kept: they hold a column)."""
+    return [
+        span_cell(
+            cell_line(_html_text(td).split("\n")),
+            td.attributes.get("colspan") or 1,
+            td.attributes.get("rowspan") or 1,
+        )
+        for td in tr.iter()
+        if td.tag in _HTML_CELLS
+    ]
+
+
+def html_grids(root: Any) -> tuple[Rows, ...]:
+    """The article's tables laid out on grids (a table inside another's cell is read as that
+    cell's text)."""
+    grids: list[Rows] = []
+    for table in root.css("table"):
+        if _inside_table(table):
+            continue
+        rows = [_row_cells(tr) for tr in table.css("tr") if _own_row(tr, table)]
+        laid = lay_out([r for r in rows if r])
+        if len(laid) >= 2:
+            grids.append(laid)
+    return tuple(grids)
+
+
+def _inside_table(node: Any) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag == "table":
+            return True
+        parent = parent.parent
+    return False
+
+
+def _own_row(tr: Any, table: Any) -> bool:
+    parent = tr.parent
+    while parent is not None and parent.tag != "table":
+        parent = parent.parent
+    return parent is not None and parent.mem_id == table.mem_id
+
+
 def _join_cells(line: str) -> str:
-    """Cells separated by one tab, blank cells dropped, the line stripped (string operations:
-    a regular expression for it backtracked on long runs of spaces)."""
-    return "\t".join(cell for cell in (part.strip() for part in line.split("\t")) if cell)
+    """Cells separated by one tab, blank cells kept between others (they hold a column) and
+    dropped at the ends, the line stripped (string operations: a regular expression for it
+    backtracked on long runs of spaces)."""
+    cells = [part.strip() for part in line.split("\t")]
+    while cells and not cells[-1]:
+        cells.pop()
+    first = next((i for i, cell in enumerate(cells) if cell), len(cells))
+    return "\t".join(cells[first:])

@@ -14,6 +14,7 @@ TABLE_REPORTS = 3  # the top hits' reports whose tables are searched
 # A table's total row answers only when the title and headers hold this share of the question
 # at least (the rest: the place and body, asking words).
 OWN_SHARE = 0.4
+LONG_ROW = 3  # a row of more values than this, none asked for, is answered by its total
 
 
 def table_candidates(
@@ -31,7 +32,7 @@ def table_candidates(
         named = context_credit(terms, to_simplified(report.title), share=1.0)
         for table in report.tables:
             for entry in _rows_asked(table, terms):
-                cell = TableCell(table, entry)
+                cell = TableCell(table, entry, asked_values(entry, terms))
                 found.append(_entry_candidate(index, report, cell, terms, named, units, scores))
     return found
 
@@ -82,4 +83,23 @@ def _rows_asked(table: Table, terms: dict[str, float]) -> tuple[TableEntry, ...]
         return named
     if sum(own.values()) > OWN_SHARE * sum(terms.values()):
         return ()
-    return tuple(e for e in table.entries if is_total(e.label))[:1]
+    totals = [e for e in table.entries if is_total(e.label)]
+    return tuple(totals or [e for e in table.entries if not e.label])[:1]
+
+
+def asked_values(entry: TableEntry, terms: dict[str, float]) -> tuple[int, ...]:
+    """The values of a row an answer states: those whose column headers hold words of the
+    question that no other column holds more of (行政复议结果维持 → 行政复议·结果维持, not
+    行政诉讼·…·结果维持; 人员经费和公用经费 → both); when no column is asked for, a long
+    row's total column (总计); else all of them (())."""
+    held = [
+        frozenset(t for t in terms if has_word(to_simplified(v.column), t)) for v in entry.values
+    ]
+    chosen = tuple(
+        i for i, own in enumerate(held) if own and not any(own < other for other in held)
+    )
+    if chosen:
+        return chosen if len(chosen) < len(held) else ()
+    if len(entry.values) <= LONG_ROW:
+        return ()
+    return tuple(i for i, v in enumerate(entry.values) if is_total(v.column.split("·")[-1]))

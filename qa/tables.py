@@ -26,6 +26,7 @@ from qa.table_grids import Cell, Grid, is_value, line_spans, locate_grid, text_g
 MAX_HEADER_ROWS = 4
 TITLE_LINES = 6  # lines above a table searched for its title and unit
 MAX_TITLE = 60
+HEADER_FILL = 0.6  # a header row inside a table fills this share of its columns at least
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,31 +100,35 @@ def _is_code_column(name: str) -> bool:
 
 
 def _entries(rows: Grid, columns: list[str]) -> list[TableEntry]:
-    """Each row's values grouped under the nearest label cell to their left."""
+    """Each row's values grouped under the label cells just left of them, read as a path
+    (三、本年度办理结果·（三）不予公开·1.属于国家秘密)."""
     code = [_is_code_column(c) for c in columns]
     entries: list[TableEntry] = []
     for row in rows:
-        label: Cell | None = None
+        labels: list[Cell] = []
         values: list[tuple[Cell, str]] = []
         for j, cell in enumerate(row):
             if not cell.text:
                 continue
             if not is_value(cell.text):
-                entries += _entry(label, values)
-                label, values = cell, []
+                if values:
+                    entries += _entry(labels, values)
+                    labels, values = [], []
+                labels.append(cell)
             elif cell.start >= 0 and not (j < len(code) and code[j]):
                 values.append((cell, columns[j] if j < len(columns) else ""))
-        entries += _entry(label, values)
+        entries += _entry(labels, values)
     return entries
 
 
-def _entry(label: Cell | None, values: list[tuple[Cell, str]]) -> list[TableEntry]:
+def _entry(labels: list[Cell], values: list[tuple[Cell, str]]) -> list[TableEntry]:
     if not values:
         return []
-    start = label.start if label is not None and label.start >= 0 else values[0][0].start
-    shown = re.sub(r"\s+", "", label.text) if label is not None else ""
+    found = [c.start for c in labels if c.start >= 0]
+    start = found[-1] if found else values[0][0].start
+    path = dict.fromkeys(re.sub(r"\s+", "", c.text) for c in labels)
     cells = tuple(TableValue(column, c.start, c.end) for c, column in values)
-    return [TableEntry(shown, start, values[-1][0].end, cells)]
+    return [TableEntry("·".join(p for p in path if p), start, values[-1][0].end, cells)]
 
 
 def _first_offset(grid: Grid) -> int:
@@ -143,15 +148,20 @@ def is_total(label: str) -> bool:
     return any(label.startswith(w) or label.endswith(w) for w in _words().total_words)
 
 
-def _title_and_unit(text: str, start: int) -> tuple[str, str]:
-    """The table's name and unit from the lines just above ``start``."""
+def _title_and_unit(text: str, start: int, headers: Sequence[list[Cell]] = ()) -> tuple[str, str]:
+    """The table's name and unit from the lines just above ``start``, past its header rows
+    (a line that starts with a header cell)."""
     words = _words()
     line_start = text.rfind("\n", 0, start) + 1
-    above = line_spans(text, max(0, _nth_line_back(text, line_start, TITLE_LINES)), line_start)
+    back = _nth_line_back(text, line_start, TITLE_LINES + len(headers))
+    heads = {re.sub(r"\s+", "", c.text) for row in headers for c in row} - {""}
     title = unit = ""
-    for a, b in reversed(above):
+    for a, b in reversed(line_spans(text, max(0, back), line_start)):
         line = text[a:b].strip()
         unit = unit or _unit_in(line)
+        squeezed = re.sub(r"\s+", "", line)
+        if any(squeezed.startswith(h) for h in heads if len(h) >= 2):
+            continue
         if not title and len(line) <= MAX_TITLE and any(w in line for w in words.title_words):
             title = re.split(r"\s{2,}|\t", line)[0]
     return title, unit
@@ -166,11 +176,27 @@ def _nth_line_back(text: str, line_start: int, n: int) -> int:
     return pos
 
 
+def _segments(grid: Grid) -> list[Grid]:
+    """A grid cut before each header row that follows figures (信息内容 | 本年处理决定数量 in
+    the middle of a table starts a table of its own): a row without figures whose cells fill
+    most of its width with two texts or more (a row naming a group of rows does not)."""
+    width = max((len(row) for row in grid), default=0)
+    cuts = [0]
+    for i, row in enumerate(grid):
+        texts = [re.sub(r"\s+", "", c.text) for c in row]
+        filled = sum(1 for t in texts if t)
+        header = not any(is_value(t) for t in texts) and len(set(texts) - {""}) >= 2
+        figures_before = any(is_value(c.text) for r in grid[cuts[-1] : i] for c in r)
+        if header and figures_before and filled >= HEADER_FILL * width:
+            cuts.append(i)
+    return [grid[a:b] for a, b in zip(cuts, [*cuts[1:], len(grid)], strict=True)]
+
+
 def tables_of(text: str, grids: Sequence[Grid], spans_known: bool = False) -> tuple[Table, ...]:
     """The tables of the given grids (in text order), continuations joined to the table
     before them."""
     tables: list[Table] = []
-    for grid in grids:
+    for grid in (segment for whole in grids for segment in _segments(whole)):
         unit = ""
         while grid and (stated := _unit_in(" ".join(c.text for c in grid[0]))):
             unit, grid = stated, grid[1:]  # 编制部门：…\t单位：元 is said of the table, not in it
@@ -200,7 +226,7 @@ def tables_of(text: str, grids: Sequence[Grid], spans_known: bool = False) -> tu
         entries = _entries(grid[n:], columns)
         if not entries:
             continue
-        title, above = _title_and_unit(text, begin)
+        title, above = _title_and_unit(text, begin, grid[:n] if spans_known else [])
         unit = unit or above
         tables.append(
             Table(title, unit, tuple(columns), begin, max(e.end for e in entries), tuple(entries))
@@ -210,17 +236,24 @@ def tables_of(text: str, grids: Sequence[Grid], spans_known: bool = False) -> tu
 
 def find_tables(
     text: str,
-    pdf_grids: Sequence[tuple[int, Sequence[Sequence[str]]]] = (),
+    grids: Sequence[tuple[int, Sequence[Sequence[str]]]] = (),
     page_starts: Sequence[int] = (),
 ) -> tuple[Table, ...]:
-    """Every table of a report's cleaned text: PDF grids (page index, rows) found again on
-    their page, else the text's own tab, ``|`` or space-separated grids."""
-    if pdf_grids and page_starts:
-        grids: list[Grid] = []
-        for page, rows in pdf_grids:
-            if not 0 <= page < len(page_starts):
-                continue
+    """Every table of a report's cleaned text: the file's own grids (page index, rows; page
+    -1: a web page's or .docx's, in text order) found again in the text, else the text's own
+    tab, ``|`` or space-separated grids."""
+    located: list[Grid] = []
+    cursor = 0
+    for page, rows in grids:
+        if page < 0:
+            grid = locate_grid(text, cursor, len(text), rows)
+            cursor = max([cursor, *(c.end for row in grid for c in row)])
+        elif 0 <= page < len(page_starts):
             end = page_starts[page + 1] if page + 1 < len(page_starts) else len(text)
-            grids.append(locate_grid(text, page_starts[page], end, rows))
-        return tables_of(text, grids, spans_known=True)
+            grid = locate_grid(text, page_starts[page], end, rows)
+        else:
+            continue
+        located.append(grid)
+    if located:
+        return tables_of(text, located, spans_known=True)
     return tables_of(text, text_grids(text))
