@@ -83,6 +83,8 @@ eval: install
 	$(BIN)/qa eval --out eval/out
 	$(BIN)/qa eval --dataset dev --out eval/out
 	$(BIN)/qa eval --dataset dev-validation --out eval/out
+	$(BIN)/qa eval --dataset dev-xxgk --out eval/out
+	$(BIN)/qa eval --dataset dev-xxgk-validation --out eval/out
 	$(BIN)/qa eval --dataset cmrc2018 --full --out eval/out
 	$(BIN)/qa eval --dataset drcd --full --out eval/out
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from qa.records import Passage, Report
+from qa.table_grids import is_value
 
 _CN_NUM = "一二三四五六七八九十百零〇"
 # Heading kinds, outermost first; the rank is the position in this tuple.
@@ -55,6 +56,8 @@ def match_heading(line: str, start: int) -> Heading | None:
     """Recognise a heading at the start of a line (leading spaces ignored)."""
     stripped = line.lstrip(" \t\u3000\xa0")
     lead = len(line) - len(stripped)
+    if "\t" in stripped and any(is_value(cell) for cell in stripped.split("\t")[1:]):
+        return None  # a table's row (（一）予以公开\t100\t5), not a heading
     for rank, (_, pattern) in enumerate(HEADING_KINDS):
         m = pattern.match(stripped)
         if not m or len(stripped) <= m.end():

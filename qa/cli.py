@@ -430,8 +430,10 @@ def serve_cmd(
 )
 @click.option(
     "--dataset",
-    type=click.Choice(["cmrc2018", "drcd", "dev", "dev-validation"]),
-    help="外部数据集，或开发报告集（dev：开发部分；dev-validation：验证部分）。",
+    type=click.Choice(
+        ["cmrc2018", "drcd", "dev", "dev-validation", "dev-xxgk", "dev-xxgk-validation"]
+    ),
+    help="外部数据集，或开发报告集（dev、dev-xxgk：开发部分；*-validation：验证部分）。",
 )
 @click.option("--full", is_flag=True, help="外部数据集用全部问题（默认固定的 500 题样本）。")
 @click.option(

@@ -20,9 +20,16 @@ from qa.llm import NOT_CONFIGURED
 
 EVAL_ROOT = Path("eval")
 SAMPLE_SET = "samples"
-# The development reports (../shared beside the clone) and their two question sets.
+# The development reports (../shared beside the clone, and the 政府信息公开工作年度报告 kept in
+# eval/dev/reports) and their question sets: each a part developed on and a validation part.
 DEV_CORPUS = Path("..") / "shared" / "corpus" / "dev_reports"
-DEV_SETS = {"dev": "dev.jsonl", "dev-validation": "validation.jsonl"}
+DEV_OWN_REPORTS = EVAL_ROOT / "dev" / "reports"
+DEV_SETS = {
+    "dev": "dev.jsonl",
+    "dev-validation": "validation.jsonl",
+    "dev-xxgk": "xxgk_dev.jsonl",
+    "dev-xxgk-validation": "xxgk_validation.jsonl",
+}
 
 
 def _thresholds(path: Path) -> dict[str, dict[str, Any]]:
@@ -34,12 +41,12 @@ def _sample_library(
     settings: Settings,
     embedder: Embedder,
     explicit_index: str | None,
-    corpus: Path = EVAL_ROOT / "corpus",
+    corpus: tuple[Path, ...] = (EVAL_ROOT / "corpus",),
     index_name: str = "eval-samples",
 ) -> Library:
     if explicit_index is None:
         settings = settings.with_overrides(index_name=index_name)
-        update_index([corpus], settings, embedder)
+        update_index(list(corpus), settings, embedder)
     return Library.open(settings, embedder)
 
 
@@ -90,7 +97,9 @@ def run_eval_command(
             library = _sample_library(settings, embedder, explicit_index)
             items = load_questions(data or EVAL_ROOT / "questions.jsonl")
         elif name in DEV_SETS:
-            library = _sample_library(settings, embedder, explicit_index, DEV_CORPUS, "eval-dev")
+            library = _sample_library(
+                settings, embedder, explicit_index, (DEV_CORPUS, DEV_OWN_REPORTS), "eval-dev"
+            )
             items = load_questions(EVAL_ROOT / "dev" / DEV_SETS[name])
         else:
             folder = dataset_dir(EVAL_ROOT / "datasets", name)

@@ -42,6 +42,7 @@ from qa.load_pdf import PdfGrid, _read_pdf
 from qa.load_text import (
     _decode_bytes,
     _error,
+    _markdown_heading,
     _normalise_newlines,
     _read_text,
     _strip_markdown_headings,
@@ -124,7 +125,8 @@ def _extract(
         if len(data) > 4 * limits.max_text_chars:  # 4 bytes a character at most (UTF-32)
             check_text_size(path, len(data) // 4, limits)
         text, encoding = _read_text(path, data, limits.max_line_chars)
-        return (_strip_markdown_headings(text) if suffix == ".md" else text), encoding, (), ()
+        markdown = suffix == ".md" or _looks_like_markdown(text)
+        return (_strip_markdown_headings(text) if markdown else text), encoding, (), ()
     if suffix == ".docx":
         text, laid = _read_docx(path, data, limits)
         return text, None, (), tuple((-1, rows) for rows in laid)
@@ -133,6 +135,20 @@ def _extract(
         return text, None, page_starts, grids
     text, encoding, laid = _read_html(path, data, limits)
     return text, encoding, (), tuple((-1, rows) for rows in laid)
+
+
+MARKDOWN_HEADINGS = 2  # a .txt with this many ``## 一、…`` lines is Markdown saved as text
+
+
+def _looks_like_markdown(text: str) -> bool:
+    """A .txt exported from Markdown (a PDF converted to ``# title`` / ``## 一、…``)."""
+    found = 0
+    for line in text.split("\n"):
+        if line.startswith("#") and _markdown_heading(line):
+            found += 1
+            if found >= MARKDOWN_HEADINGS:
+                return True
+    return False
 
 
 # ---------------------------------------------------------------------------

@@ -84,8 +84,12 @@ def _read_html(path: Path, data: bytes, limits: LoadLimits) -> tuple[str, str, t
         body = tree.body
         if body is None:
             raise _error(path, "网页没有正文 <body>", "请确认文件是完整的网页后重试。")
+        page_title = tree.css_first("title")
+        named = _page_title(page_title.text(deep=True) if page_title is not None else "")
         _remove_html_junk(body)
         text, grids = _html_article_text(body)
+        if named and named not in text[:TITLE_REACH].replace("\n", ""):
+            text = f"{named}\n{text}"
     except ReportFormatError:
         raise
     except Exception as exc:  # selectolax is robust, but never let a parser traceback out
@@ -225,6 +229,19 @@ def _html_article_text(body: Any) -> tuple[str, tuple[Rows, ...]]:
             if title and not text.startswith(title):
                 text = f"{title}\n{text}"
     return text, html_grids(root)
+
+
+TITLE_REACH = 400  # characters at the top of the article where its title may already stand
+_TITLE_PARTS = re.compile(r"\s*(?:[|｜_]|\s[-–—]\s)\s*")
+_REPORT_ENDS = ("报告", "報告", "公报", "公報", "预算", "預算", "决算", "決算", "年报", "年報")
+
+
+def _page_title(title: str) -> str:
+    """The report's title from the page's <title> (平潭…年度报告_平潭综合实验区管委会 →
+    the part naming a report), or "" when no part does."""
+    parts = [p.strip() for p in _TITLE_PARTS.split(_HTML_SPACE.sub(" ", title))]
+    named = [p for p in parts if p.endswith(_REPORT_ENDS) and len(p) <= 80]
+    return max(named, key=len, default="")
 
 
 def _contains(ancestor: Any, node: Any) -> bool:

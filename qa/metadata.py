@@ -72,10 +72,10 @@ CN_DATE = re.compile(
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 # What a title line ends with (a caption 「政府工作报告。记者…摄」 does not).
 _TITLE_END = ("报告", "公报", "预算", "决算", "年报")
-# Raised when inference (or what loading keeps: 3-6 tables, 7-8 PDF line wraps, 9 web-page
+# Raised when inference (or what loading keeps: 3-6 tables, 7-8 PDF line wraps, 9-10 web-page
 # and .docx tables) changes, so `qa index` reads
 # unchanged files again.
-VERSION = 9
+VERSION = 10
 _TOP_LINES = 20  # lines read for title, subtitle and speaker (web pages put clutter first)
 LEXICON = Path(__file__).resolve().parent / "lexicon"
 
@@ -201,10 +201,10 @@ def infer_metadata(text: str, fallback_year: int | None = None) -> Metadata:
     simple = to_simplified(text)
     lines = _lines(simple)
     sources: dict[str, str] = {}
-    kind, at = find_kind(lines, simple)
+    kind, at, span = find_kind(lines, simple)
     if kind:
         sources["kind"] = f"标题第{at + 1}行" if at >= 0 else "开头“各位代表……报告工作”"
-    heading = _heading(lines, at)
+    heading = _heading(lines, at, span)
     agency, place = _body(simple, lines, kind, heading, sources)
     year, signed = _years(lines, kind, heading, fallback_year, sources)
     number = next(
@@ -240,29 +240,40 @@ def infer_metadata(text: str, fallback_year: int | None = None) -> Metadata:
     )
 
 
-def find_kind(lines: list[str], simple: str) -> tuple[Kind | None, int]:
-    """The kind of report and the line of the title that says it (-1: said by the opening)."""
-    for i, line in enumerate(lines[:_TOP_LINES]):
-        squeezed = re.sub(r"[\s　]+", "", line).rstrip("）)")
-        if len(squeezed) > 60 or not squeezed.endswith(_TITLE_END):
-            continue
+def find_kind(lines: list[str], simple: str) -> tuple[Kind | None, int, int]:
+    """The kind of report, the line of the title that says it (-1: said by the opening) and
+    how many lines the title takes (a title wrapped by the page layout takes two)."""
+    top = lines[:_TOP_LINES]
+    for n, i in [(n, i) for n in (1, 2) for i in range(len(top))]:  # one line before two
+        squeezed = _title_text(top[i : i + n])
+        if len(squeezed) > 60 or not squeezed.endswith(_TITLE_END) or "《" in squeezed:
+            continue  # too long, no title's ending, or a document it cites
         for kind in kinds():
             if any(word in squeezed for word in kind.title):
-                return kind, i
-    opening = "".join(lines[:_TOP_LINES])
+                return kind, i, n
+    opening = "".join(top)
     if _STATE_COUNCIL.search(simple) or (
         "各位代表" in opening and re.search("报告工作|作工作报告", opening)
     ):
-        return next(k for k in kinds() if k.name == "政府工作报告"), -1
-    return None, -1
+        return next(k for k in kinds() if k.name == "政府工作报告"), -1, 0
+    return None, -1, 0
 
 
-def _heading(lines: list[str], at: int) -> str:
-    """The title line (spaces taken out: 政 府 工 作 报 告), after the body named on the line
+def _title_text(lines: list[str]) -> str:
+    """Title lines as one, without spaces, Markdown's # or closing brackets; a line ending a
+    sentence is not the first of two."""
+    if len(lines) > 1 and re.search(r"[。；;：:，,]$", lines[0]):
+        return ""
+    joined = re.sub(r"[\s　]+", "", "".join(lines)).lstrip("#")
+    return joined.rstrip("）)")
+
+
+def _heading(lines: list[str], at: int, span: int = 1) -> str:
+    """The title (spaces taken out: 政 府 工 作 报 告), after the body named on the line
     above it (上海市普陀区财政局 / 2024年度部门决算)."""
     if at < 0:
         return ""
-    title = re.sub(r"[\s　]+", "", lines[at])
+    title = re.sub(r"[\s　]+", "", "".join(lines[at : at + span])).lstrip("#")
     above = re.sub(r"[\s　]+", "", lines[at - 1]) if at > 0 else ""
     if above and len(above) <= 30 and _BODY_END.search(above):
         return above + title
@@ -292,6 +303,9 @@ def _body(
         if place:
             sources.setdefault("agency", "标题中的地名")
             return place + "人民政府", place
+    if prefix and PLACE_NAME.fullmatch(prefix) and not place:
+        sources["agency"] = "标题中的地名"  # 平潭综合实验区2024年度政府信息公开工作年度报告
+        return prefix, prefix
     m = _COMPILED_BY.search(simple)
     if m and _BODY_END.search(m.group(1)):
         sources["agency"] = "正文“本报告由……编制”"
@@ -306,14 +320,26 @@ def _title_prefix(heading: str, kind: Kind | None) -> str:
     """What the title says before its year or kind: 上海市普陀区司法局2023年… → the body."""
     if not heading or kind is None:
         return ""
-    cut = min(
-        [m.start() for m in [_YEAR.search(heading)] if m]
-        + [heading.find(w) for w in kind.title if w in heading]
-    )
-    prefix = re.sub(r"^(?:关于|(?:19|20)\d{2}年度?)", "", heading[:cut])
-    prefix = re.sub(r"(?:关于|的)$", "", prefix)
+    # before the kind's words; the year may stand before the body or after it
+    # (2019年上海市人民政府办公厅… / 沭阳县人民政府2025年…)
+    found = [heading.find(w) for w in kind.title if w in heading]
+    year = _YEAR.search(heading)
+    cut = min(found) if found else year.start() if year else 0
+    prefix = re.sub(r"^(?:关于)?(?:(?:19|20)\d{2}年度?)?", "", heading[:cut])
+    for _ in range(2):
+        prefix = re.sub(
+            r"(?:(?:19|20)\d{2}年度?|关于|的|人民)$", "", prefix
+        )  # 四川省人民|政府工作报告
+    if not re.fullmatch(r"[\u4e00-\u9fff]+", prefix):
+        return ""
     named = next(gazetteer.names_in(prefix), None)
-    return prefix if named and named[0] == 0 and re.fullmatch(r"[\u4e00-\u9fff]+", prefix) else ""
+    # a known place first, or a place the table lacks (平潭综合实验区), or a body's name
+    # after one (沐阳县人民政府)
+    known = named is not None and named[0] == 0
+    place_like = PLACE_NAME.fullmatch(prefix) or (
+        _BODY_END.search(prefix) and PLACE_NAME.match(prefix)
+    )
+    return prefix if known or place_like else ""
 
 
 def _speaking_place(top: list[str], sources: dict[str, str]) -> str:

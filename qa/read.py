@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from qa.embed_onnx import WordRows, open_session, word_rows, write_graph
+from qa.embed_onnx import WordRows, open_session, replacing, word_rows, write_graph
 
 log = logging.getLogger(__name__)
 
@@ -198,14 +198,35 @@ def export(folder: Path, weights: Path, target: Path) -> None:
 
 def graph(folder: Path, weights: Path) -> Path:
     """The reader's ONNX graph for ``weights`` over the model in ``folder``, exported once
-    (graphs of earlier weights are removed)."""
-    target = folder / "onnx" / f"reader-{_digest(weights)}.onnx"
+    and its matrices quantized to int8 (ONNX Runtime's dynamic quantization, one scale per
+    channel): twice as fast on a CPU, the same answers on the development and CMRC/DRCD
+    sets (docs/architecture.md). Graphs of earlier weights are removed."""
+    target = folder / "onnx" / f"reader-{_digest(weights)}-{QUANTIZED}.onnx"
     if not target.is_file():
-        export(folder, weights, target)
+        full = target.with_name(f"reader-{_digest(weights)}.onnx")
+        if not full.is_file():
+            export(folder, weights, full)
+        quantize(full, target)
     for stale in target.parent.glob("reader-*.onnx"):
         if stale != target:
             stale.unlink(missing_ok=True)
     return target
+
+
+QUANTIZED = "int8pc"  # the name part of the quantized graph (a new scheme: a new file)
+
+
+def quantize(source: Path, target: Path) -> None:
+    """``source``'s matrix products with int8 weights into ``target`` (renamed into place)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    logging.disable(logging.WARNING)  # its advice to pre-process goes to the root logger
+    try:
+        with replacing(target) as tmp:
+            quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
+    finally:
+        logging.disable(logging.NOTSET)
+    log.info("quantized %s", target)
 
 
 def load_reader(

@@ -115,3 +115,33 @@ def test_docx_table_with_merged_cells(tmp_path: Path) -> None:
     cells = cells_of(raw.text, found)
     assert cells[("规范性文件", "第二十条第（一）项·现行有效件数")] == "40"
     assert cells[("规章", "第二十条第（一）项·本年制发件数")] == "2"
+
+
+def test_page_title_names_the_report_and_table_rows_are_not_headings(tmp_path: Path) -> None:
+    from qa.build import load_report
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        STATUTORY.replace(
+            "<title>年度报告</title>",
+            "<title>某区2024年政府信息公开工作年度报告_某区人民政府</title>",
+        ).replace("<p>某区2024年政府信息公开工作年度报告</p>", ""),
+        encoding="utf-8",
+    )
+    report = load_report(page)
+    assert report.title == "某区2024年政府信息公开工作年度报告"
+    from qa.chunk import find_headings
+
+    titles = [h.title for h in find_headings(report.text)]
+    assert "三、收到和处理政府信息公开申请情况" in titles
+    assert not any(t.startswith(("（一）予以公开", "三、本年度办理结果")) for t in titles)
+
+
+def test_markdown_saved_as_text_loses_its_marks(tmp_path: Path) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text(
+        "# 某县2025年政府信息公开工作年度报告\n\n## 一、总体情况\n\n正文。\n\n## 二、其他\n\n正文。\n",
+        encoding="utf-8",
+    )
+    text = read_document(path).text
+    assert "一、总体情况" in text.split("\n") and "#" not in text

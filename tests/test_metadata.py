@@ -166,6 +166,45 @@ def test_an_information_disclosure_report_is_named_and_placed_by_its_title() -> 
     assert (meta.year, meta.covers, meta.plans) == (2023, 2023, 2024)
 
 
+@pytest.mark.parametrize(
+    ("top", "agency", "region", "year"),
+    [
+        # the year before the body
+        (
+            "2019年上海市人民政府办公厅政府信息公开工作年度报告",
+            "上海市人民政府办公厅",
+            "上海市",
+            2019,
+        ),
+        # a title the PDF's layout wrapped over two lines, under a stray first line
+        ("正文\n2024 年上海市科委政府信息公开工作\n年度报告", "上海市科委", "上海市", 2024),
+        # Markdown's # kept in a .txt; a county the gazetteer spells otherwise (沭阳 → 沐阳)
+        ("# 沐阳县人民政府 2025 年 政府信息公开工作年度报告", "沐阳县人民政府", "", 2025),
+        # a place no division table holds: the place issues it
+        (
+            "平潭综合实验区2024年度政府信息公开工作年度报告",
+            "平潭综合实验区",
+            "平潭综合实验区",
+            2024,
+        ),
+    ],
+)
+def test_disclosure_report_titles_as_published(
+    top: str, agency: str, region: str, year: int
+) -> None:
+    text = f"{top}\n本年度报告根据《中华人民共和国政府信息公开条例》编制。\n一、总体情况\n主动公开信息。"
+    meta = infer_metadata(text)
+    assert meta.kind == "政府信息公开工作年度报告"
+    assert (meta.agency, meta.region, meta.year, meta.covers) == (agency, region, year, year)
+
+
+def test_a_cited_document_is_not_the_title() -> None:
+    text = (
+        "正文\n编制说明\n依据《关于印发中华人民共和国政府信息公开工作年度报告\n格式的通知》编制。"
+    )
+    assert infer_metadata(text).kind == ""
+
+
 def test_gazetteer_names_places_as_people_say_them() -> None:
     shorts = {n: gazetteer.short_name(n) for n in ("广东省", "海拉尔区", "酉阳土家族苗族自治县")}
     assert shorts == {"广东省": "广东", "海拉尔区": "海拉尔", "酉阳土家族苗族自治县": "酉阳"}
