@@ -218,7 +218,7 @@ QUANTIZED = "int8pc"  # the name part of the quantized graph (a new scheme: a ne
 
 def quantize(source: Path, target: Path) -> None:
     """``source``'s matrix products with int8 weights into ``target`` (renamed into place)."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization import QuantType, quantize_dynamic  # type: ignore[import-untyped]
 
     logging.disable(logging.WARNING)  # its advice to pre-process goes to the root logger
     try:
