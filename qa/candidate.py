@@ -19,10 +19,11 @@ class TableCell:
     table: Table
     entry: TableEntry
     shown: tuple[int, ...] = ()  # the values the answer states (indices; (): all)
+    counted: str = ""  # what a table of counts without a unit counts, as asked (件)
 
     def render(self, text: str) -> str:
         """《title》label：column value unit, … (the values in the report's own figures)."""
-        unit = self.table.unit
+        unit = self.table.unit or self.counted
         values = self.entry.values
         picked = [values[i] for i in self.shown if i < len(values)] or values
         said = "，".join(

@@ -49,7 +49,7 @@ SYNONYMS = {
     "丰富": ("丰富", "多样"),
     "借助": ("利用", "结合", "通过", "借助"),
     "主题": ("主题", "专题"),
-    "收到": ("收到", "接收", "接到", "受理"),
+    "收到": ("收到", "接收", "接到", "受理", "新收"),  # 本年新收政府信息公开申请数量
     "退还": ("退还", "返还", "退回"),
     "律所": ("律所", "律师事务所"),
     "返还": ("退还", "返还", "退回"),
@@ -180,6 +180,15 @@ def focus_words(question: str) -> tuple[str, ...]:
                 continue  # particles, measure words, punctuation
             if re.match(r"[\u4e00-\u9fff]", w):
                 found.append(w)
+                # 自然人提出的有多少: the thing counted is left out; who did it tells it
+                if step < 0 and i + 1 < len(words) and words[i + 1] == "的" and i > 0:
+                    before = words[i - 1]
+                    if (
+                        len(before) > 1
+                        and before not in _GENERIC
+                        and re.match(r"[\u4e00-\u9fff]", before)
+                    ):
+                        found.append(before)
             break
     return tuple(found)
 

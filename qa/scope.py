@@ -137,11 +137,15 @@ def _named_places(q: str, reports: list[Report]) -> dict[str, list[str]]:
     named = [r for r in reports if hits[r.doc_id]]
     for r in named:
         others = [o for o in named if o is not r]
-        inner = [h for o in others for h in hits[o.doc_id]]
+        # a longer name that is a place inside (上海市普陀区), not the same place's government
+        inner = [_GOVERNMENT.sub("", h) for o in others for h in hits[o.doc_id]]
         parents = {p for o in others for p in parent_aliases(o)}
         if all(any(a in h and a != h for h in inner) or a in parents for a in hits[r.doc_id]):
             hits[r.doc_id] = []  # 上海市 in 上海市普陀区…: the place inside it is meant
     return hits
+
+
+_GOVERNMENT = re.compile(r"(?:人民)?政府$")
 
 
 def _unindexed_divisions(q: str, known: frozenset[str]) -> list[str]:
@@ -322,8 +326,10 @@ def _match_years(
     asked = "、".join(f"{y}年" for y in years)
     if named_as:
         covered = {named_as[r.doc_id] for r in fitting if r.doc_id in named_as}
+        # an office of the government named (上海市政府 → 上海市人民政府办公厅's report)
+        offices = {a for r in fitting for a in place_aliases(r)}
         for name in dict.fromkeys(named_as.values()):
-            if name not in covered:
+            if name not in covered and not any(a.startswith(name) for a in offices):
                 unmatched.append(f"{name}{asked}")
     for year in years:
         if per_year[year]:

@@ -3,6 +3,8 @@ its column headers and the table's title, for questions that ask for a figure.""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from qa.candidate import Candidate, TableCell
 from qa.clean import to_simplified
 from qa.index import Index
@@ -14,6 +16,7 @@ TABLE_REPORTS = 3  # the top hits' reports whose tables are searched
 # A table's total row answers only when the title and headers hold this share of the question
 # at least (the rest: the place and body, asking words).
 OWN_SHARE = 0.4
+LABEL_SHARE = 0.5  # a row named by none of its own words: its label says this much at least
 LONG_ROW = 3  # a row of more values than this, none asked for, is answered by its total
 
 
@@ -33,6 +36,8 @@ def table_candidates(
         for table in report.tables:
             for entry in _rows_asked(table, terms):
                 cell = TableCell(table, entry, asked_values(entry, terms))
+                if units and _counted(cell, report.text, units):
+                    cell = replace(cell, counted=units[0])
                 found.append(_entry_candidate(index, report, cell, terms, named, units, scores))
     return found
 
@@ -72,10 +77,25 @@ def _entry_candidate(
     )
 
 
+# Units that a table of counts leaves unsaid (收到申请 859: 件): not money, shares or dates.
+_NOT_COUNTS = ("元", "%", "年", "日", "月")
+
+
+def _counted(cell: TableCell, text: str, units: str | None) -> bool:
+    """A table without a unit that counts things (申请 859, 行政复议 7) answers 多少件/几个:
+    its values shown are whole numbers and the question asks for a count."""
+    if cell.table.unit or not units or any(u in units for u in _NOT_COUNTS):
+        return False
+    values = cell.entry.values
+    shown = [values[i] for i in cell.shown if i < len(values)] or values
+    return all(text[v.start : v.end].replace(",", "").isdigit() for v in shown)
+
+
 def _rows_asked(table: Table, terms: dict[str, float]) -> tuple[TableEntry, ...]:
     """The entries whose row label holds a word of the question that the table's title and
     column headers do not; when none does and the title and headers hold most of the
-    question (基本支出里人员经费和公用经费各是多少: columns named, no row), its total row."""
+    question, the rows whose labels hold most of it, else (基本支出里人员经费和公用经费各是
+    多少: columns named, no row) its total row."""
     heads = to_simplified(" ".join((table.title, *table.columns)))
     own = {t: w for t, w in terms.items() if not has_word(heads, t)}
     named = tuple(e for e in table.entries if any(has_word(to_simplified(e.label), t) for t in own))
@@ -83,6 +103,14 @@ def _rows_asked(table: Table, terms: dict[str, float]) -> tuple[TableEntry, ...]
         return named
     if sum(own.values()) > OWN_SHARE * sum(terms.values()):
         return ()
+    # the rows that say most of the question in their own words (收到 → 一、本年新收…)
+    said = {
+        e: sum(w for t, w in terms.items() if has_word(to_simplified(e.label), t))
+        for e in table.entries
+    }
+    best = max(said.values(), default=0.0)
+    if best >= LABEL_SHARE * sum(terms.values()):
+        return tuple(e for e in table.entries if said[e] == best)
     totals = [e for e in table.entries if is_total(e.label)]
     return tuple(totals or [e for e in table.entries if not e.label])[:1]
 

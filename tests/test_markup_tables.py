@@ -7,10 +7,12 @@ from pathlib import Path
 
 from test_tables import cells_of
 
+from qa.candidate import TableCell
 from qa.load import read_document
 from qa.markup_tables import SpanCell, lay_out
+from qa.question import focus_words
 from qa.records import TableEntry, TableValue
-from qa.table_answer import asked_values
+from qa.table_answer import _counted, _rows_asked, asked_values
 from qa.tables import find_tables
 
 # The statutory table of a 政府信息公开工作年度报告 as government portals publish it: a
@@ -145,3 +147,22 @@ def test_markdown_saved_as_text_loses_its_marks(tmp_path: Path) -> None:
     )
     text = read_document(path).text
     assert "一、总体情况" in text.split("\n") and "#" not in text
+
+
+def test_statutory_rows_are_found_by_their_own_words_and_counts_carry_the_unit_asked(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "report.html"
+    page.write_text(STATUTORY, encoding="utf-8")
+    raw = read_document(page)
+    applications, _ = find_tables(raw.text, raw.grids)
+    # 收到 is the table's title word; the row that says it in its own words is 一、本年新收…
+    terms = {"收到": 4.0, "申请": 3.9, "公开": 3.1, "信息": 2.6, "商业": 3.5, "企业": 1.6}
+    (row,) = _rows_asked(applications, terms)
+    assert row.label == "一、本年新收政府信息公开申请数量"
+    cell = TableCell(applications, row, asked_values(row, terms))
+    assert _counted(cell, raw.text, "件")  # a table of counts without a unit answers 几件
+    assert not _counted(cell, raw.text, "元")
+    assert cell.render(raw.text).endswith("商业企业 35")
+    # who did it tells what is counted when the thing itself is left out
+    assert "自然人" in focus_words("其中自然人提出的有多少？")
