@@ -414,7 +414,22 @@ def _sentence(c: Candidate, head: str = "", lead: bool = True, tag: bool = False
     body = c.said.rstrip("。；;！!？?")
     said = figure_tag(c.text, reviews_and_targets(c.report)) if tag else ""
     text = f"{head}{_lead(c.report) if lead else ''}{body}{f'（{said}）' if said else ''}"
-    return AnswerSentence(text, (_citation(0, c),), opens_list=c.opens_list)
+    return AnswerSentence(text, (_citation(0, c), *_table_title(c)), opens_list=c.opens_list)
+
+
+TITLE_REACH = 2000  # characters above a table's first row where its title line is looked for
+
+
+def _table_title(c: Candidate) -> tuple[Citation, ...]:
+    """A table entry's second quote: the table's title line above it, so the answer shows
+    which table its row is from (《三、收到和处理政府信息公开申请情况》)."""
+    if c.cell is None or not c.cell.table.title:
+        return ()
+    table, text = c.cell.table, c.report.text
+    at = text.rfind(table.title, max(0, table.start - TITLE_REACH), table.start)
+    if at < 0:
+        return ()
+    return (replace(_citation(0, c), start=at, end=at + len(table.title), quote=table.title),)
 
 
 def compose(kind: Kind, picked: list[Candidate]) -> list[AnswerSentence]:
@@ -676,12 +691,14 @@ def compose_answer(
         return _decline(question, resolved, hits, scope, "经核验能回答这个问题的内容", index)
     lines: list[str] = []
     citations: list[Citation] = []
-    for n, sentence in enumerate(sentences, start=1):
-        cite = replace(sentence.citations[0], n=n)
-        citations.append(cite)
+    for sentence in sentences:
+        marks = ""
+        for cite in sentence.citations:  # a table's row, then its title
+            citations.append(replace(cite, n=len(citations) + 1))
+            marks += f"[{len(citations)}]"
         bullet = "- " if len(sentences) > 1 and not sentence.opens_list else ""
         end = "：" if sentence.opens_list else "。"
-        lines.append(f"{bullet}{sentence.text}[{n}]{end}")
+        lines.append(f"{bullet}{sentence.text}{marks}{end}")
     return Answer(
         question,
         resolved,

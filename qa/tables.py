@@ -196,7 +196,10 @@ def tables_of(text: str, grids: Sequence[Grid], spans_known: bool = False) -> tu
     """The tables of the given grids (in text order), continuations joined to the table
     before them."""
     tables: list[Table] = []
-    for grid in (segment for whole in grids for segment in _segments(whole)):
+    segments = [(k, segment) for whole in grids for k, segment in enumerate(_segments(whole))]
+    grid_title = ""  # a table cut from the one before it in the same grid keeps its title
+    for k, grid in segments:
+        grid_title = "" if k == 0 else grid_title
         unit = ""
         while grid and (stated := _unit_in(" ".join(c.text for c in grid[0]))):
             unit, grid = stated, grid[1:]  # 编制部门：…\t单位：元 is said of the table, not in it
@@ -227,6 +230,8 @@ def tables_of(text: str, grids: Sequence[Grid], spans_known: bool = False) -> tu
         if not entries:
             continue
         title, above = _title_and_unit(text, begin, grid[:n] if spans_known else [])
+        title = grid_title if k > 0 and grid_title else title
+        grid_title = grid_title or title
         unit = unit or above
         tables.append(
             Table(title, unit, tuple(columns), begin, max(e.end for e in entries), tuple(entries))
