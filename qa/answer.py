@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from qa.candidate import MAX_QUOTE, Candidate, span_candidate
-from qa.chunk import Section, split_sections
+from qa.chunk import Section, report_sections
 from qa.clean import to_simplified
 from qa.figures import (
     TARGET,
@@ -36,6 +36,7 @@ from qa.question import (
     has_word,
     key_terms,
     plan_section,
+    problem_part,
     section_fit,
     shared_run,
 )
@@ -308,20 +309,24 @@ def _apart(a: Candidate, b: Candidate) -> bool:
     return a.report.doc_id != b.report.doc_id or a.end <= b.start or a.start >= b.end
 
 
-def section_items(index: Index, reports: list[Report], terms: dict[str, float]) -> list[Candidate]:
-    """For 有哪些… questions: the best-matching section's sub-headings or 一是/二是 items.
+def section_items(
+    index: Index, reports: list[Report], terms: dict[str, float], question: str = ""
+) -> list[Candidate]:
+    """For 有哪些… questions: the best-matching section's sub-headings or 一是/二是 items
+    (or those of the part of it that fits the question: （一）主要问题, not （二）改进措施).
 
     The first candidate is the section heading itself; the rest are its items.
     """
-    per_report = {r.doc_id: split_sections(r.text) for r in reports}
+    per_report = {r.doc_id: report_sections(r) for r in reports}
     ranked: list[tuple[float, int, Report, int]] = []
     for order, report in enumerate(reports):
         for i, sec in enumerate(per_report[report.doc_id]):
             cov = coverage(sec.path[-1], terms) if sec.path else 0.0
-            if cov >= MIN_COVERAGE:
+            if cov >= MIN_COVERAGE and section_fit(question, sec.path) >= 0:  # not other years
                 ranked.append((-cov, order, report, i))
     for _, _, report, i in sorted(ranked, key=lambda r: (r[0], r[1], r[3])):
-        items = _items_under(index, report, per_report[report.doc_id], i)
+        sections = per_report[report.doc_id]
+        items = _items_under(index, report, sections, _fitting_part(question, sections, i))
         if items:
             return items
     return []
@@ -331,9 +336,11 @@ def fitting_section_items(index: Index, question: str, report: Report) -> list[C
     """For a question after a report's plans or shortcomings as a whole: the heading of its
     first section that fits (主要安排, 下一步…, a later year; 存在的不足和原因) and that
     section's items, in their order."""
-    sections = split_sections(report.text)
+    sections = report_sections(report)
     for i, sec in enumerate(sections):
         if sec.path and section_fit(question, sec.path) > 0:
+            i = _fitting_part(question, sections, i)  # （一）主要问题 under 五、…问题及改进情况
+            sec = sections[i]
             items = _items_under(index, report, sections, i)
             if items:
                 return items
@@ -350,6 +357,19 @@ def fitting_section_items(index: Index, question: str, report: Report) -> list[C
                 span_candidate(index, report, s, e, sec.path) for s, e in body
             ]
     return []
+
+
+def _fitting_part(question: str, sections: list[Section], i: int) -> int:
+    """The first section inside section ``i`` whose own heading fits the question (its
+    shortcomings, not its improvements; the year asked), else ``i`` itself."""
+    depth = len(sections[i].path)
+    for j in range(i + 1, len(sections)):
+        if len(sections[j].path) <= depth:
+            break
+        fit = section_fit(question, sections[j].path[-1:])
+        if fit > 0 or (fit == 0 and problem_part(question, sections[j].path[-1])):
+            return j
+    return i
 
 
 def _items_under(index: Index, report: Report, sections: list[Section], i: int) -> list[Candidate]:
@@ -521,7 +541,7 @@ def _choose(
         if any(sections):
             return [c for items in sections for c in items]
     if kind.base == "list":
-        items = section_items(index, _reports_of(hits[:4], index), terms)
+        items = section_items(index, _reports_of(hits[:4], index), terms, resolved)
         if items:
             return items
     fine = kind.base in ("number", "yesno")

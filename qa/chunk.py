@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from qa.records import Passage, Report
@@ -92,11 +92,18 @@ class Section:
     has_body: bool
 
 
-def split_sections(text: str) -> list[Section]:
-    """Split text at its headings; each section carries its full heading path."""
+def report_sections(report: Report) -> list[Section]:
+    """A report's sections; a line inside one of its tables is never a heading (a row whose
+    cells are all empty: 2.其他法律行政法规禁止公开)."""
+    return split_sections(report.text, tuple((t.start, t.end) for t in report.tables))
+
+
+def split_sections(text: str, tables: Sequence[tuple[int, int]] = ()) -> list[Section]:
+    """Split text at its headings (none inside the ``tables`` spans); each section carries its
+    full heading path."""
     stack: list[Heading] = []
     sections: list[Section] = []
-    headings = find_headings(text)
+    headings = [h for h in find_headings(text) if not any(a <= h.start < b for a, b in tables)]
     first = headings[0].start if headings else len(text)
     if text[:first].strip():
         sections.append(Section((), 0, first, True))
@@ -176,7 +183,7 @@ def pack_spans(text: str, start: int, end: int, size: int) -> list[tuple[int, in
 def chunk_report(report: Report, size: int = 350) -> list[Passage]:
     """Split a report into passages that never cross a section boundary."""
     passages: list[Passage] = []
-    for section in split_sections(report.text):
+    for section in report_sections(report):
         if not section.has_body:
             continue
         for s, e in pack_spans(report.text, section.start, section.end, size):

@@ -335,7 +335,7 @@ _PLAN = re.compile(
 _PLAN_SECTION = re.compile(r"主要安排|工作安排|工作计划|打算|下一步|下一年|工作思路|展望")
 # after the shortcomings as a whole (存在哪些问题, 不足有哪些), not one of them (执法力量薄弱吗)
 _WHOLE_PROBLEMS = re.compile(
-    r"(?:存在|有)(?:哪些|什么|哪几方面的?)(?:问题|不足|短板)"
+    r"(?:存在|有)(?:哪些|什么|哪几方面的?)(?:主要)?(?:问题|不足|短板)"
     r"|(?:问题|不足|短板)(?:有哪些|是什么|有什么|在哪)"
 )
 # after the report's shortcomings (哪些局认为普法形式单一, 执法力量薄弱, 存在哪些问题), which the
@@ -400,6 +400,21 @@ def _asked(question: str) -> tuple[frozenset[str], bool]:
 def asks_for_problems(question: str) -> bool:
     """Is the question about shortcomings (执法力量薄弱, 形式单一, 存在哪些问题), not plans?"""
     return bool(_PROBLEM.search(to_simplified(question))) and not asks_for_plans(question)
+
+
+_PROBLEM_PART = re.compile(r"问题|不足|短板|差距")
+_REMEDY_PART = re.compile(r"改进|整改|措施|打算|计划|安排")
+
+
+def problem_part(question: str, heading: str) -> bool:
+    """A part of a section that states the shortcomings the question asks for: （一）主要问题,
+    not （二）改进措施 or （一）2024年存在问题的改进情况."""
+    simple = to_simplified(heading)
+    return (
+        asks_for_problems(question)
+        and bool(_PROBLEM_PART.search(simple))
+        and not _REMEDY_PART.search(simple)
+    )
 
 
 def plan_section(section_path: tuple[str, ...]) -> bool:
