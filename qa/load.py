@@ -38,7 +38,7 @@ from qa.load_limits import (
     path_kind,
     read_file_bytes,
 )
-from qa.load_pdf import PdfGrid, _read_pdf
+from qa.load_pdf import PdfGrid, _read_pdf, layout_width, unwrap
 from qa.load_text import (
     _decode_bytes,
     _error,
@@ -125,8 +125,10 @@ def _extract(
         if len(data) > 4 * limits.max_text_chars:  # 4 bytes a character at most (UTF-32)
             check_text_size(path, len(data) // 4, limits)
         text, encoding = _read_text(path, data, limits.max_line_chars)
-        markdown = suffix == ".md" or _looks_like_markdown(text)
-        return (_strip_markdown_headings(text) if markdown else text), encoding, (), ()
+        if suffix == ".md" or _looks_like_markdown(text):
+            text = _strip_markdown_headings(text)
+        width = layout_width(text)  # a PDF's text saved as .txt: its line breaks joined
+        return (unwrap(text, width) if width else text), encoding, (), ()
     if suffix == ".docx":
         text, laid = _read_docx(path, data, limits)
         return text, None, (), tuple((-1, rows) for rows in laid)

@@ -169,6 +169,21 @@ def test_pdf_layout_line_breaks_are_joined_but_rows_and_headings_are_not() -> No
     assert lines[5].startswith("一、财政拨款收入") and lines[6].startswith("1. 一般公共预算")
 
 
+def test_a_pdfs_text_saved_as_plain_text_has_its_layout_breaks_joined(tmp_path) -> None:
+    from qa.load import read_document
+
+    wrapped = "全年主动公开市政府规章 22 件、市政府及市政府办公厅行\n政规范性文件 34 件、人事任免文件 196 件、其他文件 84 件；扎\n"
+    prose = "这是一段普通的文字，每一行都是一个完整的句子。\n"
+    path = tmp_path / "report.txt"
+    path.write_text("一、总体情况\n" + wrapped * 12 + prose * 10, encoding="utf-8")
+    text = read_document(path).text
+    assert "市政府办公厅行政规范性文件 34 件" in text  # a sentence that counts is no table row
+    assert text.count(prose) == 10  # lines of a text not wrapped by a layout stay
+    other = tmp_path / "plain.txt"
+    other.write_text("一、总体情况\n" + prose * 30, encoding="utf-8")
+    assert read_document(other).text.count("\n") >= 30
+
+
 @pytest.mark.skipif(not BUDGET_PDF.exists(), reason="needs ../shared/corpus/dev_reports")
 def test_pdf_tables_stop_at_half_the_time_budget_and_the_text_stays() -> None:
     import time
