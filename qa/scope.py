@@ -202,10 +202,38 @@ def _fitting(reports: list[Report], year: int, question: str) -> list[Report]:
     return []
 
 
+def spelling_variants(q: str, reports: list[Report], known: frozenset[str]) -> str:
+    """The question with a division it names that no report is in written as an indexed
+    report's own place that no division table holds and that is one character away (沭阳县
+    for a report that misspells it 沐阳县): the same place, spelt as the report spells it."""
+    unknown = {
+        a
+        for r in reports
+        if r.region and not gazetteer.region_path(r.region)
+        for a in place_aliases(r)
+        if a in r.region
+    }
+    if not unknown:
+        return q
+    for at, d in list(gazetteer.names_in(q, short_up_to=1)):
+        for name in {d.name, d.short}:
+            if not q.startswith(name, at) or name in known:
+                continue
+            near = [a for a in unknown if len(a) == len(name) and _one_apart(a, name)]
+            if len(near) == 1:
+                return q[:at] + near[0] + q[at + len(name) :]
+    return q
+
+
+def _one_apart(a: str, b: str) -> bool:
+    return sum(x != y for x, y in zip(a, b, strict=True)) == 1 and a[-1] == b[-1]
+
+
 def analyze_question(question: str, index: Index, filters: dict[str, Any] | None = None) -> Scope:
     """Find the places, agencies and years a question names, and which reports they select."""
-    q = to_simplified(normalize_width(question))
     reports = list(index.reports.values())
+    q = to_simplified(normalize_width(question))
+    q = spelling_variants(q, reports, known_places(index))
     matched: list[str] = []
     unmatched: list[str] = []
     selected = reports

@@ -501,3 +501,23 @@ def test_the_kind_a_question_names_chooses_among_a_places_reports(dev_index: Ind
     # an office is named as its people say it: 普陀区司法局, 区政府 for 人民政府
     assert not analyze_question("普陀区司法局2026年有几辆车", dev_index).unmatched
     assert analyze_question("普陀区司法局2024年“三公”经费决算是多少", dev_index).unmatched
+
+
+def test_a_place_a_report_misspells_is_read_as_the_report_spells_it() -> None:
+    from qa.records import Report
+    from qa.scope import spelling_variants
+
+    def report(doc_id: str, agency: str, region: str) -> Report:
+        return Report(doc_id, f"{doc_id}.txt", "", agency, region, 2025, None, None, "…", "")
+
+    misspelt = report("a", "沐阳县人民政府", "沐阳县")
+    known = report("b", "井研县自然资源局", "四川省乐山市井研县")
+    reports = [misspelt, known]
+    said = frozenset({"井研县", "井研"})
+    assert (
+        spelling_variants("沭阳县2025年受理了多少件申请", reports, said)
+        == "沐阳县2025年受理了多少件申请"
+    )
+    # a place one character away from an indexed report's real place is another place
+    assert spelling_variants("井冈县的申请", [known], said) == "井冈县的申请"
+    assert spelling_variants("宿迁市受理了多少件", reports, said) == "宿迁市受理了多少件"
