@@ -178,8 +178,8 @@ def test_an_information_disclosure_report_is_named_and_placed_by_its_title() -> 
         ),
         # a title the PDF's layout wrapped over two lines, under a stray first line
         ("正文\n2024 年上海市科委政府信息公开工作\n年度报告", "上海市科委", "上海市", 2024),
-        # Markdown's # kept in a .txt; a county the gazetteer spells otherwise (沭阳 → 沐阳)
-        ("# 沐阳县人民政府 2025 年 政府信息公开工作年度报告", "沐阳县人民政府", "", 2025),
+        # Markdown's # kept in a .txt; a county the report misspells (沭阳 → 沐阳) is its place
+        ("# 沐阳县人民政府 2025 年 政府信息公开工作年度报告", "沐阳县人民政府", "沐阳县", 2025),
         # a place no division table holds: the place issues it
         (
             "平潭综合实验区2024年度政府信息公开工作年度报告",
