@@ -177,11 +177,30 @@ def _page_grids(page: Any) -> list[tuple[tuple[str, ...], ...]]:
         texts = table.extract()
         lefts = _column_lefts(table)
         rows: list[tuple[str, ...]] = []
+        spans: dict[int, tuple[float, str]] = {}  # column → (bottom, label) of a cell above
         for row, cells in zip(table.rows, texts, strict=True):
-            rows.append(_spread(row.cells, cells, lefts))
+            spread = _fill_down(row, _spread(row.cells, cells, lefts), spans)
+            rows.append(spread)
         if len(rows) >= 2 and len(lefts) >= 2:
             found.append(tuple(rows))
     return found
+
+
+def _fill_down(
+    row: Any, cells: tuple[str, ...], spans: dict[int, tuple[float, str]]
+) -> tuple[str, ...]:
+    """A row's missing label cells that a label cell above reaches down to take its text
+    (（三）不予公开 › 5.属于三类内部事务信息), as a web page's table gives them
+    (:mod:`qa.markup_tables`); figures spanning rows are said once."""
+    out = list(cells)
+    top = row.bbox[1]
+    for j, box in enumerate(row.cells[: len(out)]):
+        if box is not None:
+            text = out[j]
+            spans[j] = (box[3], text if text and not _FIGURES.fullmatch(f" {text} ") else "")
+        elif not out[j] and j in spans and spans[j][0] > top + 1:
+            out[j] = spans[j][1]
+    return tuple(out)
 
 
 def _column_lefts(table: Any) -> list[float]:

@@ -29,34 +29,19 @@ _DATE_Q = re.compile(rf"{_DAY_Q.pattern}|何时|什么时候")  # a day, or any 
 _YEAR_Q = re.compile(r"哪年|哪一年|何年|哪个年份|什么年份")
 _TOTAL_Q = re.compile(r"一共|总共|合计|共计|总计|总数|总额")
 TOTAL_WORD = re.compile(r"共计|合计|总计|总数|总额|共")
-# The reports' words for what a question asks about (打算 → 安排/计划 …).
-SYNONYMS = {
-    "打算": ("安排", "计划", "下一步", "思路"),
-    "计划": ("安排", "打算", "下一步", "思路"),
-    "改进": ("安排", "计划", "下一步", "加强", "提升"),
-    "不足": ("问题", "不足", "差距", "薄弱"),
-    "问题": ("不足", "问题", "差距"),
-    "措施": ("举措", "措施", "做法"),
-    "做法": ("举措", "措施", "做法"),
-    "成效": ("成效", "成绩", "成果"),
-    "上一年": ("去年", "上年", "同比"),
-    "减少": ("减少", "下降"),
-    "增加": ("增加", "增长", "上升"),
-    "金额": ("金额", "总额", "万元", "元"),
-    "数量": ("数量", "总数", "件", "个"),
-    "形式": ("形式", "方式", "手法", "手段"),
-    "单一": ("单一", "单调", "老套", "缺乏多样"),
-    "丰富": ("丰富", "多样"),
-    "借助": ("利用", "结合", "通过", "借助"),
-    "主题": ("主题", "专题"),
-    "收到": ("收到", "接收", "接到", "受理", "新收"),  # 本年新收政府信息公开申请数量
-    "退还": ("退还", "返还", "退回"),
-    "律所": ("律所", "律师事务所"),
-    "返还": ("退还", "返还", "退回"),
-    # GDP is said in letters; reports write 地区生产总值 (a region's) or 国内生产总值 (the country's)
-    "GDP": ("地区生产总值", "国内生产总值", "生产总值"),
-    "gdp": ("地区生产总值", "国内生产总值", "生产总值"),
-}
+
+
+def _load_synonyms() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """The reports' words for a question's words, and spoken words read as the reports write
+    them (qa/lexicon/synonyms.toml, each entry with an example and a source)."""
+    data = tomllib.loads((LEXICON / "synonyms.toml").read_text(encoding="utf-8"))
+    synonyms = {e["word"]: tuple(e["said"]) for e in data["synonym"]}
+    return synonyms, {e["word"]: e["as"] for e in data["spoken"]}
+
+
+# The reports' words for what a question asks about (打算 → 安排/计划 …), and spoken words of
+# questions as the reports write them (怎么聘的 → 聘请, 案子 → 案件).
+SYNONYMS, _SPOKEN = _load_synonyms()
 # Words between a topic word and the asking word: 收缴罚款(的)(大约)(是)多少.
 _FILLER = frozenset(
     "了 的 有 是 大约 大概 约 共 一共 总共 达 为 到 都 各 各有 各是 各为 各自 分别 分别有 分别是"
@@ -108,8 +93,6 @@ MAX_TERM_WEIGHT = 4.0
 ABSENT_TERM_WEIGHT = 1.0
 _ASKING_PHRASE = re.compile(r"(?:哪些|哪几个|哪个|哪家|各)(?:局|单位|部门)|有没有|是不是|是否")
 _AUTHOR_Q = re.compile(r"谁(?:写|撰写|执笔|起草)的?|作者是谁|(?:写|执笔|起草)的人")
-# Spoken words of questions, as the reports write them: 怎么聘的 → 聘请, 案子 → 案件.
-_SPOKEN = {"聘": "聘请", "罚": "罚款", "退": "退还", "案子": "案件"}
 # A number that names a thing or a year (the 12345 hotline, 683年), not a count (100件, 2500余份);
 # the years that choose reports (2023年) are taken out before.
 _CODE_NUMBER = re.compile(

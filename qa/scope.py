@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from qa import gazetteer
 from qa.clean import normalize_width, to_simplified
 from qa.index import Index
-from qa.metadata import NOT_PLACE_START, kinds
+from qa.metadata import LEXICON, NOT_PLACE_START, kinds
 from qa.records import Report
 
 # A place a question asks about: at the start, after punctuation or after 和/与/那/在 …
@@ -277,22 +278,14 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
 
 # Offices of a county government, by the stem before 局/委/办/院: an office is named right
 # after its place (井研县|公安局, 酉阳|规资局, 湟中|局), never 全局, 布局 or 市局.
-_OFFICE_STEMS = sorted(
-    (
-        "公安 司法 应急 应急管理 财政 教育 卫健 卫生健康 民政 人社 人力资源和社会保障 住建"
-        " 住房和城乡建设 交通 交通运输 水利 水务 农业农村 农业 林业 林草 生态环境 环保"
-        " 市场监管 市场监督管理 税务 统计 审计 文旅 文化和旅游 商务 发改 发展和改革 科技"
-        " 工信 经信 退役军人事务 医保 医疗保障 城管 城市管理 综合执法 行政审批 信访 气象"
-        " 自然资源 规划和自然资源 规划 国土 国土资源 规资 资规 不动产登记"
-    ).split(),
-    key=len,
-    reverse=True,
-)
+_OFFICES = tomllib.loads((LEXICON / "offices.toml").read_text(encoding="utf-8"))
+_OFFICE_STEMS = sorted(_OFFICES["stems"]["words"], key=len, reverse=True)
 _OFFICE = re.compile(
     rf"(?:县|区|市)?({'|'.join(_OFFICE_STEMS)})?"
     r"(局|委员会|办公室|人民法院|法院|人民检察院|检察院)"
 )
-_OLD_NAMES = (("国土资源", "自然资源"), ("国土", "自然资源"))
+_OLD = _OFFICES["old_names"]["words"]
+_OLD_NAMES = tuple(zip(_OLD[::2], _OLD[1::2], strict=True))  # (old, new) pairs
 
 
 def _other_office(question: str, named: list[Report], hits: dict[str, list[str]]) -> str | None:

@@ -166,3 +166,27 @@ def test_statutory_rows_are_found_by_their_own_words_and_counts_carry_the_unit_a
     assert cell.render(raw.text).endswith("商业企业 35")
     # who did it tells what is counted when the thing itself is left out
     assert "自然人" in focus_words("其中自然人提出的有多少？")
+
+
+def test_the_same_table_printed_to_pdf_reads_the_same(tmp_path: Path) -> None:
+    """The statutory table as a PDF (the web page printed by Chromium): pdfplumber's grid,
+    labels spanning rows filled down as on the web page."""
+    import subprocess
+
+    from test_ui_browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+
+    require_chromium()
+    page, pdf = tmp_path / "report.html", tmp_path / "report.pdf"
+    page.write_text(STATUTORY, encoding="utf-8")
+    subprocess.run(
+        [str(CHROMIUM), *CHROMIUM_ARGS, f"--print-to-pdf={pdf}", page.as_uri()],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    raw = read_document(pdf)
+    applications, review = find_tables(raw.text, raw.grids, raw.page_starts)
+    found = cells_of(raw.text, applications)
+    assert found[("一、本年新收政府信息公开申请数量", "申请人情况·总计")] == "859"
+    assert found[("（三）不予公开·2.其他法律行政法规禁止公开", "申请人情况·自然人")] == "4"
+    assert review.entries[0].values[0].column == "行政复议·结果维持"
