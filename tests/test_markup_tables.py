@@ -188,5 +188,6 @@ def test_the_same_table_printed_to_pdf_reads_the_same(tmp_path: Path) -> None:
     applications, review = find_tables(raw.text, raw.grids, raw.page_starts)
     found = cells_of(raw.text, applications)
     assert found[("一、本年新收政府信息公开申请数量", "申请人情况·总计")] == "859"
-    assert found[("（三）不予公开·2.其他法律行政法规禁止公开", "申请人情况·自然人")] == "4"
+    withheld = "三、本年度办理结果·（三）不予公开·2.其他法律行政法规禁止公开"
+    assert found[(withheld, "申请人情况·自然人")] == "4"
     assert review.entries[0].values[0].column == "行政复议·结果维持"
