@@ -546,8 +546,11 @@ def _choose(
             return items
     fine = kind.base in ("number", "yesno")
     units = asked_units(resolved)
-    if kind.base == "number":
+    if kind.base == "number":  # target and actual words are for fitting_tense to see to
         terms = without_tense_words(resolved, terms)
+        kind = replace(
+            kind, focus=tuple(without_tense_words(resolved, dict.fromkeys(kind.focus, 1.0)))
+        )
     found = candidates(resolved, hits, index, terms, units, fine)
     if kind.base == "number":
         found += table_candidates(hits, index, terms, units)

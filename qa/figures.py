@@ -36,8 +36,13 @@ def figure_tag(quote: str, both: bool = True) -> str:
     holding ``both`` actuals and targets, 实际完成 (an actual word and no target word: 完成,
     同比 …); "" when the sentence does not say."""
     simple = to_simplified(quote)
+    against = [w for w in _cues()["against_target"] if w in simple]
+    for w in against:  # 增长5.4%，好于预期: an outcome, measured against the target
+        simple = simple.replace(w, "")
     if any(w in simple for w in _cues()["target"]):
         return TARGET
+    if against:
+        return ACTUAL if both else ""
     return ACTUAL if both and any(w in simple for w in _cues()["actual"]) else ""
 
 

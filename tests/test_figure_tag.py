@@ -19,6 +19,9 @@ def test_an_actual_is_tagged_only_where_a_report_holds_both() -> None:
     assert figure_tag(actual, both=False) == ""  # a 法治 report's figures are all actuals
     assert figure_tag("收缴罚款112.23万元") == ""  # the sentence does not say
     assert figure_tag("全年地區生產總值完成253.7億元") == "实际完成"  # traditional script
+    # an outcome measured against the target is an actual, though it says 预期
+    assert figure_tag("全市生产总值达到5.67万亿元、增长5.4%，好于预期") == "实际完成"
+    assert figure_tag("增长5.4%，好于预期", both=False) == ""
 
 
 def _candidate(text: str, sentence: str, covers: int | None = 2016) -> Candidate:
