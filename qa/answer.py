@@ -59,6 +59,9 @@ _ENUM_ITEM = re.compile(r"(?<![一二三四五六七八九十])[一二三四五�
 MAX_SENTENCES = 3
 MAX_LIST = 8
 MIN_COVERAGE = 0.4
+# A figure the reader is sure of, without the words next to 多少 (常住人口: 常住居民人均…), holds
+# this much of the question at least.
+READ_FIGURE_COVERAGE = 0.6
 UNFOCUSED_COVERAGE = 0.75  # a figure clause without the words next to 多少 must match this well
 RUNNER_UP = 0.85  # a second fact sentence is shown when it scores this close to the best
 # Sentence ranking weights, fitted on 700 CMRC 2018 + 700 DRCD questions outside the gate's
@@ -610,7 +613,7 @@ def _read_out(
         and (
             kind.base != "number"
             or _focused(c, kind.focus)
-            or (c.figure_ok and c.read >= SURE_FIGURE)
+            or (c.figure_ok and c.read >= SURE_FIGURE and c.coverage >= READ_FIGURE_COVERAGE)
         )
         and _names_body(kind, c)
     ]
