@@ -19,12 +19,12 @@ from qa.figures import (
     without_tense_words,
 )
 from qa.index import Index
+from qa.query import Query
 from qa.question import (
     PROBLEM_WORDS,
     TOTAL_WORD,
     Kind,
     answer_cue,
-    answer_kind,
     asked_units,
     asks_for_plans,
     asks_for_whole_plan,
@@ -34,7 +34,6 @@ from qa.question import (
     coverages,
     figure_fits,
     has_word,
-    key_terms,
     plan_section,
     problem_part,
     section_fit,
@@ -689,24 +688,18 @@ def _whole_sentence(
 
 
 def compose_answer(
-    question: str,
-    resolved: str,
-    hits: list[Hit],
-    scope: Scope,
-    index: Index,
-    reader: Reader | None = None,
+    query: Query, hits: list[Hit], index: Index, reader: Reader | None = None
 ) -> Answer:
     """Turn hits into a verified, cited answer, or decline honestly."""
+    question, resolved, scope = query.question, query.resolved, query.scope
     if scope.unmatched:
         return _decline(
             question, resolved, hits, scope, f"关于{'、'.join(scope.unmatched)}的报告", index
         )
-    simple = to_simplified(resolved)
-    if asks_publish_date(simple):
+    if asks_publish_date(query.simple):
         why = "报告在网站上的发布日期（网页页眉不进索引；报告落款日期可问“报告是哪天签发的”）"
         return _decline(question, resolved, hits, scope, why, index)
-    kind = answer_kind(resolved, scope)
-    terms = key_terms(resolved, index)
+    kind, terms = query.kind, dict(query.terms)
     unknown = unknown_words(terms, index)
     picked = _choose(kind, resolved, hits, index, scope, terms, unknown, reader)
     if not picked:

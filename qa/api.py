@@ -10,15 +10,14 @@ from qa.answer import compose_answer
 from qa.config import Settings
 from qa.embed import Embedder, load_default_reader, load_embedder
 from qa.errors import ConfigError, EmptyQuestion
-from qa.followup import resolve_question
 from qa.index import Index, load_index
 from qa.llm import NOT_CONFIGURED, LLMClient, open_llm
 from qa.llm_answer import answer_with_llm
-from qa.question import answer_kind
+from qa.query import Query, parse_query
 from qa.read import Reader
 from qa.records import Answer, Hit
 from qa.retrieve import search
-from qa.scope import Scope, analyze_question
+from qa.scope import Scope
 
 ANSWER_HITS = 8
 PER_REPORT_HITS = 3
@@ -29,11 +28,21 @@ class Retrieval:
     """What a question retrieved: the question resolved in its conversation, its scope and
     the hits, all from one version of the index."""
 
-    question: str
-    resolved: str
-    scope: Scope
+    query: Query
     hits: tuple[Hit, ...]
     index: Index
+
+    @property
+    def question(self) -> str:
+        return self.query.question
+
+    @property
+    def resolved(self) -> str:
+        return self.query.resolved
+
+    @property
+    def scope(self) -> Scope:
+        return self.query.scope
 
 
 @dataclass(slots=True)
@@ -99,27 +108,24 @@ class Library:
         question = check_question(question, self.settings)
         history = check_history(history, self.settings)
         index = self.index  # one version for the whole answer, even if reload() runs meanwhile
-        resolved = resolve_question(question, history, index)
-        scope = analyze_question(resolved, index, filters)
-        kind = answer_kind(resolved, scope)
+        query = parse_query(question, history, index, filters)
         hits = search(
-            resolved,
+            query.resolved,
             index,
             self.embedder,
             k=ANSWER_HITS,
             filters=filters,
             dense_weight=self.settings.dense_weight,
-            scope=scope,
-            per_report=PER_REPORT_HITS if kind.per_report else None,
+            scope=query.scope,
+            per_report=PER_REPORT_HITS if query.kind.per_report else None,
+            terms=query.terms,
         )
-        return Retrieval(question, resolved, scope, tuple(hits), index)
+        return Retrieval(query, tuple(hits), index)
 
     def compose(self, found: Retrieval) -> Answer:
         """The extractive answer: the reports' own sentences, verified, or a decline."""
         hits = list(found.hits)
-        return compose_answer(
-            found.question, found.resolved, hits, found.scope, found.index, self.reader
-        )
+        return compose_answer(found.query, hits, found.index, self.reader)
 
     def generate(
         self,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import replace
 
 from qa.clean import to_simplified
@@ -51,9 +52,11 @@ def bigram_counts(index: Index) -> dict[str, int]:
 class _Matcher:
     """One question's sentence and passage match scores."""
 
-    def __init__(self, question: str, index: Index) -> None:
+    def __init__(
+        self, question: str, index: Index, terms: Mapping[str, float] | None = None
+    ) -> None:
         self.question = question
-        self.terms = key_terms(question, index)
+        self.terms = dict(terms) if terms is not None else key_terms(question, index)
         counts, n = bigram_counts(index), len(index.passages)
         q = bare_question(question)
         self.weights = {
@@ -80,9 +83,17 @@ class _Matcher:
         )
 
 
-def rerank(question: str, hits: list[Hit], index: Index, k: int, pool: int = POOL) -> list[Hit]:
-    """The top ``k`` of ``hits`` after adding the sentence match of the first ``pool``."""
-    matcher = _Matcher(question, index)
+def rerank(
+    question: str,
+    hits: list[Hit],
+    index: Index,
+    k: int,
+    pool: int = POOL,
+    terms: Mapping[str, float] | None = None,
+) -> list[Hit]:
+    """The top ``k`` of ``hits`` after adding the sentence match of the first ``pool``
+    (``terms``: the question's words when they are already known)."""
+    matcher = _Matcher(question, index, terms)
     scored = []
     for hit in hits[:pool]:
         p = hit.passage

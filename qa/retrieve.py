@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +64,7 @@ def search(
     scope: Scope | None = None,
     per_report: int | None = None,
     rerank_sentences: bool = True,
+    terms: Mapping[str, float] | None = None,
 ) -> list[Hit]:
     """Rank passages for a question: min-max fused dense and BM25 scores, within its scope,
     the top ones re-ordered by their best sentence (``qa.rerank``).
@@ -101,10 +102,10 @@ def search(
     ]
     if per_report:  # each report's best few, after the sentence rerank of a wider pool
         if rerank_sentences:
-            hits = rerank(question, hits, index, len(hits), pool=len(hits))
+            hits = rerank(question, hits, index, len(hits), pool=len(hits), terms=terms)
         best = _first_per_report((h.passage.doc_id for h in hits), per_report)
         return [replace(hits[i], rank=n) for n, i in enumerate(best, start=1)]
-    return rerank(question, hits, index, k) if rerank_sentences else hits[:k]
+    return rerank(question, hits, index, k, terms=terms) if rerank_sentences else hits[:k]
 
 
 def _first_per_report(doc_ids: Iterable[str], most: int) -> list[int]:
