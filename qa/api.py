@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from qa.answer import compose_answer
+from qa.compose import compose_answer
 from qa.config import Settings
 from qa.embed import Embedder, load_default_reader, load_embedder
 from qa.errors import ConfigError, EmptyQuestion

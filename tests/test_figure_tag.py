@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from qa.answer import _with_level, figure_tag
+from qa.answer import with_level
 from qa.candidate import Candidate
-from qa.figures import fitting_tense, said_as
+from qa.figures import figure_tag, fitting_tense, said_as
 
 
 def test_a_target_sentence_is_tagged_as_a_target() -> None:
@@ -57,6 +57,6 @@ def test_a_target_question_is_answered_by_targets_only_and_an_actual_one_by_actu
 
 def test_a_change_is_read_on_to_the_level_it_reaches() -> None:
     target = _candidate(TEXT, "城镇常住居民人均可支配收入增长8%")
-    assert _with_level(target).text == "城镇常住居民人均可支配收入增长8%，达到35578元"
+    assert with_level(target).text == "城镇常住居民人均可支配收入增长8%，达到35578元"
     whole = _candidate(TEXT, "2016年城镇常住居民人均可支配收入完成32942元，增长7.5%")
-    assert _with_level(whole) == whole  # nothing of the kind follows
+    assert with_level(whole) == whole  # nothing of the kind follows

@@ -14,13 +14,9 @@ def _entries(node: Any, where: str) -> list[tuple[str, dict[str, Any]]]:
     """Every table of a lexicon file that lists words (an entry), with where it stands."""
     found: list[tuple[str, dict[str, Any]]] = []
     if isinstance(node, dict):
-        if (
-            any(
-                isinstance(v, list) and v and all(isinstance(x, str) for x in v)
-                for v in node.values()
-            )
-            or bool({"as", "asks"} & node.keys())
-        ):
+        if any(
+            isinstance(v, list) and v and all(isinstance(x, str) for x in v) for v in node.values()
+        ) or bool({"as", "asks"} & node.keys()):
             found.append((where, node))
         for key, value in node.items():
             found += _entries(value, f"{where}.{key}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 
 from qa import reader_train
-from qa.answer import Candidate, _read_out, pick
+from qa.answer import Candidate, pick, read_out
 from qa.e5convert import sha256_file
 from qa.errors import ModelError
 from qa.question import Kind
@@ -233,7 +234,7 @@ def test_a_sure_reading_answers_what_the_words_leave_unanswered(
     a, b = _two_sentences(sample_library, heading=True, figure_ok=False)
     readings = {"p": (0, _reading_on((a if on_heading else b).start, 80, mass))}
     assert pick(Kind("fact", False), [a, b], "怎么做的？", readings) == []
-    out = _read_out([a, b], "怎么做的？", readings, Kind("fact", False))
+    out = read_out([a, b], "怎么做的？", readings, Kind("fact", False))
     assert [c.start for c in out] == ([b.start] if answered else [])
 
 
@@ -244,16 +245,18 @@ def test_a_sure_reading_answers_what_the_words_leave_unanswered(
 def test_a_figure_without_the_thing_counted_needs_a_surer_reading(
     sample_library: Any, mass: float, figure_ok: bool, answered: bool
 ) -> None:
-    # a sentence without 行政诉讼: answered only by a sure reader, and a figure that fits
+    # a sentence without 行政诉讼: answered only by a sure reader, and a figure that fits, in
+    # a sentence that holds most of the question's other words (READ_FIGURE_COVERAGE)
     a, b = _two_sentences(sample_library, heading=False, figure_ok=figure_ok)
     assert "行政诉讼" not in b.text
     readings = {"p": (0, _reading_on(b.start, 80, mass))}
     kind = Kind("number", False, focus=("行政诉讼",))
-    out = _read_out([a, b], "有多少件行政诉讼案件？", readings, kind)
+    out = read_out([a, replace(b, coverage=0.7)], "有多少件行政诉讼案件？", readings, kind)
     assert [c.start for c in out] == ([b.start] if answered else [])
+    assert read_out([a, b], "有多少件行政诉讼案件？", readings, kind) == []  # too little of it
     # with the thing counted in the sentence, the usual bar (SURE_READ) holds
     focused = Kind("number", False, focus=(b.text[2:5],))
-    assert [c.start for c in _read_out([a, b], "有多少件？", readings, focused)] == [b.start]
+    assert [c.start for c in read_out([a, b], "有多少件？", readings, focused)] == [b.start]
 
 
 def test_int8_rows_round_trip_within_half_a_step() -> None:
