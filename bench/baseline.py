@@ -23,9 +23,9 @@ from llama_index.core.node_parser import SentenceSplitter
 from llama_index.core.schema import NodeWithScore
 from pydantic import PrivateAttr
 
-from qa.clean import to_simplified
-from qa.embed import Embedder
-from qa.evaluate import EvalItem
+from qa.evaluation.evaluate import EvalItem
+from qa.index.embed import Embedder
+from qa.ingest.clean import to_simplified
 
 TOP_K = 5
 # A sentence ends at 。！？； or a line break: "收缴罚款112.23万元。"

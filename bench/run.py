@@ -27,18 +27,18 @@ import numpy as np
 
 from bench.soak import render_soak, run_soak
 from qa.api import Library
-from qa.build import load_report, update_index, write_whole_index
 from qa.config import Settings, load_settings
-from qa.datasets import load_dataset_items, load_dataset_reports
-from qa.embed import Embedder, load_default_reader, load_embedder
-from qa.evaluate import load_questions, run_item, summarize
-from qa.index import (
+from qa.evaluation.datasets import load_dataset_items, load_dataset_reports
+from qa.evaluation.evaluate import load_questions, run_item, summarize
+from qa.index.build import load_report, update_index, write_whole_index
+from qa.index.core import (
     FORMAT_VERSION,
     chunk_all,
     chunk_settings,
     load_index,
     passage_texts,
 )
+from qa.index.embed import Embedder, load_default_reader, load_embedder
 from qa.records import Passage, Report
 
 ROOT = Path(__file__).resolve().parents[1]

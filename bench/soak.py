@@ -73,9 +73,9 @@ def rss_mb(pid: int) -> float:
 
 def build_index(index_dir: Path) -> None:
     """The sample reports indexed with the configured model (incremental: quick when done)."""
-    from qa.build import update_index
     from qa.config import load_settings
-    from qa.embed import load_embedder
+    from qa.index.build import update_index
+    from qa.index.embed import load_embedder
 
     settings = load_settings().with_overrides(
         index_root=index_dir.parent, index_name=index_dir.name

@@ -14,11 +14,11 @@ for _name, _value in hf_offline_env().items():
     os.environ.setdefault(_name, _value)
 
 from qa.api import Library, ask  # noqa: E402
-from qa.build import load_report, update_index  # noqa: E402
 from qa.config import Settings, load_settings  # noqa: E402
-from qa.index import Index, load_index  # noqa: E402
+from qa.index.build import load_report, update_index  # noqa: E402
+from qa.index.core import Index, load_index  # noqa: E402
 from qa.records import Answer, Citation, Dropped, Hit, Passage, Report  # noqa: E402
-from qa.retrieve import search  # noqa: E402
+from qa.search.retrieve import search  # noqa: E402
 
 __all__ = [
     "Answer",

@@ -6,18 +6,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from qa.compose import compose_answer
+from qa.answer.compose import compose_answer
+from qa.answer.read import Reader
 from qa.config import Settings
-from qa.embed import Embedder, load_default_reader, load_embedder
 from qa.errors import ConfigError, EmptyQuestion
-from qa.index import Index, load_index
-from qa.llm import NOT_CONFIGURED, LLMClient, open_llm
-from qa.llm_answer import answer_with_llm
-from qa.query import Query, parse_query
-from qa.read import Reader
+from qa.index.core import Index, load_index
+from qa.index.embed import Embedder, load_default_reader, load_embedder
+from qa.llm.answer import answer_with_llm
+from qa.llm.client import NOT_CONFIGURED, LLMClient, open_llm
+from qa.query.parse import Query, parse_query
+from qa.query.scope import Scope
 from qa.records import Answer, Hit
-from qa.retrieve import search
-from qa.scope import Scope
+from qa.search.retrieve import search
 
 ANSWER_HITS = 8
 PER_REPORT_HITS = 3

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from qa.cite import render_text, source_line
+from qa.answer.cite import render_text, source_line
 from qa.errors import QAError
 from qa.records import Answer
 

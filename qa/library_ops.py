@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from qa.index import Index
+from qa.index.core import Index
 
 
 def passage_counts(index: Index) -> dict[str, int]:

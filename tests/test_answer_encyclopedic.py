@@ -7,10 +7,10 @@ import json
 import pytest
 
 from qa.api import Library
-from qa.build import write_whole_index
-from qa.clean import to_simplified
-from qa.datasets import load_dataset_reports
-from qa.embed import HashEmbedder
+from qa.evaluation.datasets import load_dataset_reports
+from qa.index.build import write_whole_index
+from qa.index.embed import HashEmbedder
+from qa.ingest.clean import to_simplified
 from tests.conftest import fake_settings
 
 ARTICLES = {

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from qa.api import Library
-from qa.build import update_index
-from qa.embed import HashEmbedder
+from qa.index.build import update_index
+from qa.index.embed import HashEmbedder
 from tests.conftest import fake_settings
 
 BUDGET = """上海市某区某局2026年部门预算

@@ -17,13 +17,13 @@ import numpy as np
 import pytest
 from conftest import ROOT, SAMPLES, RecordingEmbedder, fake_settings
 
-from qa.build import load_report, update_index
 from qa.config import Settings
-from qa.embed import HashEmbedder
 from qa.errors import IndexLocked, IndexMismatch
-from qa.index import Index, load_index, passage_texts
-from qa.retrieve import search
-from qa.store import CURRENT, writer_lock
+from qa.index.build import load_report, update_index
+from qa.index.core import Index, load_index, passage_texts
+from qa.index.embed import HashEmbedder
+from qa.index.store import CURRENT, writer_lock
+from qa.search.retrieve import search
 
 DRIVER = ROOT / "tests" / "helpers" / "slow_update.py"
 QUESTIONS = ["收缴罚款多少", "普法宣传活动", "耕地保护执法检查", "行政复议案件", "下一步工作计划"]

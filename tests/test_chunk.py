@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import GOV_REPORTS, SAMPLES
 
-from qa.build import load_report
-from qa.chunk import chunk_report, embedding_text, find_headings, split_sections
+from qa.index.build import load_report
+from qa.index.chunk import chunk_report, embedding_text, find_headings, split_sections
 from qa.records import Report
 
 SIZE = 350

@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import SAMPLES
 
-from qa.clean import (
+from qa.ingest.clean import (
     clean_text,
     find_mojibake,
     is_chrome_line,

@@ -25,10 +25,10 @@ def runner() -> CliRunner:
 def fake_model(monkeypatch: pytest.MonkeyPatch, fake_embedder: Any) -> Any:
     """Index and query with the HashEmbedder (fast); the model id is recorded as such."""
     import qa.api
-    import qa.embed
+    import qa.index.embed
 
     monkeypatch.setenv("QA_EMBED_MODEL", fake_embedder.model_id)
-    monkeypatch.setattr(qa.embed, "load_embedder", lambda settings: fake_embedder)
+    monkeypatch.setattr(qa.index.embed, "load_embedder", lambda settings: fake_embedder)
     monkeypatch.setattr(qa.api, "load_embedder", lambda settings: fake_embedder)
     return fake_embedder
 

@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from qa import e5convert, e5tokenizer
 from qa.config import Settings
-from qa.embed import HashEmbedder, load_embedder, prepare_default_model
 from qa.errors import ModelError
+from qa.index import e5convert, e5tokenizer
+from qa.index.embed import HashEmbedder, load_embedder, prepare_default_model
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT_DIRS = [ROOT / "eval" / "corpus", ROOT.parent / "shared" / "data" / "gov_work_reports"]

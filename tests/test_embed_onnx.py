@@ -10,12 +10,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from qa.build import update_index
 from qa.config import Settings
-from qa.embed import SentenceEmbedder, load_embedder
-from qa.embed_onnx import LEGACY_FILE, ONNX_FILE, OnnxEmbedder
-from qa.index import load_index
-from qa.retrieve import search
+from qa.index.build import update_index
+from qa.index.core import load_index
+from qa.index.embed import SentenceEmbedder, load_embedder
+from qa.index.embed_onnx import LEGACY_FILE, ONNX_FILE, OnnxEmbedder
+from qa.search.retrieve import search
 from tests.conftest import graphless_model_folder
 
 pytest.importorskip("onnxruntime")

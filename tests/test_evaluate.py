@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from qa.errors import ConfigError
-from qa.evaluate import (
+from qa.evaluation.evaluate import (
     EvalItem,
     ItemResult,
     answer_hit,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from qa.answer import with_level
-from qa.candidate import Candidate
-from qa.figures import figure_tag, fitting_tense, said_as
+from qa.answer.candidate import Candidate
+from qa.answer.candidates import with_level
+from qa.answer.figures import figure_tag, fitting_tense, said_as
 
 
 def test_a_target_sentence_is_tagged_as_a_target() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.followup import full_years, resolve_one
+from qa.query.followup import full_years, resolve_one
 
 ALIASES = {"井研县", "井研", "井研县自然资源局", "湘潭县", "湘潭", "酉阳县", "酉阳", "渠县"}
 

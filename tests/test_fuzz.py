@@ -35,11 +35,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qa.api import Library, check_history, check_question
-from qa.build import update_index
-from qa.embed import HashEmbedder
 from qa.errors import QAError, ReportFormatError
-from qa.load import SUPPORTED_SUFFIXES, RawDocument, read_document
-from qa.question import bare_question, question_kind
+from qa.index.build import update_index
+from qa.index.embed import HashEmbedder
+from qa.ingest.load import SUPPORTED_SUFFIXES, RawDocument, read_document
+from qa.query.question import bare_question, question_kind
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUNDED_LOAD = ROOT / "tests" / "helpers" / "bounded_load.py"

@@ -30,14 +30,14 @@ from helpers.crafted import (
 )
 
 from qa.api import Library
-from qa.build import load_report, update_index
 from qa.cli import cli
 from qa.config import Settings, load_settings
-from qa.embed import HashEmbedder
 from qa.errors import ReportFormatError
-from qa.load import read_document
-from qa.load_limits import DEFAULT_LIMITS, LoadLimits
-from qa.load_worker import ReportLoader
+from qa.index.build import load_report, update_index
+from qa.index.embed import HashEmbedder
+from qa.ingest.load import read_document
+from qa.ingest.load_limits import DEFAULT_LIMITS, LoadLimits
+from qa.ingest.load_worker import ReportLoader
 
 ROOT = Path(__file__).resolve().parents[1]
 MB = 1024 * 1024
@@ -135,7 +135,7 @@ def test_declared_charsets_that_are_no_text_codec_fall_back_to_detection(tmp_pat
 
 
 def test_markdown_heading_parser_matches_atx_rules() -> None:
-    from qa.load_text import _strip_markdown_headings
+    from qa.ingest.load_text import _strip_markdown_headings
 
     lines = [
         "# 一、总体",
@@ -208,11 +208,11 @@ def test_zero_time_budget_parses_in_process() -> None:
 def fake_index(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Settings:
     """The sample reports indexed with the HashEmbedder, which the CLI then loads."""
     import qa.api
-    import qa.embed
+    import qa.index.embed
 
     embedder = HashEmbedder()
     monkeypatch.setenv("QA_EMBED_MODEL", embedder.model_id)
-    monkeypatch.setattr(qa.embed, "load_embedder", lambda settings: embedder)
+    monkeypatch.setattr(qa.index.embed, "load_embedder", lambda settings: embedder)
     monkeypatch.setattr(qa.api, "load_embedder", lambda settings: embedder)
     settings = load_settings()
     update_index([SAMPLES], settings, embedder)

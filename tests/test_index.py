@@ -11,12 +11,11 @@ import numpy as np
 import pytest
 from conftest import SAMPLES, fake_settings
 
-from qa.build import update_index
-from qa.chunk import chunk_report
 from qa.config import Settings
-from qa.embed import HashEmbedder
 from qa.errors import IndexCorrupt, IndexMismatch, IndexNotFound
-from qa.index import (
+from qa.index.build import update_index
+from qa.index.chunk import chunk_report
+from qa.index.core import (
     check_compatible,
     load_index,
     make_faiss,
@@ -24,9 +23,10 @@ from qa.index import (
     passage_texts,
     save_version,
 )
-from qa.keywords import KeywordIndex, tokenize
+from qa.index.embed import HashEmbedder
+from qa.index.keywords import KeywordIndex, tokenize
+from qa.index.store import CURRENT, new_staging, publish
 from qa.records import Passage, Report
-from qa.store import CURRENT, new_staging, publish
 
 
 def make_passages(n: int) -> list[Passage]:
@@ -81,7 +81,7 @@ def test_make_faiss_of_no_passages_is_empty() -> None:
 
 
 def sample_reports() -> list[Report]:
-    from qa.build import load_report
+    from qa.index.build import load_report
 
     return [load_report(p) for p in sorted(SAMPLES.glob("00[02]_*.txt"))]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from qa.metadata import LEXICON
+from qa.ingest.metadata import LEXICON
 
 
 def _entries(node: Any, where: str) -> list[tuple[str, dict[str, Any]]]:

@@ -10,11 +10,11 @@ from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.schema import MetadataMode, NodeWithScore, QueryBundle, TextNode
 
 from qa.api import Library
-from qa.build import update_index
-from qa.embed import HashEmbedder
 from qa.errors import EmptyQuestion
-from qa.index import load_index
-from qa.llama import as_retriever, to_text_node
+from qa.index.build import update_index
+from qa.index.core import load_index
+from qa.index.embed import HashEmbedder
+from qa.llm.llama import as_retriever, to_text_node
 from qa.records import Passage
 
 

@@ -18,15 +18,15 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from qa.answer.cite import answer_to_dict, render_text
 from qa.api import Library
-from qa.build import update_index
-from qa.chunk import chunk_report
-from qa.cite import answer_to_dict, render_text
 from qa.config import Settings, load_settings
-from qa.embed import HashEmbedder
 from qa.errors import ConfigError
-from qa.evaluate import EvalItem, run_item, summarize
-from qa.llm import (
+from qa.evaluation.evaluate import EvalItem, run_item, summarize
+from qa.index.build import update_index
+from qa.index.chunk import chunk_report
+from qa.index.embed import HashEmbedder
+from qa.llm.client import (
     Offered,
     is_loopback,
     llm_status,
@@ -35,8 +35,8 @@ from qa.llm import (
     remote_notice,
     shown_url,
 )
-from qa.llm_verify import claims, split_reply, verify_reply
-from qa.question import stated_figures
+from qa.llm.verify import claims, split_reply, verify_reply
+from qa.query.question import stated_figures
 from qa.records import Answer, Report
 
 QINGSHUI = """清水县自然资源局2024年法治政府建设情况报告

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from qa.errors import QAError, ReportFormatError
-from qa.load import (
+from qa.ingest.load import (
     SUPPORTED_SUFFIXES,
     RawDocument,
     find_report_files,

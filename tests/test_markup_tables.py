@@ -7,13 +7,13 @@ from pathlib import Path
 
 from test_tables import cells_of
 
-from qa.candidate import TableCell
-from qa.load import read_document
-from qa.markup_tables import SpanCell, lay_out
-from qa.question import focus_words
+from qa.answer.candidate import TableCell
+from qa.answer.table_answer import _counted, _rows_asked, asked_values
+from qa.ingest.load import read_document
+from qa.ingest.markup_tables import SpanCell, lay_out
+from qa.ingest.tables import find_tables
+from qa.query.question import focus_words
 from qa.records import TableEntry, TableValue
-from qa.table_answer import _counted, _rows_asked, asked_values
-from qa.tables import find_tables
 
 # The statutory table of a 政府信息公开工作年度报告 as government portals publish it: a
 # header block of spans, blank cells, labels spanning rows, each cell's text inside <p>.
@@ -120,7 +120,7 @@ def test_docx_table_with_merged_cells(tmp_path: Path) -> None:
 
 
 def test_page_title_names_the_report_and_table_rows_are_not_headings(tmp_path: Path) -> None:
-    from qa.build import load_report
+    from qa.index.build import load_report
 
     page = tmp_path / "page.html"
     page.write_text(
@@ -132,7 +132,7 @@ def test_page_title_names_the_report_and_table_rows_are_not_headings(tmp_path: P
     )
     report = load_report(page)
     assert report.title == "某区2024年政府信息公开工作年度报告"
-    from qa.chunk import find_headings
+    from qa.index.chunk import find_headings
 
     titles = [h.title for h in find_headings(report.text)]
     assert "三、收到和处理政府信息公开申请情况" in titles

@@ -12,9 +12,9 @@ import pytest
 from conftest import SAMPLES, fake_settings
 
 from qa.api import Library
-from qa.build import update_index
 from qa.config import Settings
-from qa.embed import HashEmbedder
+from qa.index.build import update_index
+from qa.index.embed import HashEmbedder
 from ui import app
 
 

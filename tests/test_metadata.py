@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from conftest import DEV_REPORTS, GOV_REPORTS, SAMPLES
 
-from qa import gazetteer
-from qa.build import load_report
-from qa.metadata import infer_metadata
+from qa.index.build import load_report
+from qa.ingest import gazetteer
+from qa.ingest.metadata import infer_metadata
 
 EXPECTED = {
     "000": ("井研县自然资源局", "四川省乐山市井研县", 2023, None, None),

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from qa.question import (
+from qa.query.question import (
     answer_cue,
     asked_units,
     asks_for_whole_plan,

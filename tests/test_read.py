@@ -12,12 +12,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from qa import reader_train
-from qa.answer import Candidate, pick, read_out
-from qa.e5convert import sha256_file
-from qa.errors import ModelError
-from qa.question import Kind
-from qa.read import (
+from qa.answer import reader_train
+from qa.answer.candidates import Candidate, pick, read_out
+from qa.answer.read import (
     QUANTIZED,
     Reading,
     _digest,
@@ -27,6 +24,9 @@ from qa.read import (
     quantize_rows,
     weights_path,
 )
+from qa.errors import ModelError
+from qa.index.e5convert import sha256_file
+from qa.query.question import Kind
 from tests.conftest import graphless_model_folder
 
 JINGYAN = "000_4eefaf65ada41b4d"

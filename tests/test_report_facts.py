@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from qa.answer.report_facts import asked_fields, asks_publish_date, fact_span
 from qa.records import Report
-from qa.report_facts import asked_fields, asks_publish_date, fact_span
 
 TEXT = (
     "网站首页 > 政务公开\n"

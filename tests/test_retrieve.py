@@ -11,11 +11,9 @@ import numpy as np
 import pytest
 from conftest import DEV_REPORTS, GOV_REPORTS, SAMPLES, RecordingEmbedder, fake_settings
 
-from qa.build import load_report, update_index
-from qa.clean import to_simplified
 from qa.config import Settings
-from qa.embed import Embedder, HashEmbedder
-from qa.index import (
+from qa.index.build import load_report, update_index
+from qa.index.core import (
     Index,
     chunk_all,
     embed_passages,
@@ -24,11 +22,13 @@ from qa.index import (
     passage_int_id,
     passage_texts,
 )
-from qa.keywords import KeywordIndex
+from qa.index.embed import Embedder, HashEmbedder
+from qa.index.keywords import KeywordIndex
+from qa.ingest.clean import to_simplified
+from qa.query.scope import Scope, analyze_question, known_places, parent_aliases, place_aliases
 from qa.records import Hit
-from qa.rerank import MAX_MATCH, bigram_counts, rerank
-from qa.retrieve import CANDIDATES, _candidates, search
-from qa.scope import Scope, analyze_question, known_places, parent_aliases, place_aliases
+from qa.search.rerank import MAX_MATCH, bigram_counts, rerank
+from qa.search.retrieve import CANDIDATES, _candidates, search
 
 JINGYAN = "000_4eefaf65ada41b4d"
 YOUYANG = "001_8e3adc1f376f5290"
@@ -504,8 +504,8 @@ def test_the_kind_a_question_names_chooses_among_a_places_reports(dev_index: Ind
 
 
 def test_a_place_a_report_misspells_is_read_as_the_report_spells_it() -> None:
+    from qa.query.scope import spelling_variants
     from qa.records import Report
-    from qa.scope import spelling_variants
 
     def report(doc_id: str, agency: str, region: str) -> Report:
         return Report(doc_id, f"{doc_id}.txt", "", agency, region, 2025, None, None, "…", "")

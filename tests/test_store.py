@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from qa.errors import IndexCorrupt, IndexLocked, IndexNotFound
-from qa.store import CURRENT, current_version, new_staging, publish, writer_lock
+from qa.index.store import CURRENT, current_version, new_staging, publish, writer_lock
 
 
 def publish_marked(index_dir: Path, mark: str) -> Path:
@@ -111,7 +111,7 @@ def test_second_writer_in_same_process_is_refused(tmp_path: Path) -> None:
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from qa.store import writer_lock
+from qa.index.store import writer_lock
 with writer_lock(Path(sys.argv[1])):
     print("LOCKED", flush=True)
     time.sleep(60)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import DEV_REPORTS
 
+from qa.ingest.table_grids import locate_grid, split_cells, text_grids
+from qa.ingest.tables import find_tables, tables_of
 from qa.records import Report, Table
-from qa.table_grids import locate_grid, split_cells, text_grids
-from qa.tables import find_tables, tables_of
 
 BUDGET_PDF = DEV_REPORTS / "pdf" / "shanghai-putuo-justice-2026-dept-budget.pdf"
 
@@ -133,7 +133,7 @@ def test_report_round_trip_keeps_tables() -> None:
 
 @pytest.mark.skipif(not BUDGET_PDF.exists(), reason="needs ../shared/corpus/dev_reports")
 def test_budget_pdf_tables_with_headers_units_and_pages() -> None:
-    from qa.build import load_report
+    from qa.index.build import load_report
 
     report = load_report(BUDGET_PDF)
     titles = [t.title for t in report.tables]
@@ -150,7 +150,7 @@ def test_budget_pdf_tables_with_headers_units_and_pages() -> None:
 
 
 def test_pdf_layout_line_breaks_are_joined_but_rows_and_headings_are_not() -> None:
-    from qa.load_pdf import unwrap
+    from qa.ingest.load_pdf import unwrap
 
     page = (
         "  三、政府采购预算情况\n"
@@ -170,7 +170,7 @@ def test_pdf_layout_line_breaks_are_joined_but_rows_and_headings_are_not() -> No
 
 
 def test_a_pdfs_text_saved_as_plain_text_has_its_layout_breaks_joined(tmp_path) -> None:
-    from qa.load import read_document
+    from qa.ingest.load import read_document
 
     wrapped = "全年主动公开市政府规章 22 件、市政府及市政府办公厅行\n政规范性文件 34 件、人事任免文件 196 件、其他文件 84 件；扎\n"
     prose = "这是一段普通的文字，每一行都是一个完整的句子。\n"
@@ -188,8 +188,8 @@ def test_a_pdfs_text_saved_as_plain_text_has_its_layout_breaks_joined(tmp_path) 
 def test_pdf_tables_stop_at_half_the_time_budget_and_the_text_stays() -> None:
     import time
 
-    from qa.load_limits import DEFAULT_LIMITS
-    from qa.load_pdf import pdf_grids
+    from qa.ingest.load_limits import DEFAULT_LIMITS
+    from qa.ingest.load_pdf import pdf_grids
 
     data = BUDGET_PDF.read_bytes()
     pages = ["项目 1 2\n合计 3 4\n"] * 12  # pages whose text looks tabular

@@ -11,12 +11,12 @@ import docx
 import gradio as gr
 import pytest
 
+from qa.answer.cite import QuoteContext, quote_context
 from qa.api import Library
-from qa.cite import QuoteContext, quote_context
 from qa.config import Settings
 from qa.errors import ConfigError
+from qa.index.store import writer_lock
 from qa.records import Answer, Citation
-from qa.store import writer_lock
 from ui import app
 from ui.export import export_files, to_markdown, to_plain_text
 from ui.handlers import SCOPE_ALL, SCOPE_LAST, Handlers

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from qa.answer.verify import AnswerSentence, check_sentence, verify_sentences
 from qa.records import Citation, Report
-from qa.verify import AnswerSentence, check_sentence, verify_sentences
 
 TEXT = "全年共办理案件14件，作出处罚决定4个，收缴罚款112.23万元。"
 REPORT = Report(

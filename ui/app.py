@@ -11,11 +11,11 @@ from typing import Any
 import gradio as gr
 
 from qa.api import Library
-from qa.build import update_index
 from qa.config import Settings
-from qa.embed import load_embedder
 from qa.errors import ConfigError, IndexNotFound
-from qa.llm import llm_status, remote_notice
+from qa.index.build import update_index
+from qa.index.embed import load_embedder
+from qa.llm.client import llm_status, remote_notice
 from ui.handlers import EXAMPLES, SCOPE_LAST, SCOPES, Handlers
 from ui.render import CSS, SCRIPT_ORIGINAL, SCRIPTS
 from ui.service import ALL, ChatService

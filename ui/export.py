@@ -11,7 +11,7 @@ from pathlib import Path
 import docx
 from docx.shared import Pt
 
-from qa.cite import NO_EVIDENCE, briefing_footnote
+from qa.answer.cite import NO_EVIDENCE, briefing_footnote
 from ui.render import MARKER, Turn, shown
 
 # Characters Markdown would read as markup (or raw HTML) in report text.

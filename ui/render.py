@@ -8,8 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from qa.cite import NO_EVIDENCE, QuoteContext, mode_line, section_label
-from qa.clean import to_simplified
+from qa.answer.cite import NO_EVIDENCE, QuoteContext, mode_line, section_label
+from qa.ingest.clean import to_simplified
 from qa.records import Answer, Citation
 
 SCRIPT_ORIGINAL = "报告原文字体"

@@ -10,12 +10,12 @@ from typing import Any
 
 import numpy as np
 
+from qa.answer.cite import quote_context
 from qa.api import Library
-from qa.build import UpdateSummary, update_index
-from qa.cite import quote_context
 from qa.config import Settings
-from qa.embed import Embedder
 from qa.errors import QAError
+from qa.index.build import UpdateSummary, update_index
+from qa.index.embed import Embedder
 from qa.library_ops import passage_counts
 from ui.render import ReportRow, Turn, file_name
 from ui.uploads import discard, stage_uploads, uploads_dir

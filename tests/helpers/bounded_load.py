@@ -16,9 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-from qa.build import load_report
-from qa.chunk import chunk_report
 from qa.errors import ReportFormatError
+from qa.index.build import load_report
+from qa.index.chunk import chunk_report
 
 
 def status_kb(field: str) -> int:

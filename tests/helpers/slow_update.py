@@ -18,11 +18,11 @@ import sys
 import time
 from pathlib import Path
 
-import qa.index
-import qa.store
-from qa.build import update_index
+import qa.index.core
+import qa.index.store
 from qa.config import Settings
-from qa.embed import HashEmbedder
+from qa.index.build import update_index
+from qa.index.embed import HashEmbedder
 
 PAUSE = 60.0
 
@@ -38,7 +38,7 @@ def main() -> None:
     settings = Settings(
         index_root=Path(index_root), embed_model=HashEmbedder().model_id, batch_size=2
     )
-    real_write_json = qa.index.write_json
+    real_write_json = qa.index.core.write_json
     real_replace = os.replace
     started: list[bool] = []
 
@@ -49,12 +49,12 @@ def main() -> None:
 
     def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
         name = Path(dst).name
-        if name == qa.store.CURRENT:
+        if name == qa.index.store.CURRENT:
             mark("CURRENT-TMP", pause_at)
         real_replace(src, dst)
         if name.startswith("v"):
             mark("RENAMED", pause_at)
-        elif name == qa.store.CURRENT:
+        elif name == qa.index.store.CURRENT:
             mark("SWITCHED", pause_at)
 
     def progress(done: int, total: int) -> None:
@@ -63,7 +63,7 @@ def main() -> None:
             print("EMBEDDING", flush=True)
         time.sleep(0.02)
 
-    qa.index.write_json = write_json  # type: ignore[assignment]
+    qa.index.core.write_json = write_json  # type: ignore[assignment]
     os.replace = replace  # type: ignore[assignment]
     print("START", flush=True)
     summary = update_index([Path(p) for p in paths], settings, HashEmbedder(), progress=progress)

@@ -1,0 +1,1 @@
+"""Answer stage: candidates, the strategy registry, composing, verifying and citing."""

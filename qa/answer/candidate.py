@@ -1,0 +1,88 @@
+"""The answer stage's unit: a span of one report (a sentence, a clause or a table entry)
+scored against the question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qa.index.core import Index
+from qa.ingest.tables import in_wan
+from qa.records import Report, Table, TableEntry
+
+MAX_QUOTE = 160  # characters: a longer span is cut into clauses before it is quoted
+
+
+@dataclass(frozen=True, slots=True)
+class TableCell:
+    """A table entry with its table, as an answer states it."""
+
+    table: Table
+    entry: TableEntry
+    shown: tuple[int, ...] = ()  # the values the answer states (indices; (): all)
+    counted: str = ""  # what a table of counts without a unit counts, as asked (件)
+
+    def render(self, text: str) -> str:
+        """《title》label：column value unit, … (the values in the report's own figures)."""
+        unit = self.table.unit or self.counted
+        values = self.entry.values
+        picked = [values[i] for i in self.shown if i < len(values)] or values
+        said = "，".join(
+            f"{v.column or '数值'} {_with_wan(text[v.start : v.end], unit)}" for v in picked
+        )
+        title = f"《{self.table.title}》" if self.table.title else "表格"
+        return f"{title}{self.entry.label}：{said}"
+
+
+def _with_wan(value: str, unit: str) -> str:
+    """91,016,775.35元（折合9101.68万元）: a budget table's 元 as its prose states them."""
+    wan = in_wan(value) if unit == "元" else ""
+    return f"{value}{unit}（折合{wan}万元）" if wan else f"{value}{unit}"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A sentence or clause span of one report, scored against the question."""
+
+    report: Report
+    passage_id: str
+    section_path: tuple[str, ...]
+    score: float
+    start: int
+    end: int
+    coverage: float
+    figure_ok: bool
+    telling: float = 0.0  # coverage with the report's title read as part of every sentence
+    run: float = 0.0  # longest verbatim run shared with the question, as a share of it
+    cue: int = 0  # +1 holds what the way of asking wants (为什么 → 因), -1 does not
+    read: float = 0.0  # the reader's belief that the answer lies in this span
+    example: bool = False  # its sentence gives an example (仅以6月25日的活动为例，…)
+    opens_list: bool = False  # a section heading shown with the items under it
+    cell: TableCell | None = None  # a table entry: the quote is its row, ``said`` names it
+
+    @property
+    def said(self) -> str:
+        """What the candidate states: its text, or for a table entry its row and column
+        headers with the values (《…表》一、公共安全支出：本年支出·预算数 87,267,272.44元)."""
+        return self.cell.render(self.report.text) if self.cell else self.text
+
+    @property
+    def text(self) -> str:
+        return self.report.text[self.start : self.end]
+
+
+def span_candidate(
+    index: Index,
+    report: Report,
+    start: int,
+    end: int,
+    section: tuple[str, ...] = (),
+    opens_list: bool = False,
+) -> Candidate:
+    """A span chosen outright (a heading, a list item, a report's date) as a candidate;
+    ``section`` is its path where no passage holds it (a heading followed straight by a
+    sub-heading)."""
+    p = index.passage_at(report.doc_id, start)
+    passage_id, path = (p.passage_id, p.section_path) if p else (f"{report.doc_id}#heading", ())
+    return Candidate(
+        report, passage_id, path or section, 1.0, start, end, 1.0, True, opens_list=opens_list
+    )

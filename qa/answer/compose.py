@@ -1,0 +1,144 @@
+"""Answer stage, composing: the chosen spans written as answer sentences, each verified and
+citing its quote (a table row cites its table's title too), or an honest decline."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from qa.answer.candidate import Candidate
+from qa.answer.candidates import NEGATION, unknown_words
+from qa.answer.figures import figure_tag, reviews_and_targets
+from qa.answer.read import Reader
+from qa.answer.report_facts import asks_publish_date
+from qa.answer.strategies import Ask, choose
+from qa.answer.verify import AnswerSentence, verify_sentences
+from qa.index.core import Index
+from qa.ingest.clean import to_simplified
+from qa.query.parse import Query
+from qa.query.question import Kind
+from qa.query.scope import Scope, place_aliases
+from qa.records import Answer, Citation, Hit, Report
+
+
+def _lead(report: Report) -> str:
+    return f"{report.label}："
+
+
+def _citation(n: int, c: Candidate) -> Citation:
+    return Citation(
+        n=n,
+        passage_id=c.passage_id,
+        doc_id=c.report.doc_id,
+        start=c.start,
+        end=c.end,
+        quote=c.text,
+        title=c.report.title,
+        agency=c.report.agency,
+        year=c.report.year,
+        section_path=c.section_path,
+        source=c.report.path,
+        page=c.report.page_at(c.start),
+    )
+
+
+def _sentence(c: Candidate, head: str = "", lead: bool = True, tag: bool = False) -> AnswerSentence:
+    body = c.said.rstrip("。；;！!？?")
+    said = figure_tag(c.text, reviews_and_targets(c.report)) if tag else ""
+    text = f"{head}{_lead(c.report) if lead else ''}{body}{f'（{said}）' if said else ''}"
+    return AnswerSentence(text, (_citation(0, c), *_table_title(c)), opens_list=c.opens_list)
+
+
+TITLE_REACH = 2000  # characters above a table's first row where its title line is looked for
+
+
+def _table_title(c: Candidate) -> tuple[Citation, ...]:
+    """A table entry's second quote: the table's title line above it, so the answer shows
+    which table its row is from (《三、收到和处理政府信息公开申请情况》)."""
+    if c.cell is None or not c.cell.table.title:
+        return ()
+    table, text = c.cell.table, c.report.text
+    at = text.rfind(table.title, max(0, table.start - TITLE_REACH), table.start)
+    if at < 0:
+        return ()
+    return (replace(_citation(0, c), start=at, end=at + len(table.title), quote=table.title),)
+
+
+def compose(kind: Kind, picked: list[Candidate]) -> list[AnswerSentence]:
+    """Write the answer sentences, each quoting its evidence."""
+    if any(c.opens_list for c in picked):  # section headings, each followed by its items
+        return [_sentence(c, lead=c.opens_list) for c in picked]
+    if kind.base == "yesno" and not kind.per_report:
+        c = picked[0]
+        negative = NEGATION.search(to_simplified(c.text)) is not None
+        return [_sentence(c, head="否。" if negative else "是。")]
+    return [_sentence(c, tag=kind.base == "number") for c in picked]
+
+
+def _decline(
+    question: str, resolved: str, hits: list[Hit], scope: Scope, why: str, index: Index
+) -> Answer:
+    text = f"在已索引的报告中没有找到{why}。"
+    places = [m for m in scope.matched if not re.fullmatch(r"\d{4}年", m)]
+    if scope.unmatched and places:
+        have = sorted(
+            {r.label for r in index.reports.values() if any(p in place_aliases(r) for p in places)}
+        )
+        if have:
+            text += f"\n已索引的相关报告：{'；'.join(have)}"
+    related = "；".join(
+        f"《{h.passage.title}》{' '.join(h.passage.section_path[-1:])}" for h in hits[:3]
+    )
+    if related:
+        text += f"\n可能相关：{related}"
+    return Answer(question, resolved, text, (), tuple(hits), False, scope.unmatched)
+
+
+def _unknown_topic(question: str, unknown: list[str]) -> str:
+    """关于“银行、合作、协议”的内容, the words in the question's order; a piece made of two
+    others' characters (荣誉称号 → 誉称) is left out."""
+    simple = to_simplified(question)
+    shown = [t for t in unknown if not all(any(ch in o for o in unknown if o != t) for ch in t)]
+    return f"关于“{'、'.join(sorted(shown, key=simple.find))}”的内容" if shown else ""
+
+
+def compose_answer(
+    query: Query, hits: list[Hit], index: Index, reader: Reader | None = None
+) -> Answer:
+    """Turn hits into a verified, cited answer, or decline honestly."""
+    question, resolved, scope = query.question, query.resolved, query.scope
+    if scope.unmatched:
+        return _decline(
+            question, resolved, hits, scope, f"关于{'、'.join(scope.unmatched)}的报告", index
+        )
+    if asks_publish_date(query.simple):
+        why = "报告在网站上的发布日期（网页页眉不进索引；报告落款日期可问“报告是哪天签发的”）"
+        return _decline(question, resolved, hits, scope, why, index)
+    kind, terms = query.kind, dict(query.terms)
+    unknown = unknown_words(terms, index)
+    picked = choose(Ask(query, hits, index, unknown, reader))
+    if not picked:
+        why = _unknown_topic(resolved, unknown) or "能回答这个问题的内容"
+        return _decline(question, resolved, hits, scope, why, index)
+    sentences, dropped = verify_sentences(compose(kind, picked), index.reports)
+    if not sentences:
+        return _decline(question, resolved, hits, scope, "经核验能回答这个问题的内容", index)
+    lines: list[str] = []
+    citations: list[Citation] = []
+    for sentence in sentences:
+        marks = ""
+        for cite in sentence.citations:  # a table's row, then its title
+            citations.append(replace(cite, n=len(citations) + 1))
+            marks += f"[{len(citations)}]"
+        bullet = "- " if len(sentences) > 1 and not sentence.opens_list else ""
+        end = "：" if sentence.opens_list else "。"
+        lines.append(f"{bullet}{sentence.text}{marks}{end}")
+    return Answer(
+        question,
+        resolved,
+        "\n".join(lines),
+        tuple(citations),
+        tuple(hits),
+        not dropped,
+        tuple(dropped),
+    )

@@ -1,0 +1,143 @@
+"""Targets and actuals: a figure a report sets as a goal (预期目标: 增长5%左右) is not one it
+reports as achieved (实际完成: 完成274.4亿元). Answers say which they quote, and a question
+that asks for one is not answered with the other. The words are data (qa/lexicon/cues.toml)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+
+from qa.answer.candidate import Candidate
+from qa.index.sentences import after_last
+from qa.ingest.clean import to_simplified
+from qa.ingest.metadata import LEXICON
+from qa.query.question import figure_fits, has_word, plan_section
+from qa.records import Report
+
+TARGET, ACTUAL = "预期目标", "实际完成"
+
+
+@cache
+def _cues() -> dict[str, tuple[str, ...]]:
+    data = tomllib.loads((LEXICON / "cues.toml").read_text(encoding="utf-8"))
+    return {k: tuple(v["words"]) for k, v in data.items()}
+
+
+def reviews_and_targets(report: Report) -> bool:
+    """A report that reviews an earlier year and sets its own year's targets (a 政府工作报告),
+    where a figure may be either."""
+    covers, year = report.covers, report.year
+    return covers is not None and year is not None and covers < year
+
+
+def figure_tag(quote: str, both: bool = True) -> str:
+    """What a quoted figure is: 预期目标 (a target word: 目标, 左右, 力争 …), or, in a report
+    holding ``both`` actuals and targets, 实际完成 (an actual word and no target word: 完成,
+    同比 …); "" when the sentence does not say."""
+    simple = to_simplified(quote)
+    against = [w for w in _cues()["against_target"] if w in simple]
+    for w in against:  # 增长5.4%，好于预期: an outcome, measured against the target
+        simple = simple.replace(w, "")
+    if any(w in simple for w in _cues()["target"]):
+        return TARGET
+    if against:
+        return ACTUAL if both else ""
+    return ACTUAL if both and any(w in simple for w in _cues()["actual"]) else ""
+
+
+@cache
+def _tense_words() -> frozenset[str]:
+    """Every word that asks or tells target or actual (目标, 计划, 完成, 实际 …)."""
+    words = _cues()
+    return frozenset((*words["target"], *words["actual"], *words["target_question"], "实际"))
+
+
+def asked_tense(question: str) -> str:
+    """预期目标 when the question asks for a target (目标是多少), 实际完成 when it asks what
+    was achieved (实际完成了多少), else ""."""
+    simple = to_simplified(question)
+    if any(w in simple for w in _cues()["target_question"]):
+        return TARGET
+    return figure_tag(simple)
+
+
+def said_as(c: Candidate) -> str:
+    """What the candidate's figure is, read from its sentence up to it (主要预期目标是：…，
+    城镇常住居民人均可支配收入增长8%: a target), else from the year its section is about,
+    else from its paragraph's opening sentence or its headings' words."""
+    text = c.report.text
+    opening = after_last(text, "。！？\n", c.start)
+    said = figure_tag(text[opening : c.end]) or _section_tense(c)
+    if said:
+        return said
+    # the paragraph's opening sentence (主要预期目标是：…。城镇新增就业110万人以上。)
+    paragraph = after_last(text, "\n", c.start)
+    first = min((i for i in (text.find(m, paragraph) for m in "。！？\n") if i >= 0), default=0)
+    return figure_tag(text[paragraph : max(first, paragraph)]) or figure_tag(
+        " ".join(c.section_path)
+    )
+
+
+def _section_tense(c: Candidate) -> str:
+    """A section about the year a report plans (三、2026年重点工作, 下一步工作安排) holds
+    targets; one about the year it reviews (一、2025年工作回顾) holds actuals."""
+    headings = to_simplified(" ".join(c.section_path))
+    plans, covers = c.report.plans, c.report.covers
+    if plan_section(c.section_path) or (plans and f"{plans}年" in headings):
+        return TARGET
+    if covers and f"{covers}年" in headings:
+        return ACTUAL
+    return ""
+
+
+def fitting_tense(question: str, found: list[Candidate]) -> list[Candidate]:
+    """In reports that hold both, only targets answer a question asking for a target, and
+    targets do not answer one asking what was achieved."""
+    asked = asked_tense(question)
+    if not asked:
+        return found
+    keep: list[Candidate] = []
+    for c in found:
+        if not reviews_and_targets(c.report):
+            keep.append(c)
+        elif (said_as(c) == TARGET) == (asked == TARGET):
+            keep.append(c)
+    return keep
+
+
+def without_tense_words(question: str, terms: dict[str, float]) -> dict[str, float]:
+    """The question's words without its target or actual words (目标, 实际, 完成) when it asks
+    for one: :func:`fitting_tense` sees to those, and a list of every target (主要预期目标是：
+    …) must not answer for the one thing asked by holding 目标 alone."""
+    if not asked_tense(question):
+        return terms
+    cues = _tense_words()
+    kept = {t: w for t, w in terms.items() if t not in cues}
+    return kept or terms
+
+
+# Clause marks: a figure answers for the words of its own clause or the one before it
+# (“十二五”期间，累积完成全社会固定资产投资615亿元). 、 joins a figure to its measure, and a
+# comma inside a figure (2,517.78) is none.
+_CLAUSE_MARK = re.compile(r"[，；;。！？：:]|,(?!\d)")
+
+
+def topic_word(terms: dict[str, float]) -> str | None:
+    """The question's weightiest word that is not a target or actual word (None: no such)."""
+    topic = {t: w for t, w in terms.items() if t not in _tense_words()}
+    return max(topic, key=lambda t: topic[t]) if topic else None
+
+
+def figure_on_topic(text: str, top: str | None, units: str | None) -> bool:
+    """Does a clause of the text hold a fitting figure, with the question's weightiest word
+    ``top`` (:func:`topic_word`, or its synonym) in it or in the clause before? A list of
+    targets (地区生产总值增长6%左右，…，居民收入增长和经济增长同步) does not answer
+    一般公共预算收入增长目标 by holding 收入 after every figure."""
+    if top is None:
+        return True
+    clauses = _CLAUSE_MARK.split(to_simplified(text))
+    return any(
+        figure_fits(clause, units) and has_word("".join(clauses[max(0, i - 1) : i + 1]), top)
+        for i, clause in enumerate(clauses)
+    )

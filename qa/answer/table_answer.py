@@ -1,0 +1,133 @@
+"""Table entries as answer candidates: a row of a report's table, scored by its row label,
+its column headers and the table's title, for questions that ask for a figure."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from qa.answer.candidate import Candidate, TableCell
+from qa.index.core import Index
+from qa.ingest.clean import to_simplified
+from qa.ingest.tables import is_total
+from qa.query.question import context_credit, coverages, figure_fits, has_word
+from qa.records import Hit, Report, Table, TableEntry
+
+TABLE_REPORTS = 3  # the top hits' reports whose tables are searched
+# A table's total row answers only when the title and headers hold this share of the question
+# at least (the rest: the place and body, asking words).
+OWN_SHARE = 0.4
+LABEL_SHARE = 0.5  # a row named by none of its own words: its label says this much at least
+LONG_ROW = 3  # a row of more values than this, none asked for, is answered by its total
+
+
+def table_candidates(
+    hits: list[Hit], index: Index, terms: dict[str, float], units: str | None
+) -> list[Candidate]:
+    """Every table entry of the top hits' reports that a question's words may ask for, as a
+    candidate quoting its row."""
+    if not hits or not terms:
+        return []
+    doc_ids = list(dict.fromkeys(h.passage.doc_id for h in hits))[:TABLE_REPORTS]
+    scores = {h.passage.passage_id: h.score - h.sentence for h in hits}
+    found: list[Candidate] = []
+    for doc_id in doc_ids:
+        report = index.reports[doc_id]
+        named = context_credit(terms, to_simplified(report.title), share=1.0)
+        for table in report.tables:
+            for entry in _rows_asked(table, terms):
+                cell = TableCell(table, entry, asked_values(entry, terms))
+                if units and _counted(cell, report.text, units):
+                    cell = replace(cell, counted=units[0])
+                found.append(_entry_candidate(index, report, cell, terms, named, units, scores))
+    return found
+
+
+def _entry_candidate(
+    index: Index,
+    report: Report,
+    cell: TableCell,
+    terms: dict[str, float],
+    named: dict[str, float],
+    units: str | None,
+    scores: dict[str, float],
+) -> Candidate:
+    """An entry scored like a sentence: its row label and column headers are its words, the
+    table's title and section its context, the report's title (``named``: its credit) part of
+    it (telling); a passage no hit holds scores as the weakest hit."""
+    table, entry = cell.table, cell.entry
+    said = cell.render(report.text)
+    passage = index.passage_at(report.doc_id, entry.start)
+    path = passage.section_path if passage else ()
+    floor = min(scores.values())
+    context = context_credit(terms, to_simplified(" ".join([*path, table.title])))
+    with_title = {t: max(c, named[t]) for t, c in context.items()}
+    heads = " ".join([entry.label, *(v.column for v in entry.values)])
+    plain, telling = coverages(heads, terms, (context, with_title))
+    return Candidate(
+        report,
+        passage.passage_id if passage else f"{report.doc_id}#table",
+        path,
+        scores.get(passage.passage_id, floor) if passage else floor,
+        entry.start,
+        entry.end,
+        plain,
+        figure_fits(said, units),
+        telling,
+        cell=cell,
+    )
+
+
+# Units that a table of counts leaves unsaid (收到申请 859: 件): not money, shares or dates.
+_NOT_COUNTS = ("元", "%", "年", "日", "月")
+
+
+def _counted(cell: TableCell, text: str, units: str | None) -> bool:
+    """A table without a unit that counts things (申请 859, 行政复议 7) answers 多少件/几个:
+    its values shown are whole numbers and the question asks for a count."""
+    if cell.table.unit or not units or any(u in units for u in _NOT_COUNTS):
+        return False
+    values = cell.entry.values
+    shown = [values[i] for i in cell.shown if i < len(values)] or values
+    return all(text[v.start : v.end].replace(",", "").isdigit() for v in shown)
+
+
+def _rows_asked(table: Table, terms: dict[str, float]) -> tuple[TableEntry, ...]:
+    """The entries whose row label holds a word of the question that the table's title and
+    column headers do not; when none does and the title and headers hold most of the
+    question, the rows whose labels hold most of it, else (基本支出里人员经费和公用经费各是
+    多少: columns named, no row) its total row."""
+    heads = to_simplified(" ".join((table.title, *table.columns)))
+    own = {t: w for t, w in terms.items() if not has_word(heads, t)}
+    named = tuple(e for e in table.entries if any(has_word(to_simplified(e.label), t) for t in own))
+    if named:
+        return named
+    if sum(own.values()) > OWN_SHARE * sum(terms.values()):
+        return ()
+    # the rows that say most of the question in their own words (收到 → 一、本年新收…)
+    said = {
+        e: sum(w for t, w in terms.items() if has_word(to_simplified(e.label), t))
+        for e in table.entries
+    }
+    best = max(said.values(), default=0.0)
+    if best >= LABEL_SHARE * sum(terms.values()):
+        return tuple(e for e in table.entries if said[e] == best)
+    totals = [e for e in table.entries if is_total(e.label)]
+    return tuple(totals or [e for e in table.entries if not e.label])[:1]
+
+
+def asked_values(entry: TableEntry, terms: dict[str, float]) -> tuple[int, ...]:
+    """The values of a row an answer states: those whose column headers hold words of the
+    question that no other column holds more of (行政复议结果维持 → 行政复议·结果维持, not
+    行政诉讼·…·结果维持; 人员经费和公用经费 → both); when no column is asked for, a long
+    row's total column (总计); else all of them (())."""
+    held = [
+        frozenset(t for t in terms if has_word(to_simplified(v.column), t)) for v in entry.values
+    ]
+    chosen = tuple(
+        i for i, own in enumerate(held) if own and not any(own < other for other in held)
+    )
+    if chosen:
+        return chosen if len(chosen) < len(held) else ()
+    if len(entry.values) <= LONG_ROW:
+        return ()
+    return tuple(i for i, v in enumerate(entry.values) if is_total(v.column.split("·")[-1]))

@@ -1,0 +1,310 @@
+"""Eval stage: score retrieval, answers, citations, grounding and refusals on a question set."""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qa.answer.verify import support_text
+from qa.errors import ConfigError
+from qa.ingest.clean import to_simplified
+from qa.llm.verify import split_reply
+from qa.records import Answer
+
+if TYPE_CHECKING:
+    from qa.api import Library
+
+# A figure with a unit, as a refusal must not state one: 112.23万元, 20件, 98%.
+_STATED_FIGURE = re.compile(
+    r"(?<![\d.])\d+(?:\.\d+)?(?:万|亿)?(?:元|件|次|个|人|名|亩|%|起|宗|份|项|条|天)"
+)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_MARKER = re.compile(r"\[\d+\]")
+RANK_DEPTH = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    doc_id: str
+    quote: str
+
+
+@dataclass(frozen=True, slots=True)
+class EvalItem:
+    """One question with its gold answers and evidence."""
+
+    qid: str
+    type: str
+    question: str
+    history: tuple[str, ...] = ()
+    gold: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    gold_doc: str | None = None  # external sets: the gold passage's report
+    gold_groups: tuple[tuple[str, ...], ...] = ()  # parts an answer needs, one of each group
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.gold)
+
+    @property
+    def expects_refusal(self) -> bool:
+        return self.type == "unanswerable"
+
+    @property
+    def needs_all(self) -> bool:
+        return self.type in ("list", "cross_doc")
+
+
+@dataclass(slots=True)
+class ItemResult:
+    """What happened to one item."""
+
+    qid: str
+    type: str
+    question: str
+    resolved: str
+    answer: str
+    gold: list[str]
+    cited: list[str]
+    rank: int | None
+    answer_hit: bool
+    citation_hit: bool | None
+    citation_recall: float | None
+    citation_precision: float | None
+    grounded: bool
+    figures_verified: bool
+    refused: bool | None
+    seconds: float
+    failures: list[str] = field(default_factory=list)
+    llm: bool = False  # asked through the LLM mode (qa eval --llm)
+    mode: str = "extractive"  # who wrote the answer; "extractive" under --llm means fell back
+    sentences: int = 0  # generated sentences, kept and dropped
+    dropped: int = 0
+
+
+def load_questions(path: Path) -> list[EvalItem]:
+    """Read eval/questions.jsonl rows."""
+    items: list[EvalItem] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            items.append(
+                EvalItem(
+                    qid=row["qid"],
+                    type=row["type"],
+                    question=row["question"],
+                    history=tuple(row.get("history") or ()),
+                    gold=tuple(row.get("gold") or ()),
+                    gold_groups=tuple(tuple(g) for g in row.get("gold_groups") or ()),
+                    evidence=tuple(
+                        Evidence(e["doc_id"], e["quote"]) for e in row.get("evidence") or ()
+                    ),
+                )
+            )
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise ConfigError(f"评测文件 {path} 第 {n} 行格式错误：{exc}") from exc
+    return items
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", to_simplified(text))
+
+
+def answer_hit(item: EvalItem, answer: Answer) -> bool:
+    """A gold string in the answer (all of them for list and cross-report items; one of each
+    group where the item lists the parts an answer needs)."""
+    if not item.answerable:
+        return False
+    text = _norm(_MARKER.sub("", answer.text)) if answer.citations else ""
+    if item.gold_groups:
+        return all(any(_norm(g) in text for g in group) for group in item.gold_groups)
+    found = [_norm(g) in text for g in item.gold]
+    return all(found) if item.needs_all else any(found)
+
+
+def _evidence_spans(library: Library, item: EvalItem) -> list[tuple[str, int, int]]:
+    spans = []
+    for ev in item.evidence:
+        report = library.index.reports.get(ev.doc_id)
+        if report is not None:
+            at = report.text.find(ev.quote)
+            if at >= 0:
+                spans.append((ev.doc_id, at, at + len(ev.quote)))
+    return spans
+
+
+def _overlaps(a: tuple[str, int, int], b: tuple[str, int, int]) -> bool:
+    return a[0] == b[0] and min(a[2], b[2]) > max(a[1], b[1])
+
+
+def citation_scores(
+    library: Library, item: EvalItem, answer: Answer
+) -> tuple[bool | None, float | None, float | None]:
+    """(any evidence cited, share of evidence cited, share of citations on evidence)."""
+    spans = _evidence_spans(library, item)
+    if not spans:
+        return None, None, None
+    cited = [(c.doc_id, c.start, c.end) for c in answer.citations]
+    covered = [any(_overlaps(s, c) for c in cited) for s in spans]
+    precise = [any(_overlaps(c, s) for s in spans) for c in cited]
+    precision = sum(precise) / len(precise) if precise else None
+    return any(covered), sum(covered) / len(covered), precision
+
+
+def figures_verified(library: Library, answer: Answer) -> bool:
+    """Every number in the answer appears in its cited quotes, their reports' names and
+    dates, or a cited table row's headers (and a 元 figure restated in 万元)."""
+    support = support_text(answer.citations, library.index.reports)
+    numbers = set(_NUMBER.findall(support))
+    return all(n in numbers for n in _NUMBER.findall(_MARKER.sub("", answer.text)))
+
+
+def retrieval_rank(library: Library, item: EvalItem, resolved: str) -> int | None:
+    """1-based rank of the first evidence passage among the top hits, None if absent."""
+    hits = library.search(resolved, k=RANK_DEPTH)
+    spans = _evidence_spans(library, item)
+    for hit in hits:
+        p = hit.passage
+        if item.gold_doc is not None and p.doc_id == item.gold_doc:
+            return hit.rank
+        if any(_overlaps((p.doc_id, p.start, p.end), s) for s in spans):
+            return hit.rank
+    return None
+
+
+def run_item(library: Library, item: EvalItem, use_llm: bool = False) -> ItemResult:
+    """Ask one question and score everything about the answer."""
+    started = time.perf_counter()
+    answer = library.ask(item.question, list(item.history), use_llm=use_llm)
+    seconds = time.perf_counter() - started
+    rank = retrieval_rank(library, item, answer.resolved_question) if item.answerable else None
+    hit = answer_hit(item, answer)
+    c_hit, c_recall, c_precision = citation_scores(library, item, answer)
+    # A refusal cites nothing; it must only state no figure (checked as `refused`).
+    verified = figures_verified(library, answer) if answer.citations else True
+    refused = None
+    if item.expects_refusal:
+        refused = not answer.citations and not _STATED_FIGURE.search(answer.text)
+    result = ItemResult(
+        item.qid,
+        item.type,
+        item.question,
+        answer.resolved_question,
+        answer.text,
+        list(item.gold),
+        [c.quote for c in answer.citations],
+        rank,
+        hit,
+        c_hit,
+        c_recall,
+        c_precision,
+        answer.grounded,
+        verified,
+        refused,
+        seconds,
+    )
+    result.failures = _failures(result, item)
+    if use_llm:
+        kept = len(split_reply(answer.text)) if answer.mode == "llm" else 0
+        result.llm, result.mode = True, answer.mode
+        result.sentences, result.dropped = kept + len(answer.dropped), len(answer.dropped)
+    return result
+
+
+def _failures(r: ItemResult, item: EvalItem) -> list[str]:
+    out = []
+    if item.answerable and not r.answer_hit:
+        out.append("answer")
+    if r.citation_hit is False:
+        out.append("citation")
+    if not r.figures_verified:
+        out.append("unverified-figure")
+    if r.refused is False:
+        out.append("refusal")
+    return out
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 4) if values else None
+
+
+def summarize(results: list[ItemResult]) -> dict[str, Any]:
+    """Metrics over all items."""
+    answerable = [r for r in results if r.gold]
+    ranks = [r.rank for r in answerable]
+    latencies = sorted(r.seconds for r in results) or [0.0]
+    answered = [r for r in results if r.cited]
+    return {
+        "items": len(results),
+        "recall_at_1": _mean([float(k is not None and k <= 1) for k in ranks]),
+        "recall_at_5": _mean([float(k is not None and k <= 5) for k in ranks]),
+        "recall_at_10": _mean([float(k is not None and k <= 10) for k in ranks]),
+        "mrr": _mean([1.0 / k if k else 0.0 for k in ranks]),
+        "answer_hit": _mean([float(r.answer_hit) for r in answerable]),
+        "citation_hit": _mean(
+            [float(r.citation_hit) for r in results if r.citation_hit is not None]
+        ),
+        "citation_recall": _mean(
+            [r.citation_recall for r in results if r.citation_recall is not None]
+        ),
+        "citation_precision": _mean(
+            [r.citation_precision for r in results if r.citation_precision is not None]
+        ),
+        "grounding": _mean([float(r.grounded and r.figures_verified) for r in answered]),
+        "unverified_figures": sum(1 for r in results if not r.figures_verified),
+        "refusal": _mean([float(bool(r.refused)) for r in results if r.refused is not None]),
+        "latency_p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "latency_p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))] * 1000, 1),
+    } | llm_metrics(results)
+
+
+def llm_metrics(results: list[ItemResult]) -> dict[str, Any]:
+    """Under ``qa eval --llm``: the share of generated sentences dropped by verification and
+    the share of answers that fell back to the extractive answer (empty otherwise)."""
+    asked = [r for r in results if r.llm]
+    if not asked:
+        return {}
+    sentences = sum(r.sentences for r in asked)
+    return {
+        "llm_sentences_dropped": round(sum(r.dropped for r in asked) / sentences, 4)
+        if sentences
+        else None,
+        "llm_fallback": _mean([float(r.mode != "llm") for r in asked]),
+    }
+
+
+def summarize_by_type(results: list[ItemResult]) -> dict[str, dict[str, Any]]:
+    kinds = sorted({r.type for r in results})
+    return {k: summarize([r for r in results if r.type == k]) for k in kinds}
+
+
+def check_gate(metrics: dict[str, Any], thresholds: dict[str, float]) -> list[str]:
+    """Names of metrics below (or, for *_max and unverified_figures, above) their threshold."""
+    failed = []
+    for name, bound in thresholds.items():
+        if name.endswith("_max"):
+            value = metrics.get(name.removesuffix("_max"))
+            if value is None or value > bound:
+                failed.append(f"{name.removesuffix('_max')}={value} > {bound}")
+        else:
+            value = metrics.get(name)
+            if value is None or value < bound:
+                failed.append(f"{name}={value} < {bound}")
+    return failed
+
+
+def results_to_json(
+    metrics: dict[str, Any], by_type: dict[str, Any], results: list[ItemResult]
+) -> str:
+    return json.dumps(
+        {"metrics": metrics, "by_type": by_type, "items": [asdict(r) for r in results]},
+        ensure_ascii=False,
+        indent=1,
+    )

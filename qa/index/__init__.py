@@ -1,0 +1,1 @@
+"""Index stage: split reports into passages, embed them, and keep the versioned index on disk."""

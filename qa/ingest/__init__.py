@@ -1,0 +1,1 @@
+"""Ingest stage: load report files, clean them, infer their metadata and read their tables."""

@@ -1,0 +1,1 @@
+"""The optional LLM answer: client, prompt, and verification of its reply."""

@@ -1,0 +1,1 @@
+"""Query stage: read a question once: its conversation, scope, kind and words."""

@@ -1,0 +1,183 @@
+"""Follow-up stage: resolve a question against earlier turns without an LLM."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence, Set
+
+from qa.index.core import Index
+from qa.ingest.clean import normalize_width, to_simplified
+from qa.ingest.metadata import NOT_PLACE_START, PLACE_NAME
+from qa.query.scope import YEAR, known_places, place_aliases
+
+# 那湘潭县呢？ / 湘潭县的呢 / 那2024年呢？ : the previous question, for another place or year.
+_ELLIPTIC = re.compile(r"^(?:那|那么|还有)?(.{1,20}?)(?:的情况)?(?:呢|怎么样|如何|又如何)[？?。]?$")
+# The asking part of a question, to carry over to a topic-only follow-up (抵押登记呢？).
+_ASKING = re.compile(
+    r"(?:多少|几)(?:个工作日|万元|[个件次人名起宗条项家份场亩元天年])?|哪些|哪个|哪家|什么|是否|有没有|谁|何时"
+)
+
+# A follow-up about a part of the previous answer, or its change: 其中…, 跟去年比…
+_PART = "其中|其余|这些|这其中|那些|它们"
+_DEPENDS = re.compile(rf"^(?:{_PART})|(?:跟|和|与|比|较)(?:去年|上年|上一年)|同比")
+# A question that asks which reports say something, up to its verb: 哪些局在报告中提到…
+_WHICH_REPORTS = re.compile(
+    r"^(?:哪些|哪几个|哪个|哪家|各)(?:局|单位|部门|县|区)\S{0,6}?"
+    r"(?:提到|提及|认为|写到|写了|说到|表示|开展了|开展|存在|有没有|是否有|有)"
+)
+_OPENING = re.compile(r"^(?:那么|那|还有)")
+
+
+def _places(question: str, aliases: Set[str]) -> list[str]:
+    """Place or agency names in a question, longest first, known or not."""
+    found = sorted((a for a in aliases if a in question), key=len, reverse=True)
+    kept: list[str] = []
+    for name in found:
+        if not any(name in k for k in kept):
+            kept.append(name)
+    for m in PLACE_NAME.finditer(_OPENING.sub("", question)):
+        name = m.group()
+        if name[0] not in NOT_PLACE_START and not any(name in k or k in name for k in kept):
+            kept.append(name)
+    return kept
+
+
+def _replace_first(text: str, olds: list[str], new: str) -> str:
+    positions = [(text.find(o), o) for o in olds if o in text]
+    if not positions:
+        return new + text
+    at, old = min(positions)
+    rest = text[at + len(old) :]
+    for other in olds:  # drop further mentions of the old place
+        rest = rest.replace(other, "")
+    return text[:at] + new + rest
+
+
+def resolve_one(
+    question: str,
+    previous: str | None,
+    aliases: Set[str],
+    covers: Callable[[str, int], bool] | None = None,
+) -> str:
+    """Fill in the place and year a follow-up leaves out, from the previous question;
+    ``covers(place, year)`` tells whether a report of that place and year is indexed."""
+    q = to_simplified(normalize_width(question.strip()))
+    if not previous:
+        return question.strip()
+    previous = to_simplified(normalize_width(previous))
+    places, years = _places(q, aliases), YEAR.findall(q)
+    prev_places, prev_years = _places(previous, aliases), YEAR.findall(previous)
+    shift = _SHIFT.match(q)
+    if shift and prev_years and not years:  # 2014年… 前一年呢？ → 2013年
+        years = [str(int(prev_years[0]) + _SHIFTS[shift.group(1)])]
+    elif _THIS_YEAR.search(
+        q
+    ):  # 今年的目标呢？: the year the report speaks in, not the last one asked
+        prev_years = []
+    elliptic = _ELLIPTIC.match(q)
+    if elliptic and (places or years):
+        resolved = previous
+        if places:
+            resolved = _replace_first(resolved, prev_places, places[0])
+            if not years and covers is not None:  # 井研县2023年… 湘潭县的呢: 湘潭县's own year
+                stale = [f"{y}年" for y in prev_years if not covers(places[0], int(y))]
+                resolved = _replace_first(resolved, stale, "") if stale else resolved
+        if years:
+            resolved = _replace_first(resolved, [f"{y}年" for y in prev_years], f"{years[0]}年")
+        return resolved
+    carried = _carry(prev_places if not places else [], prev_years if not years else [])
+    if _DEPENDS.search(q) and not places:  # 其中12345转过来的有多少, 跟去年比呢: of the topic
+        ask = question.strip()
+        if elliptic:  # 跟去年比呢？ → 跟去年比多少件？
+            asking = _ASKING.search(previous)
+            ask = elliptic.group(1) + (asking.group() if asking else "") + "？"
+        return carried + _topic(previous, prev_places, prev_years) + "，" + ask
+    if elliptic:  # a new topic only: ask the previous question's asking part about it
+        topic = elliptic.group(1)
+        carry = _carry(prev_places, prev_years)
+        which = _WHICH_REPORTS.match(previous)
+        if which:  # 哪些局提到执法力量薄弱？ 那普法宣传呢？ → 哪些局提到普法宣传？
+            asking = _ASKING.match(previous, which.end())  # 各局分别有多少件…: 多少件 stays
+            return carry + which.group() + (asking.group() if asking else "") + topic + "？"
+        asking = _ASKING.search(previous)
+        return carry + topic + (asking.group() if asking else "") + "？"
+    if _topicless(q, places, years):  # 今年的目标是多少？ 实际完成了多少？: of the same thing
+        topic = _TENSE.sub("", _topic(previous, prev_places, YEAR.findall(previous)))
+        return carried + re.sub(r"^的|是$", "", topic) + "，" + question.strip()
+    return carried + question.strip()
+
+
+# What a follow-up may say without naming a topic of its own: when, target or actual, asking.
+_NO_TOPIC = re.compile(
+    r"今年|本年度?|当年|去年|上年|明年|实际|完成|实现|达到|定的|定了|定下|目标|预期|计划|增长|增速|增幅"
+    r"|多少|几|要|是|了|的|又|那么|那|呢|[？?。！!，,\s]"
+)
+# Target and actual words of the earlier question, dropped from a topic the follow-up carries
+# (…增长目标是多少？ 实际完成了多少？ → 增长，实际完成了多少？).
+_TENSE = re.compile(r"(?:预期)?目标|计划|实际(?:完成)?")
+
+
+def _topicless(question: str, places: list[str], years: list[str]) -> bool:
+    rest = question
+    for name in [*places, *(f"{y}年" for y in years)]:
+        rest = rest.replace(name, "")
+    return not _NO_TOPIC.sub("", rest)
+
+
+# 前一年呢？ / 后一年呢？: the year before or after the one last asked about.
+_SHIFTS = {"前一年": -1, "上一年": -1, "后一年": 1, "下一年": 1, "次年": 1}
+_SHIFT = re.compile(rf"^那?({'|'.join(_SHIFTS)})")
+# 今年/本年/当年: the report's own year (a 政府工作报告's targets), whatever was asked before.
+_THIS_YEAR = re.compile(r"今年|本年度?|当年")
+
+
+def _topic(previous: str, places: list[str], years: list[str]) -> str:
+    """The previous question without its place, year and asking words: 湟中区2024年一共接收了
+    多少起信访案件？ → 接收了信访案件."""
+    topic = _OPENING.sub("", re.split(rf"，(?={_PART}|跟|和|与|比|较|同比)", previous)[0])
+    for name in [*places, *(f"{y}年" for y in years)]:
+        topic = topic.replace(name, "")
+    topic = _ASKING.sub("", topic)
+    return re.sub(r"^(?:一共|总共|共)|(?<=[^\w])(?:一共|总共)|[？?。！!\s]+$", "", topic)
+
+
+def _carry(places: list[str], years: list[str]) -> str:
+    prefix = ""
+    if places:
+        prefix += places[0]
+    if years:
+        prefix += f"{years[0]}年"
+    return prefix
+
+
+def resolve_question(question: str, history: Sequence[str], index: Index) -> str:
+    """The question as asked in full, given the earlier questions of the conversation."""
+    aliases = known_places(index)
+
+    def covers(place: str, year: int) -> bool:
+        return any(r.year == year and place in place_aliases(r) for r in index.reports.values())
+
+    previous: str | None = None
+    for turn in [*history, question]:
+        if turn and turn.strip():
+            previous = resolve_one(full_years(turn, aliases), previous, aliases, covers)
+    return previous or question
+
+
+# 酉阳24年…: a two-digit year right after a place (or opening the question), not 在位23年
+_SHORT_YEAR = re.compile(r"(?<!\d)([0-3]\d)年(?!来|以来|前|后|间|内|多|左右|代|的时间)")
+
+
+_OFFICE_END = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:局|委员会|办公室)$")
+
+
+def full_years(question: str, aliases: Set[str]) -> str:
+    """The question with its two-digit years written out (酉阳24年复议多少件 → 酉阳2024年…)."""
+
+    def year(m: re.Match[str]) -> str:
+        before = _OPENING.sub("", to_simplified(question[: m.start()]))
+        place = _OFFICE_END.sub("", before)  # 酉阳规资局24年: the place before the office
+        after_place = any(not b or any(b.endswith(a) for a in aliases) for b in (before, place))
+        return f"20{m.group(1)}年" if after_place else m.group()
+
+    return _SHORT_YEAR.sub(year, question)

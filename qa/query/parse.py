@@ -1,0 +1,49 @@
+"""Parse stage: a question, resolved in its conversation, read once into a typed record.
+
+Retrieval and the answer read the same :class:`Query`: its scope (places, bodies, years and
+the reports they select), its kind (number, list, fact …, per report or not) and its weighted
+words are worked out here, once a question, and not again downstream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from qa.index.core import Index
+from qa.ingest.clean import normalize_width, to_simplified
+from qa.query.followup import resolve_question
+from qa.query.question import Kind, answer_kind, key_terms
+from qa.query.scope import Scope, analyze_question
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """One question as the library reads it."""
+
+    question: str  # as asked
+    resolved: str  # read in its conversation (那2019年呢？ → 上海市政府办公厅2019年…)
+    simple: str  # resolved, in simplified script with half-width letters and digits
+    scope: Scope
+    kind: Kind
+    terms: Mapping[str, float]  # content words weighted by IDF (qa.query.question.key_terms)
+
+
+def parse_query(
+    question: str,
+    history: Sequence[str],
+    index: Index,
+    filters: dict[str, Any] | None = None,
+) -> Query:
+    """Read a checked question (and the earlier questions of its conversation) once."""
+    resolved = resolve_question(question, list(history), index)
+    scope = analyze_question(resolved, index, filters)
+    return Query(
+        question,
+        resolved,
+        to_simplified(normalize_width(resolved)),
+        scope,
+        answer_kind(resolved, scope),
+        key_terms(resolved, index),
+    )

@@ -1,0 +1,1 @@
+"""Search stage: fused dense and keyword retrieval, then the sentence rerank."""
