@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from qa.answer.compose import compose_answer
 from qa.answer.read import Reader
 from qa.config import Settings
 from qa.errors import ConfigError, EmptyQuestion
-from qa.index.core import Index, load_index
+from qa.index.build import UpdateSummary
+from qa.index.core import Index, Progress, load_index
 from qa.index.embed import Embedder, load_default_reader, load_embedder
+from qa.library_ops import ReportSummary, index_files, report_summaries
 from qa.llm.answer import answer_with_llm
 from qa.llm.client import NOT_CONFIGURED, LLMClient, open_llm
 from qa.query.parse import Query, parse_query
 from qa.query.scope import Scope
-from qa.records import Answer, Hit
+from qa.records import Answer, Hit, Report
 from qa.search.retrieve import search
 
 ANSWER_HITS = 8
@@ -67,6 +70,29 @@ class Library:
     def reload(self) -> None:
         """Pick up a new version of the index after an update."""
         self.index = load_index(self.settings)
+
+    def reports(self) -> list[ReportSummary]:
+        """Every indexed report with its metadata and passage count, newest first."""
+        return report_summaries(self.index)
+
+    def report(self, doc_id: str) -> Report | None:
+        """One indexed report, or None."""
+        return self.index.reports.get(doc_id)
+
+    def update(
+        self,
+        paths: Iterable[Path],
+        remove: Iterable[str] = (),
+        progress: Progress | None = None,
+        embedder: Embedder | None = None,
+    ) -> UpdateSummary:
+        """Index the given files (incrementally) and drop the ``remove``d reports; call
+        :meth:`reload` to answer from the new version. ``embedder``: the model to embed with
+        when it must be shared safely with questions answered meanwhile (default: the
+        library's own)."""
+        return index_files(
+            paths, self.settings, embedder or self.embedder, remove=remove, progress=progress
+        )
 
     def search(
         self, question: str, k: int | None = None, filters: dict[str, Any] | None = None

@@ -21,7 +21,8 @@ def source_context(library: Library, answer: Answer, n: int) -> str:
     """The quoted span of source [n] with the text around it, quote marked 【…】."""
     for c in answer.citations:
         if c.n == n:
-            text = library.index.reports[c.doc_id].text
+            report = library.report(c.doc_id)
+            text = report.text if report is not None else c.quote
             before = text[max(0, c.start - CONTEXT_CHARS) : c.start]
             after = text[c.end : c.end + CONTEXT_CHARS]
             return f"[{n}] {source_line(c)}\n…{before}【{c.quote}】{after}…"

@@ -82,15 +82,15 @@ def index_cmd(
     remove: tuple[str, ...],
 ) -> None:
     """建立或增量更新索引：qa index 报告文件夹 [--index NAME]。"""
-    from qa.index.build import update_index
     from qa.index.embed import load_embedder
     from qa.ingest.load_text import shown_path
+    from qa.library_ops import index_files
 
     settings = _settings(ctx, index_name=index_name)
     if not paths and not remove:
         raise click.UsageError("请给出报告文件或文件夹，例如：qa index eval/corpus")
     with _progress_bar() as progress:
-        summary = update_index(
+        summary = index_files(
             paths,
             settings,
             load_embedder(settings),

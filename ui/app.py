@@ -13,8 +13,8 @@ import gradio as gr
 from qa.api import Library
 from qa.config import Settings
 from qa.errors import ConfigError, IndexNotFound
-from qa.index.build import update_index
 from qa.index.embed import load_embedder
+from qa.library_ops import index_files
 from qa.llm.client import llm_status, remote_notice
 from ui.handlers import EXAMPLES, SCOPE_LAST, SCOPES, Handlers
 from ui.render import CSS, SCRIPT_ORIGINAL, SCRIPTS
@@ -218,7 +218,7 @@ def open_library(settings: Settings) -> Library:
         embedder = load_embedder(settings)
         samples = _REPO_SAMPLES if _REPO_SAMPLES.is_dir() else SAMPLE_CORPUS
         print(f"索引 {settings.index_dir} 不存在，正在用示例报告（{samples}）建立……", flush=True)
-        update_index([samples], settings, embedder)
+        index_files([samples], settings, embedder)
         return Library.open(settings, embedder)
 
 

@@ -14,9 +14,8 @@ from qa.answer.cite import quote_context
 from qa.api import Library
 from qa.config import Settings
 from qa.errors import QAError
-from qa.index.build import UpdateSummary, update_index
+from qa.index.build import UpdateSummary
 from qa.index.embed import Embedder
-from qa.library_ops import passage_counts
 from ui.render import ReportRow, Turn, file_name
 from ui.uploads import discard, stage_uploads, uploads_dir
 
@@ -131,17 +130,13 @@ class ChatService:
 
     def filter_choices(self) -> tuple[list[str], list[str]]:
         """Years (newest first) and agencies in the index, each list led by "全部"."""
-        reports = self.library.index.reports.values()
+        reports = self.library.reports()
         years = sorted({r.year for r in reports if r.year}, reverse=True)
         agencies = sorted({r.agency for r in reports if r.agency})
         return [ALL, *map(str, years)], [ALL, *agencies]
 
     def report_rows(self) -> list[ReportRow]:
         """Every indexed report with its metadata, passage count and indexing time."""
-        index = self.library.index
-        counts = passage_counts(index)
-        entries = index.manifest.get("reports", {})
-        created = str(index.manifest.get("created", ""))
         return [
             ReportRow(
                 doc_id=r.doc_id,
@@ -151,11 +146,11 @@ class ChatService:
                 year=r.year,
                 doc_number=r.doc_number,
                 signed=r.signed,
-                passages=counts.get(r.doc_id, 0),
-                indexed=format_time(str(entries.get(r.doc_id, {}).get("indexed_at", created))),
+                passages=r.passages,
+                indexed=format_time(r.indexed_at),
                 file=file_name(r.path),
             )
-            for r in sorted(index.reports.values(), key=lambda r: (-(r.year or 0), r.doc_id))
+            for r in self.library.reports()
         ]
 
     def upload(self, files: Iterable[Path], progress: Progress | None = None) -> UploadReport:
@@ -165,7 +160,7 @@ class ChatService:
         if not staged.saved:
             return report
         try:
-            summary = update_index(staged.saved, self.settings, self.embedder, progress=progress)
+            summary = self.library.update(staged.saved, progress=progress, embedder=self.embedder)
         except QAError:
             discard(staged.new, self.settings)
             raise
@@ -180,8 +175,8 @@ class ChatService:
 
     def remove(self, doc_id: str) -> UpdateSummary:
         """Drop a report from the index (and its stored upload, if it was uploaded here)."""
-        report = self.library.index.reports.get(doc_id)
-        summary = update_index([], self.settings, self.embedder, remove=[doc_id])
+        report = self.library.report(doc_id)
+        summary = self.library.update([], remove=[doc_id], embedder=self.embedder)
         if report is not None and Path(report.path).parent == uploads_dir(self.settings).resolve():
             discard([Path(report.path)], self.settings)
         self.reload()
