@@ -168,7 +168,9 @@ def test_a_plan_without_items_is_answered_by_its_first_sentences(sample_library:
     answer = _ask(sample_library, "酉阳县规划和自然资源局对2024年有什么计划？")
     head, *body = (c.quote for c in answer.citations)
     assert head == "三、下一步计划" and 1 <= len(body) <= 3
-    assert body[0].startswith("2024年，我局将继续坚持") and body[-1].endswith("再上新台阶。")
+    assert body[0].startswith("2024年，我局将继续坚持") and body[-1].endswith(
+        "再上新台阶"
+    )  # quotes leave out the closing mark
     assert "2024年2月15日" not in answer.text  # the signature below it is not a sentence of it
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from qa.answer.candidate import Candidate
+from qa.answer.candidate import MAX_QUOTE, Candidate
 from qa.answer.candidates import NEGATION, unknown_words
 from qa.answer.figures import figure_tag, reviews_and_targets
 from qa.answer.read import Reader
@@ -14,6 +14,7 @@ from qa.answer.report_facts import asks_publish_date
 from qa.answer.strategies import Ask, choose
 from qa.answer.verify import AnswerSentence, verify_sentences
 from qa.index.core import Index
+from qa.index.sentences import after_last, trim_span
 from qa.ingest.clean import to_simplified
 from qa.query.parse import Query
 from qa.query.question import Kind
@@ -25,20 +26,45 @@ def _lead(report: Report) -> str:
     return f"{report.label}："
 
 
+QUOTE_REACH = 2 * MAX_QUOTE  # the longest sentence quoted whole around an answer's clause
+_SENTENCE_MARKS = "。！？；;\n"
+_CLOSING = "。！？；;，,、：:"
+
+
+def quoted_span(c: Candidate) -> tuple[int, int]:
+    """What an answer sentence quotes: the whole sentence (or 一是…； item) its clause is cut
+    from, when not over :data:`QUOTE_REACH`, without the mark that closes it, so that the
+    quote holds the figure with the words around it; a table row or heading as it is."""
+    text = c.report.text
+    start, end = c.start, c.end
+    if c.cell is None and not c.opens_list:
+        first = after_last(text, _SENTENCE_MARKS, c.start)
+        stops = [
+            i for i in (text.find(m, max(c.start, c.end - 1)) for m in _SENTENCE_MARKS) if i >= 0
+        ]
+        last = min(stops) if stops else len(text)
+        if first <= c.start and last >= c.end - 1 and last - first <= QUOTE_REACH:
+            start, end = trim_span(text, first, last)
+    while end > start + 1 and text[end - 1] in _CLOSING:
+        end -= 1
+    return start, end
+
+
 def _citation(n: int, c: Candidate) -> Citation:
+    start, end = quoted_span(c)
     return Citation(
         n=n,
         passage_id=c.passage_id,
         doc_id=c.report.doc_id,
-        start=c.start,
-        end=c.end,
-        quote=c.text,
+        start=start,
+        end=end,
+        quote=c.report.text[start:end],
         title=c.report.title,
         agency=c.report.agency,
         year=c.report.year,
         section_path=c.section_path,
         source=c.report.path,
-        page=c.report.page_at(c.start),
+        page=c.report.page_at(start),
     )
 
 

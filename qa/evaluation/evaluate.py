@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from qa.answer.verify import support_text
 from qa.errors import ConfigError
+from qa.evaluation import official
 from qa.ingest.clean import to_simplified
 from qa.llm.verify import split_reply
 from qa.records import Answer
@@ -85,6 +86,11 @@ class ItemResult:
     mode: str = "extractive"  # who wrote the answer; "extractive" under --llm means fell back
     sentences: int = 0  # generated sentences, kept and dropped
     dropped: int = 0
+    # the same answer under ../shared/notes/scoring.md (qa.evaluation.official)
+    official_answer: bool | None = None
+    official_citation: float | None = None
+    official_refused: bool | None = None
+    official_recall: float | None = None
 
 
 def load_questions(path: Path) -> list[EvalItem]:
@@ -210,12 +216,30 @@ def run_item(library: Library, item: EvalItem, use_llm: bool = False) -> ItemRes
         refused,
         seconds,
     )
+    _score_officially(result, library, item, answer)
     result.failures = _failures(result, item)
     if use_llm:
         kept = len(split_reply(answer.text)) if answer.mode == "llm" else 0
         result.llm, result.mode = True, answer.mode
         result.sentences, result.dropped = kept + len(answer.dropped), len(answer.dropped)
     return result
+
+
+def _score_officially(r: ItemResult, library: Library, item: EvalItem, answer: Answer) -> None:
+    """The item scored by the rules the unseen reports are measured by."""
+    quotes = [e.quote for e in item.evidence]
+    if item.answerable:
+        r.official_answer = official.answer_hit(item.gold, item.gold_groups, answer.text)
+        r.official_citation = official.citation_share(quotes, [c.quote for c in answer.citations])
+        if not item.history:  # qa search --batch: the question as asked, its top 5 passages
+            hits = library.search(item.question, k=5)
+            texts = [
+                library.index.reports[h.passage.doc_id].text[h.passage.start : h.passage.end]
+                for h in hits
+            ]
+            r.official_recall = official.recall(quotes, texts)
+    if item.expects_refusal:
+        r.official_refused = official.refused(answer.text, item.question)
 
 
 def _failures(r: ItemResult, item: EvalItem) -> list[str]:
@@ -260,6 +284,18 @@ def summarize(results: list[ItemResult]) -> dict[str, Any]:
         "grounding": _mean([float(r.grounded and r.figures_verified) for r in answered]),
         "unverified_figures": sum(1 for r in results if not r.figures_verified),
         "refusal": _mean([float(bool(r.refused)) for r in results if r.refused is not None]),
+        "official_recall_at_5": _mean(
+            [r.official_recall for r in results if r.official_recall is not None]
+        ),
+        "official_answer_hit": _mean(
+            [float(r.official_answer) for r in results if r.official_answer is not None]
+        ),
+        "official_citation_hit": _mean(
+            [r.official_citation for r in results if r.official_citation is not None]
+        ),
+        "official_refusal": _mean(
+            [float(r.official_refused) for r in results if r.official_refused is not None]
+        ),
         "latency_p50_ms": round(statistics.median(latencies) * 1000, 1),
         "latency_p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))] * 1000, 1),
     } | llm_metrics(results)

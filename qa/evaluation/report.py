@@ -21,6 +21,10 @@ METRIC_ORDER = (
     "grounding",
     "unverified_figures",
     "refusal",
+    "official_recall_at_5",
+    "official_answer_hit",
+    "official_citation_hit",
+    "official_refusal",
     "latency_p50_ms",
     "latency_p95_ms",
 )
@@ -37,7 +41,7 @@ def metrics_table(title: str, metrics: dict[str, Any]) -> str:
     lines = [f"== {title}"]
     for name in shown_metrics(metrics):
         value = metrics.get(name)
-        lines.append(f"  {name:<20}{'—' if value is None else value}")
+        lines.append(f"  {name:<22}{'—' if value is None else value}")
     return "\n".join(lines)
 
 
