@@ -16,6 +16,7 @@ from qa.api import Library
 from qa.config import Settings
 from qa.errors import ConfigError
 from qa.index.store import writer_lock
+from qa.library_ops import ReportSummary
 from qa.records import Answer, Citation
 from ui import app
 from ui.export import export_files, to_markdown, to_plain_text
@@ -23,7 +24,6 @@ from ui.handlers import SCOPE_ALL, SCOPE_LAST, Handlers
 from ui.render import (
     SCRIPT_ORIGINAL,
     SCRIPT_SIMPLIFIED,
-    ReportRow,
     Turn,
     render_answer,
     render_library,
@@ -106,7 +106,9 @@ def test_render_messages_escape_questions() -> None:
 
 
 def test_render_library_and_status_escape() -> None:
-    row = ReportRow("d", XSS, "局", "县", 2024, None, None, 3, "2026-01-01 10:00", f"{XSS}.txt")
+    row = ReportSummary(
+        "d", XSS, "局", "县", 2024, None, None, f"/x/{XSS}.txt", 3, "2026-01-01T10:00"
+    )
     html = render_library([row], SCRIPT_ORIGINAL) + render_status([("error", f"{XSS}.exe：坏")])
     assert "<img" not in html and html.count("&lt;img") == 3
 
@@ -314,7 +316,7 @@ def test_copy_and_export_use_briefing_footnotes(handlers: Handlers) -> None:
 def test_library_lists_every_report(handlers: Handlers, sample_library: Library) -> None:
     rows = handlers.service.report_rows()
     assert len(rows) == 5 and sum(r.passages for r in rows) == len(sample_library.index.passages)
-    assert all(r.indexed[:2] == "20" and r.passages > 0 for r in rows)
+    assert all(r.indexed_at[:2] == "20" and r.passages > 0 for r in rows)
     html, *_ = handlers.refresh(SCRIPT_ORIGINAL)
     assert html.count("<tr data-doc-id=") == 5 and JINGYAN_TITLE in html
 

@@ -10,6 +10,7 @@ from pathlib import PurePath
 
 from qa.answer.cite import NO_EVIDENCE, QuoteContext, mode_line, section_label
 from qa.ingest.clean import to_simplified
+from qa.library_ops import ReportSummary
 from qa.records import Answer, Citation
 
 SCRIPT_ORIGINAL = "报告原文字体"
@@ -163,22 +164,6 @@ def render_messages(turns: Sequence[Turn], script: str) -> list[dict[str, str]]:
     return messages
 
 
-@dataclass(frozen=True, slots=True)
-class ReportRow:
-    """One line of the report library table."""
-
-    doc_id: str
-    title: str
-    agency: str
-    region: str
-    year: int | None
-    doc_number: str | None
-    signed: str | None
-    passages: int
-    indexed: str
-    file: str
-
-
 LIBRARY_COLUMNS = (
     "标题",
     "机构",
@@ -193,7 +178,12 @@ LIBRARY_COLUMNS = (
 )
 
 
-def render_library(rows: Sequence[ReportRow], script: str) -> str:
+def format_time(stamp: str) -> str:
+    """'2026-11-22T16:13:04+0000' → '2026-11-22 16:13'."""
+    return stamp[:16].replace("T", " ")
+
+
+def render_library(rows: Sequence[ReportSummary], script: str) -> str:
     """The report library as an HTML table."""
     if not rows:
         return '<div class="qa-library-empty">索引中还没有报告。请在下方上传。</div>'
@@ -208,8 +198,8 @@ def render_library(rows: Sequence[ReportRow], script: str) -> str:
             r.doc_number or "—",
             r.signed or "—",
             r.passages,
-            r.indexed,
-            r.file,
+            format_time(r.indexed_at),
+            file_name(r.path),
             r.doc_id,
         )
         body.append(

@@ -16,7 +16,8 @@ from qa.config import Settings
 from qa.errors import QAError
 from qa.index.build import UpdateSummary
 from qa.index.embed import Embedder
-from ui.render import ReportRow, Turn, file_name
+from qa.library_ops import ReportSummary
+from ui.render import Turn
 from ui.uploads import discard, stage_uploads, uploads_dir
 
 ALL = "全部"
@@ -89,11 +90,6 @@ def _hide_folder(reason: str, path: Path) -> str:
     return reason
 
 
-def format_time(stamp: str) -> str:
-    """'2026-11-22T16:13:04+0000' → '2026-11-22 16:13'."""
-    return stamp[:16].replace("T", " ")
-
-
 class ChatService:
     """One opened library shared by every browser session."""
 
@@ -135,23 +131,9 @@ class ChatService:
         agencies = sorted({r.agency for r in reports if r.agency})
         return [ALL, *map(str, years)], [ALL, *agencies]
 
-    def report_rows(self) -> list[ReportRow]:
+    def report_rows(self) -> list[ReportSummary]:
         """Every indexed report with its metadata, passage count and indexing time."""
-        return [
-            ReportRow(
-                doc_id=r.doc_id,
-                title=r.title,
-                agency=r.agency,
-                region=r.region,
-                year=r.year,
-                doc_number=r.doc_number,
-                signed=r.signed,
-                passages=r.passages,
-                indexed=format_time(r.indexed_at),
-                file=file_name(r.path),
-            )
-            for r in self.library.reports()
-        ]
+        return self.library.reports()
 
     def upload(self, files: Iterable[Path], progress: Progress | None = None) -> UploadReport:
         """Store the acceptable files and index them incrementally; bad files are listed."""
