@@ -7,14 +7,13 @@ import re
 from dataclasses import replace
 
 from qa.answer.candidate import MAX_QUOTE, Candidate
-from qa.answer.candidates import NEGATION, unknown_words
+from qa.answer.candidates import NEGATION, unknown_words, whole_sentence
 from qa.answer.figures import figure_tag, reviews_and_targets
 from qa.answer.read import Reader
 from qa.answer.report_facts import asks_publish_date
 from qa.answer.strategies import Ask, choose
 from qa.answer.verify import AnswerSentence, verify_sentences
 from qa.index.core import Index
-from qa.index.sentences import after_last, trim_span
 from qa.ingest.clean import to_simplified
 from qa.query.parse import Query
 from qa.query.question import Kind
@@ -35,16 +34,8 @@ def quoted_span(c: Candidate) -> tuple[int, int]:
     """What an answer sentence quotes: the whole sentence (or 一是…； item) its clause is cut
     from, when not over :data:`QUOTE_REACH`, without the mark that closes it, so that the
     quote holds the figure with the words around it; a table row or heading as it is."""
-    text = c.report.text
-    start, end = c.start, c.end
-    if c.cell is None and not c.opens_list:
-        first = after_last(text, _SENTENCE_MARKS, c.start)
-        stops = [
-            i for i in (text.find(m, max(c.start, c.end - 1)) for m in _SENTENCE_MARKS) if i >= 0
-        ]
-        last = min(stops) if stops else len(text)
-        if first <= c.start and last >= c.end - 1 and last - first <= QUOTE_REACH:
-            start, end = trim_span(text, first, last)
+    whole = c if c.opens_list else whole_sentence(c, _SENTENCE_MARKS, QUOTE_REACH)
+    text, start, end = c.report.text, whole.start, whole.end
     while end > start + 1 and text[end - 1] in _CLOSING:
         end -= 1
     return start, end
