@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from qa.index.core import Index
 from qa.ingest.tables import in_wan
-from qa.records import Report, Table, TableEntry
+from qa.records import Report, Table, TableEntry, TableValue
 
 MAX_QUOTE = 160  # characters: a longer span is cut into clauses before it is quoted
 
@@ -21,13 +21,17 @@ class TableCell:
     shown: tuple[int, ...] = ()  # the values the answer states (indices; (): all)
     counted: str = ""  # what a table of counts without a unit counts, as asked (件)
 
+    @property
+    def values(self) -> tuple[TableValue, ...]:
+        """The values the answer states."""
+        values = self.entry.values
+        return tuple(values[i] for i in self.shown if i < len(values)) or values
+
     def render(self, text: str) -> str:
         """《title》label：column value unit, … (the values in the report's own figures)."""
         unit = self.table.unit or self.counted
-        values = self.entry.values
-        picked = [values[i] for i in self.shown if i < len(values)] or values
         said = "，".join(
-            f"{v.column or '数值'} {_with_wan(text[v.start : v.end], unit)}" for v in picked
+            f"{v.column or '数值'} {_with_wan(text[v.start : v.end], unit)}" for v in self.values
         )
         title = f"《{self.table.title}》" if self.table.title else "表格"
         return f"{title}{self.entry.label}：{said}"

@@ -86,9 +86,7 @@ def _counted(cell: TableCell, text: str, units: str | None) -> bool:
     its values shown are whole numbers and the question asks for a count."""
     if cell.table.unit or not units or any(u in units for u in _NOT_COUNTS):
         return False
-    values = cell.entry.values
-    shown = [values[i] for i in cell.shown if i < len(values)] or values
-    return all(text[v.start : v.end].replace(",", "").isdigit() for v in shown)
+    return all(text[v.start : v.end].replace(",", "").isdigit() for v in cell.values)
 
 
 def _rows_asked(table: Table, terms: dict[str, float]) -> tuple[TableEntry, ...]:
@@ -98,19 +96,21 @@ def _rows_asked(table: Table, terms: dict[str, float]) -> tuple[TableEntry, ...]
     多少: columns named, no row) its total row."""
     heads = to_simplified(" ".join((table.title, *table.columns)))
     own = {t: w for t, w in terms.items() if not has_word(heads, t)}
-    named = tuple(e for e in table.entries if any(has_word(to_simplified(e.label), t) for t in own))
+    labels = [to_simplified(e.label) for e in table.entries]
+    named = tuple(
+        e
+        for e, label in zip(table.entries, labels, strict=True)
+        if any(has_word(label, t) for t in own)
+    )
     if named:
         return named
     if sum(own.values()) > OWN_SHARE * sum(terms.values()):
         return ()
     # the rows that say most of the question in their own words (收到 → 一、本年新收…)
-    said = {
-        e: sum(w for t, w in terms.items() if has_word(to_simplified(e.label), t))
-        for e in table.entries
-    }
-    best = max(said.values(), default=0.0)
+    said = [sum(w for t, w in terms.items() if has_word(label, t)) for label in labels]
+    best = max(said, default=0.0)
     if best >= LABEL_SHARE * sum(terms.values()):
-        return tuple(e for e in table.entries if said[e] == best)
+        return tuple(e for e, s in zip(table.entries, said, strict=True) if s == best)
     totals = [e for e in table.entries if is_total(e.label)]
     return tuple(totals or [e for e in table.entries if not e.label])[:1]
 
