@@ -43,8 +43,8 @@ def _read_docx(path: Path, data: bytes, limits: LoadLimits) -> tuple[str, tuple[
 
         document = docx.Document(io.BytesIO(data))
         numbering = Numbering.from_document(document)
-        lines = list(_docx_blocks(document.element.body, numbering))
-        grids = docx_grids(document.element.body, numbering)
+        grids: list[Rows] = []
+        lines = list(_docx_blocks(document.element.body, numbering, grids))
     except ReportFormatError:
         raise
     except RunawayNumbering as exc:
@@ -64,7 +64,7 @@ def _read_docx(path: Path, data: bytes, limits: LoadLimits) -> tuple[str, tuple[
             f"无法解析 .docx（{type(exc).__name__}）",
             "请用 Word 打开并重新另存为 .docx 后重试。",
         ) from exc
-    return "\n".join(line for line in lines if line.strip()), grids
+    return "\n".join(line for line in lines if line.strip()), tuple(grids)
 
 
 def _check_zip(path: Path, data: bytes, limits: LoadLimits) -> None:
@@ -102,16 +102,19 @@ def _check_zip(path: Path, data: bytes, limits: LoadLimits) -> None:
         )
 
 
-def _docx_blocks(container: Any, numbering: Numbering) -> Iterator[str]:
-    """Yield one line per paragraph and per table row, in document order."""
+def _docx_blocks(
+    container: Any, numbering: Numbering, grids: list[Rows] | None = None
+) -> Iterator[str]:
+    """Yield one line per paragraph and per table row, in document order; each table's grid
+    goes into ``grids`` (None: a table inside another's cell, read as that cell's text)."""
     for child in container.iterchildren():
         tag = child.tag
         if tag == f"{_W}p":
             yield _docx_paragraph(child, numbering)
         elif tag == f"{_W}tbl":
-            yield from _docx_table(child, numbering)
+            yield from _docx_table(child, numbering, grids)
         elif tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"):
-            yield from _docx_blocks(child, numbering)
+            yield from _docx_blocks(child, numbering, grids)
 
 
 def _docx_paragraph(p: Any, numbering: Numbering) -> str:
@@ -137,9 +140,15 @@ def _docx_run_text(element: Any) -> str:
     return "".join(parts)
 
 
-def _docx_table(tbl: Any, numbering: Numbering) -> Iterator[str]:
-    """One line per row, cells joined by a tab; vertically merged continuations are empty."""
-    for row in _docx_rows(tbl, numbering):
+def _docx_table(tbl: Any, numbering: Numbering, grids: list[Rows] | None) -> Iterator[str]:
+    """One line per row, cells joined by a tab; vertically merged continuations are empty.
+    The rows are read once (Word's numbering counts on as they are), for the text and for
+    the table's grid."""
+    rows = _docx_rows(tbl, numbering)
+    laid = lay_out(rows)
+    if grids is not None and len(laid) >= 2:
+        grids.append(laid)
+    for row in rows:
         cells = ["" if c.merged else c.text for c in row]
         if any(cells):
             yield "\t".join(cells)
@@ -161,16 +170,3 @@ def _docx_rows(tbl: Any, numbering: Numbering) -> list[list[SpanCell]]:
             cells.append(span_cell(cell_line(list(_docx_blocks(tc, numbering))), colspan))
         rows.append(cells)
     return rows
-
-
-def docx_grids(body: Any, numbering: Numbering) -> tuple[Rows, ...]:
-    """The document's tables laid out on grids (a table inside another's cell is read as
-    that cell's text)."""
-    grids: list[Rows] = []
-    for tbl in body.iter(f"{_W}tbl"):
-        if any(parent.tag == f"{_W}tbl" for parent in tbl.iterancestors()):
-            continue
-        laid = lay_out(_docx_rows(tbl, numbering))
-        if len(laid) >= 2:
-            grids.append(laid)
-    return tuple(grids)
