@@ -210,7 +210,7 @@ def spelling_variants(q: str, reports: list[Report], known: frozenset[str]) -> s
     unknown = {
         a
         for r in reports
-        if r.region and not gazetteer.region_path(r.region)
+        if r.region and _unknown_region(r.region)
         for a in place_aliases(r)
         if a in r.region
     }
@@ -224,6 +224,12 @@ def spelling_variants(q: str, reports: list[Report], known: frozenset[str]) -> s
             if len(near) == 1:
                 return q[:at] + near[0] + q[at + len(name) :]
     return q
+
+
+@lru_cache(maxsize=8192)
+def _unknown_region(region: str) -> bool:
+    """No division table holds the region (worked out once a region, not once a question)."""
+    return not gazetteer.region_path(region)
 
 
 def _one_apart(a: str, b: str) -> bool:
