@@ -182,13 +182,15 @@ def _segments(grid: Grid) -> list[Grid]:
     most of its width with two texts or more (a row naming a group of rows does not)."""
     width = max((len(row) for row in grid), default=0)
     cuts = [0]
+    figures_before = False  # since the last cut
     for i, row in enumerate(grid):
         texts = [re.sub(r"\s+", "", c.text) for c in row]
         filled = sum(1 for t in texts if t)
         header = not any(is_value(t) for t in texts) and len(set(texts) - {""}) >= 2
-        figures_before = any(is_value(c.text) for r in grid[cuts[-1] : i] for c in r)
         if header and figures_before and filled >= HEADER_FILL * width:
             cuts.append(i)
+            figures_before = False
+        figures_before = figures_before or any(is_value(c.text) for c in row)
     return [grid[a:b] for a, b in zip(cuts, [*cuts[1:], len(grid)], strict=True)]
 
 
@@ -196,10 +198,10 @@ def tables_of(text: str, grids: Sequence[Grid], spans_known: bool = False) -> tu
     """The tables of the given grids (in text order), continuations joined to the table
     before them."""
     tables: list[Table] = []
-    segments = [(k, segment) for whole in grids for k, segment in enumerate(_segments(whole))]
-    grid_title = ""  # a table cut from the one before it in the same grid keeps its title
-    for k, grid in segments:
-        grid_title = "" if k == 0 else grid_title
+    # a table cut from the one before it in the same grid keeps that one's title
+    segments = [(i, segment) for i, whole in enumerate(grids) for segment in _segments(whole)]
+    titles: dict[int, str] = {}  # grid → the title of its first table
+    for g, grid in segments:
         unit = ""
         while grid and (stated := _unit_in(" ".join(c.text for c in grid[0]))):
             unit, grid = stated, grid[1:]  # 编制部门：…\t单位：元 is said of the table, not in it
@@ -230,8 +232,8 @@ def tables_of(text: str, grids: Sequence[Grid], spans_known: bool = False) -> tu
         if not entries:
             continue
         title, above = _title_and_unit(text, begin, grid[:n] if spans_known else [])
-        title = grid_title if k > 0 and grid_title else title
-        grid_title = grid_title or title
+        title = titles.get(g) or title
+        titles[g] = title
         unit = unit or above
         tables.append(
             Table(title, unit, tuple(columns), begin, max(e.end for e in entries), tuple(entries))
