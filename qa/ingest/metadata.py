@@ -264,8 +264,12 @@ def _title_text(lines: list[str]) -> str:
     sentence is not the first of two."""
     if len(lines) > 1 and re.search(r"[。；;：:，,]$", lines[0]):
         return ""
-    joined = re.sub(r"[\s　]+", "", "".join(lines)).lstrip("#")
-    return joined.rstrip("）)")
+    return _squeezed(lines).rstrip("）)")
+
+
+def _squeezed(lines: list[str]) -> str:
+    """Lines as one, without spaces (政 府 工 作 报 告) or Markdown's # marks."""
+    return re.sub(r"[\s　]+", "", "".join(lines)).lstrip("#")
 
 
 def _heading(lines: list[str], at: int, span: int = 1) -> str:
@@ -273,7 +277,7 @@ def _heading(lines: list[str], at: int, span: int = 1) -> str:
     above it (上海市普陀区财政局 / 2024年度部门决算)."""
     if at < 0:
         return ""
-    title = re.sub(r"[\s　]+", "", "".join(lines[at : at + span])).lstrip("#")
+    title = _squeezed(lines[at : at + span])
     above = re.sub(r"[\s　]+", "", lines[at - 1]) if at > 0 else ""
     if above and len(above) <= 30 and _BODY_END.search(above):
         return above + title
