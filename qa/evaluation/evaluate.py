@@ -15,7 +15,7 @@ from qa.errors import ConfigError
 from qa.evaluation import official
 from qa.ingest.clean import to_simplified
 from qa.llm.verify import split_reply
-from qa.records import Answer
+from qa.records import Answer, Hit
 
 if TYPE_CHECKING:
     from qa.api import Library
@@ -172,9 +172,8 @@ def figures_verified(library: Library, answer: Answer) -> bool:
     return all(n in numbers for n in _NUMBER.findall(_MARKER.sub("", answer.text)))
 
 
-def retrieval_rank(library: Library, item: EvalItem, resolved: str) -> int | None:
-    """1-based rank of the first evidence passage among the top hits, None if absent."""
-    hits = library.search(resolved, k=RANK_DEPTH)
+def retrieval_rank(library: Library, item: EvalItem, hits: list[Hit]) -> int | None:
+    """1-based rank of the first evidence passage among the hits, None if absent."""
     spans = _evidence_spans(library, item)
     for hit in hits:
         p = hit.passage
@@ -190,7 +189,8 @@ def run_item(library: Library, item: EvalItem, use_llm: bool = False) -> ItemRes
     started = time.perf_counter()
     answer = library.ask(item.question, list(item.history), use_llm=use_llm)
     seconds = time.perf_counter() - started
-    rank = retrieval_rank(library, item, answer.resolved_question) if item.answerable else None
+    hits = library.search(answer.resolved_question, k=RANK_DEPTH) if item.answerable else []
+    rank = retrieval_rank(library, item, hits) if item.answerable else None
     hit = answer_hit(item, answer)
     c_hit, c_recall, c_precision = citation_scores(library, item, answer)
     # A refusal cites nothing; it must only state no figure (checked as `refused`).
@@ -216,7 +216,7 @@ def run_item(library: Library, item: EvalItem, use_llm: bool = False) -> ItemRes
         refused,
         seconds,
     )
-    _score_officially(result, library, item, answer)
+    _score_officially(result, library, item, answer, hits)
     result.failures = _failures(result, item)
     if use_llm:
         kept = len(split_reply(answer.text)) if answer.mode == "llm" else 0
@@ -225,17 +225,21 @@ def run_item(library: Library, item: EvalItem, use_llm: bool = False) -> ItemRes
     return result
 
 
-def _score_officially(r: ItemResult, library: Library, item: EvalItem, answer: Answer) -> None:
-    """The item scored by the rules the unseen reports are measured by."""
+def _score_officially(
+    r: ItemResult, library: Library, item: EvalItem, answer: Answer, hits: list[Hit]
+) -> None:
+    """The item scored by the rules the unseen reports are measured by (``hits``: those of
+    the resolved question, reused when it is the question as asked)."""
     quotes = [e.quote for e in item.evidence]
     if item.answerable:
         r.official_answer = official.answer_hit(item.gold, item.gold_groups, answer.text)
         r.official_citation = official.citation_share(quotes, [c.quote for c in answer.citations])
         if not item.history:  # qa search --batch: the question as asked, its top 5 passages
-            hits = library.search(item.question, k=5)
+            if answer.resolved_question != item.question:
+                hits = library.search(item.question, k=5)
             texts = [
                 library.index.reports[h.passage.doc_id].text[h.passage.start : h.passage.end]
-                for h in hits
+                for h in hits[:5]
             ]
             r.official_recall = official.recall(quotes, texts)
     if item.expects_refusal:
