@@ -4,14 +4,12 @@ they never reach into its reports, manifest or build internals."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
-from qa.config import Settings
-from qa.index.build import UpdateSummary, update_index
-from qa.index.core import Index, Progress
-from qa.index.embed import Embedder
+from qa.index.build import update_index as index_files  # the front ends' name for it
+from qa.index.core import Index
+
+__all__ = ["ReportSummary", "index_files", "passage_counts", "report_summaries"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,20 +53,3 @@ def report_summaries(index: Index) -> list[ReportSummary]:
         )
         for r in sorted(index.reports.values(), key=lambda r: (-(r.year or 0), r.doc_id))
     ]
-
-
-def index_files(
-    paths: Iterable[Path],
-    settings: Settings,
-    embedder: Embedder,
-    *,
-    remove: Iterable[str] = (),
-    rebuild: bool = False,
-    progress: Progress | None = None,
-) -> UpdateSummary:
-    """Bring the index named by ``settings`` up to date with the given files and folders
-    (and without the ``remove``d reports); a new version is published, the old one stays
-    usable until then."""
-    return update_index(
-        paths, settings, embedder, rebuild=rebuild, remove=remove, progress=progress
-    )
