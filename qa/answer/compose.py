@@ -78,7 +78,8 @@ def _table_title(c: Candidate) -> tuple[Citation, ...]:
     at = text.rfind(table.title, max(0, table.start - TITLE_REACH), table.start)
     if at < 0:
         return ()
-    return (replace(_citation(0, c), start=at, end=at + len(table.title), quote=table.title),)
+    end, page = at + len(table.title), c.report.page_at(at)
+    return (replace(_citation(0, c), start=at, end=end, quote=table.title, page=page),)
 
 
 def compose(kind: Kind, picked: list[Candidate]) -> list[AnswerSentence]:
