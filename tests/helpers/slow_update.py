@@ -8,7 +8,8 @@ written except its manifest), RENAMED (staging renamed to its version folder),
 CURRENT-TMP (the new CURRENT pointer written, not yet switched), SWITCHED (CURRENT switched,
 old versions not yet pruned), DONE. With PAUSE_AT naming one of MANIFEST, RENAMED,
 CURRENT-TMP or SWITCHED the driver sleeps there for a minute (the test kills it);
-``none`` runs straight through, slowed only by the progress callback.
+``none`` runs straight through, slowed only by the progress callback (a pause at the first
+batch, then a little at each).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from qa.index.build import update_index
 from qa.index.embed import HashEmbedder
 
 PAUSE = 60.0
+# Reused vectors leave an update little to embed: without this pause an idle machine finished
+# the whole update in 1.3 s, the longest delay at which the test kills it mid-update.
+FIRST_BATCH_PAUSE = 1.0
 
 
 def mark(name: str, pause_at: str) -> None:
@@ -61,6 +65,7 @@ def main() -> None:
         if not started:
             started.append(True)
             print("EMBEDDING", flush=True)
+            time.sleep(FIRST_BATCH_PAUSE)
         time.sleep(0.02)
 
     qa.index.core.write_json = write_json  # type: ignore[assignment]
