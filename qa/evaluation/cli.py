@@ -12,14 +12,8 @@ from qa.api import Library
 from qa.config import Settings
 from qa.errors import ConfigError
 from qa.evaluation.datasets import dataset_dir, ensure_dataset_index, load_dataset_items
-from qa.evaluation.evaluate import (
-    EvalItem,
-    check_gate,
-    load_questions,
-    run_item,
-    summarize,
-    summarize_by_type,
-)
+from qa.evaluation.evaluate import EvalItem, load_questions, run_item
+from qa.evaluation.metrics import check_gate, summarize, summarize_by_type
 from qa.evaluation.report import failure_lines, metrics_table, write_report
 from qa.index.build import update_index
 from qa.index.embed import Embedder, load_embedder
@@ -77,6 +71,52 @@ def _run_set(
     return metrics
 
 
+def _set_names(dataset: str | None, gate: bool, with_dev: bool) -> list[str]:
+    """The sets to run: the chosen one, or every gated set (the development sets too with
+    ``with_dev``); ConfigError when a development set is asked for and its reports are absent."""
+    names = [SAMPLE_SET, "cmrc2018", "drcd"] if gate else [dataset or SAMPLE_SET]
+    names += list(DEV_SETS) if gate and with_dev else []
+    if any(n in DEV_SETS for n in names) and not DEV_CORPUS.is_dir():
+        raise ConfigError(f"找不到开发报告集 {DEV_CORPUS}：请把 shared 文件夹放在项目旁边。")
+    return names
+
+
+def _open_set(
+    name: str,
+    settings: Settings,
+    embedder: Embedder,
+    explicit_index: str | None,
+    data: Path | None,
+    full: bool,
+) -> tuple[Library, list[EvalItem]]:
+    """The library one set runs against, and its questions."""
+    if name == SAMPLE_SET:
+        library = _sample_library(settings, embedder, explicit_index)
+        return library, load_questions(data or EVAL_ROOT / "questions.jsonl")
+    if name in DEV_SETS:
+        library = _sample_library(
+            settings, embedder, explicit_index, (DEV_CORPUS, DEV_OWN_REPORTS), "eval-dev"
+        )
+        return library, load_questions(EVAL_ROOT / "dev" / DEV_SETS[name])
+    folder = dataset_dir(EVAL_ROOT / "datasets", name)
+    library = Library.open(ensure_dataset_index(folder, settings, embedder), embedder)
+    return library, load_dataset_items(folder, sample=not full)
+
+
+def _gate_failures(name: str, metrics: dict[str, object], thresholds: dict[str, Any]) -> list[str]:
+    """The set's enforced metrics below their bounds; the others are only reported (stderr)."""
+    bounds = dict(thresholds)
+    enforce = bounds.pop("enforce", True)  # true, false, or a list of metric names
+    failed: list[str] = []
+    for metric, bound in bounds.items():
+        below = check_gate(metrics, {metric: bound})
+        strict = enforce is True or (isinstance(enforce, list) and metric in enforce)
+        failed += [f"{name}: {b}" for b in below if strict]
+        for b in below if not strict else []:
+            click.echo(f"未达标（目标，尚未强制）：{name}: {b}", err=True)
+    return failed
+
+
 def run_eval_command(
     settings: Settings,
     data: Path | None,
@@ -92,33 +132,12 @@ def run_eval_command(
     sets too with ``with_dev``); return the gate failures (empty when not gating or all pass)."""
     if use_llm and not settings.llm_base_url:
         raise ConfigError(NOT_CONFIGURED)
-    names = [SAMPLE_SET, "cmrc2018", "drcd"] if gate else [dataset or SAMPLE_SET]
-    names += list(DEV_SETS) if gate and with_dev else []
-    if any(n in DEV_SETS for n in names) and not DEV_CORPUS.is_dir():
-        raise ConfigError(f"找不到开发报告集 {DEV_CORPUS}：请把 shared 文件夹放在项目旁边。")
+    names = _set_names(dataset, gate, with_dev)
     embedder = load_embedder(settings)
     thresholds = _thresholds(EVAL_ROOT / "thresholds.toml") if gate else {}
     failed: list[str] = []
     for name in names:
-        if name == SAMPLE_SET:
-            library = _sample_library(settings, embedder, explicit_index)
-            items = load_questions(data or EVAL_ROOT / "questions.jsonl")
-        elif name in DEV_SETS:
-            library = _sample_library(
-                settings, embedder, explicit_index, (DEV_CORPUS, DEV_OWN_REPORTS), "eval-dev"
-            )
-            items = load_questions(EVAL_ROOT / "dev" / DEV_SETS[name])
-        else:
-            folder = dataset_dir(EVAL_ROOT / "datasets", name)
-            library = Library.open(ensure_dataset_index(folder, settings, embedder), embedder)
-            items = load_dataset_items(folder, sample=not full)
+        library, items = _open_set(name, settings, embedder, explicit_index, data, full)
         metrics = _run_set(name, library, items, out, use_llm)
-        bounds = dict(thresholds.get(name, {}))
-        enforce = bounds.pop("enforce", True)  # true, false, or a list of metric names
-        for metric, bound in bounds.items():
-            below = check_gate(metrics, {metric: bound})
-            strict = enforce is True or (isinstance(enforce, list) and metric in enforce)
-            failed += [f"{name}: {b}" for b in below if strict]
-            for b in below if not strict else []:
-                click.echo(f"未达标（目标，尚未强制）：{name}: {b}", err=True)
+        failed += _gate_failures(name, metrics, thresholds.get(name, {}))
     return failed
