@@ -26,6 +26,7 @@ from qa.evaluation.evaluate import EvalItem, run_item, summarize
 from qa.index.build import update_index
 from qa.index.chunk import chunk_report
 from qa.index.embed import HashEmbedder
+from qa.llm.claims import claims
 from qa.llm.client import (
     Offered,
     is_loopback,
@@ -35,7 +36,7 @@ from qa.llm.client import (
     remote_notice,
     shown_url,
 )
-from qa.llm.verify import claims, split_reply, verify_reply
+from qa.llm.verify import split_reply, verify_reply
 from qa.query.question import stated_figures
 from qa.records import Answer, Report
 

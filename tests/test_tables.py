@@ -150,7 +150,7 @@ def test_budget_pdf_tables_with_headers_units_and_pages() -> None:
 
 
 def test_pdf_layout_line_breaks_are_joined_but_rows_and_headings_are_not() -> None:
-    from qa.ingest.load_pdf import unwrap
+    from qa.ingest.pdf_unwrap import unwrap
 
     page = (
         "  三、政府采购预算情况\n"
@@ -189,7 +189,7 @@ def test_pdf_tables_stop_at_half_the_time_budget_and_the_text_stays() -> None:
     import time
 
     from qa.ingest.load_limits import DEFAULT_LIMITS
-    from qa.ingest.load_pdf import pdf_grids
+    from qa.ingest.pdf_tables import pdf_grids
 
     data = BUDGET_PDF.read_bytes()
     pages = ["项目 1 2\n合计 3 4\n"] * 12  # pages whose text looks tabular

@@ -194,6 +194,29 @@ def _segments(grid: Grid) -> list[Grid]:
     return [grid[a:b] for a, b in zip(cuts, [*cuts[1:], len(grid)], strict=True)]
 
 
+def _cut_unit_rows(grid: Grid) -> tuple[str, Grid]:
+    """The unit stated by the grid's leading rows, and the grid without them."""
+    unit = ""
+    while grid and (stated := _unit_in(" ".join(c.text for c in grid[0]))):
+        unit, grid = stated, grid[1:]  # 编制部门：…\t单位：元 is said of the table, not in it
+    return unit, grid
+
+
+def _continued(previous: Table, grid: Grid) -> Table:
+    """``previous`` with the values of ``grid``, its continuation, added (as it was if none)."""
+    entries = _entries(grid, list(previous.columns))
+    if not entries:
+        return previous
+    return Table(
+        previous.title,
+        previous.unit,
+        previous.columns,
+        previous.start,
+        max(e.end for e in entries),
+        previous.entries + tuple(entries),
+    )
+
+
 def tables_of(text: str, grids: Sequence[Grid], spans_known: bool = False) -> tuple[Table, ...]:
     """The tables of the given grids (in text order), continuations joined to the table
     before them."""
@@ -202,9 +225,7 @@ def tables_of(text: str, grids: Sequence[Grid], spans_known: bool = False) -> tu
     segments = [(i, segment) for i, whole in enumerate(grids) for segment in _segments(whole)]
     titles: dict[int, str] = {}  # grid → the title of its first table
     for g, grid in segments:
-        unit = ""
-        while grid and (stated := _unit_in(" ".join(c.text for c in grid[0]))):
-            unit, grid = stated, grid[1:]  # 编制部门：…\t单位：元 is said of the table, not in it
+        unit, grid = _cut_unit_rows(grid)
         if not grid:
             continue
         width = max(len(row) for row in grid)
@@ -216,16 +237,7 @@ def tables_of(text: str, grids: Sequence[Grid], spans_known: bool = False) -> tu
             continue
         previous = tables[-1] if tables else None
         if n == 0 and previous is not None and len(previous.columns) == width:
-            entries = _entries(grid, list(previous.columns))
-            if entries:
-                tables[-1] = Table(
-                    previous.title,
-                    previous.unit,
-                    previous.columns,
-                    previous.start,
-                    max(e.end for e in entries),
-                    previous.entries + tuple(entries),
-                )
+            tables[-1] = _continued(previous, grid)
             continue
         columns = _column_names(grid[:n], width, spans_known)
         entries = _entries(grid[n:], columns)
