@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "eval" / "corpus"
-QUESTIONS = ROOT / "eval" / "questions.jsonl"
+from bench.paths import QUESTIONS, ROOT, SAMPLES
+
 CONVERSATION_TURNS = 8
 RSS_EVERY_S = 10.0
 REQUEST_TIMEOUT_S = 300.0
@@ -191,6 +190,7 @@ def run_soak(users: int, minutes: float, work: Path) -> dict[str, Any]:
 def drive(
     server: subprocess.Popen[bytes], url: str, questions: list[str], users: int, minutes: float
 ) -> dict[str, Any]:
+    """Run ``users`` threads against ``url`` for ``minutes`` while sampling the server's RSS."""
     tally, samples = Tally(), []
     started = time.monotonic()
     until = started + minutes * 60
@@ -213,6 +213,19 @@ def drive(
         thread.join(timeout=minutes * 60 + REQUEST_TIMEOUT_S + 60)
     elapsed = time.monotonic() - started
     samples.append([round(elapsed, 1), rss_mb(server.pid) if alive() else 0.0])
+    return soak_figures(users, minutes, tally, elapsed, rss_before, samples, alive)
+
+
+def soak_figures(
+    users: int,
+    minutes: float,
+    tally: Tally,
+    elapsed: float,
+    rss_before: float,
+    samples: list[list[float]],
+    alive: Callable[[], bool],
+) -> dict[str, Any]:
+    """The soak's record: requests, errors, answer latency and rate, the server's RSS."""
     seconds = tally.seconds
     return {
         "users": users,

@@ -34,6 +34,7 @@ MAX_QUESTION = 48  # tokens of the question kept
 WINDOW = 320  # passage tokens per window
 STRIDE = 256  # windows overlap by 64 tokens (training used 160)
 F32 = npt.NDArray[np.float32]
+_Window = tuple[int, list[int], list[tuple[int, int]]]  # text number, window's ids, their offsets
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,26 @@ class Reader:
         if not texts:
             return []
         q_ids = self._ids(question)[:MAX_QUESTION]
-        rows: list[tuple[int, list[int], list[tuple[int, int]]]] = []
+        rows = self._windows(texts)
+        bos, eos = self.tokenizer.bos_token_id, self.tokenizer.eos_token_id
+        head = [bos, *q_ids, eos, eos]
+        logits = self._logits(head, rows)
+        starts = [
+            x[len(head) : len(head) + len(ids), 0]
+            for x, (_, ids, _) in zip(logits, rows, strict=True)
+        ]
+        ends = [
+            x[len(head) : len(head) + len(ids), 1]
+            for x, (_, ids, _) in zip(logits, rows, strict=True)
+        ]
+        p_start = _softmax(np.concatenate(starts), max(float(x[0, 0]) for x in logits))
+        p_end = _softmax(np.concatenate(ends), max(float(x[0, 1]) for x in logits))
+        return _per_character(texts, rows, p_start, p_end)
+
+    def _windows(self, texts: Sequence[str]) -> list[_Window]:
+        """Each text's tokens in windows of :data:`WINDOW`, :data:`STRIDE` apart: (text's
+        number, token ids, their character offsets)."""
+        rows: list[_Window] = []
         for t, text in enumerate(texts):
             enc = self.tokenizer(
                 self._map(text), add_special_tokens=False, return_offsets_mapping=True
@@ -74,10 +94,13 @@ class Reader:
                 if stop >= len(ids):
                     break
                 at += STRIDE
-        bos, eos = self.tokenizer.bos_token_id, self.tokenizer.eos_token_id
-        head = [bos, *q_ids, eos, eos]
+        return rows
+
+    def _logits(self, head: list[int], rows: list[_Window]) -> list[F32]:
+        """Start and end logits of each window after the question's ``head`` tokens."""
+        eos = self.tokenizer.eos_token_id
         # one window a run: no padding is computed (a batch pads every window to the longest)
-        logits: list[F32] = [
+        return [
             self.session.run(
                 None,
                 {
@@ -87,31 +110,28 @@ class Reader:
             )[0][0]
             for _, ids, _ in rows
         ]
-        starts = [
-            x[len(head) : len(head) + len(ids), 0]
-            for x, (_, ids, _) in zip(logits, rows, strict=True)
-        ]
-        ends = [
-            x[len(head) : len(head) + len(ids), 1]
-            for x, (_, ids, _) in zip(logits, rows, strict=True)
-        ]
-        p_start = _softmax(np.concatenate(starts), max(float(x[0, 0]) for x in logits))
-        p_end = _softmax(np.concatenate(ends), max(float(x[0, 1]) for x in logits))
-        out = [Reading(np.zeros(len(t), np.float32), np.zeros(len(t), np.float32)) for t in texts]
-        k = 0
-        for t, _, offsets in rows:
-            for a, b in offsets:
-                reading = out[t]
-                reading.start[a] = max(reading.start[a], p_start[k])
-                reading.end[max(b - 1, 0)] = max(reading.end[max(b - 1, 0)], p_end[k])
-                k += 1
-        return out
 
     def _map(self, text: str) -> str:
         return text.translate(self.charmap) if self.charmap else text
 
     def _ids(self, text: str) -> list[int]:
         return list(self.tokenizer(self._map(text), add_special_tokens=False)["input_ids"])
+
+
+def _per_character(
+    texts: Sequence[str], rows: list[_Window], p_start: F32, p_end: F32
+) -> list[Reading]:
+    """Token probabilities laid on the characters they cover, the highest where windows
+    overlap: a token's start at its first character, its end at its last."""
+    out = [Reading(np.zeros(len(t), np.float32), np.zeros(len(t), np.float32)) for t in texts]
+    k = 0
+    for t, _, offsets in rows:
+        for a, b in offsets:
+            reading = out[t]
+            reading.start[a] = max(reading.start[a], p_start[k])
+            reading.end[max(b - 1, 0)] = max(reading.end[max(b - 1, 0)], p_end[k])
+            k += 1
+    return out
 
 
 def _softmax(logits: F32, null: float) -> F32:

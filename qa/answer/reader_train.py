@@ -29,94 +29,34 @@ import math
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from qa.answer.read import MAX_QUESTION, RECIPE, manifest_path, quantize_rows, weights_path
+from qa.answer.read import RECIPE, manifest_path, quantize_rows, weights_path
+from qa.answer.reader_data import (
+    BATCH,
+    CROP,
+    DATASETS,
+    NEGATIVES,
+    SETS,
+    Window,
+    crops,
+    frozen_states,
+    training_questions,
+)
 from qa.errors import ModelError
-from qa.evaluation.datasets import jsonl_rows
 from qa.index.e5convert import sha256_file
 from qa.index.embed import cpu_threads, prepare_default_model
 from qa.index.embed_onnx import replacing
 
 log = logging.getLogger(__name__)
 
-DATASETS = Path(__file__).resolve().parents[2] / "eval" / "datasets"
-SETS = ("cmrc2018", "drcd")
 FROZEN = 4  # bottom layers kept as e5 has them
-CROP = 160  # passage tokens of a training window
-NEGATIVES = 0.33  # share of questions that also give a window without their answer
 EPOCHS = 2.0
 LR, HEAD_LR = 1e-4, 1e-3
-BATCH = 16
 SEED = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """Token ids (question, then a stretch of passage) and the answer's token span in them;
-    ``(0, 0)`` where the answer is not in the window."""
-
-    ids: tuple[int, ...]
-    head: int  # tokens before the passage: <s> question </s></s>
-    label: tuple[int, int]
-
-
-def training_questions(datasets: Path = DATASETS) -> tuple[list[dict[str, Any]], set[str]]:
-    """Questions of passages without gate-sample questions, and the held-out passage ids."""
-    rows: list[dict[str, Any]] = []
-    for name in SETS:
-        folder = datasets / name
-        questions = jsonl_rows(folder / "questions.jsonl")
-        passages = {p["id"]: p["text"] for p in jsonl_rows(folder / "passages.jsonl")}
-        gate = set((folder / "sample500.txt").read_text(encoding="utf-8").split())
-        gate_passages = {q["passage_id"] for q in questions if q["id"] in gate}
-        rows += [
-            {**q, "text": passages[q["passage_id"]]}
-            for q in questions
-            if q["passage_id"] not in gate_passages
-        ]
-    ids = sorted({r["passage_id"] for r in rows})
-    random.Random(0).shuffle(ids)
-    return rows, set(ids[: len(ids) // 10])
-
-
-def crops(
-    tokenizer: Any, question: str, passage: str, answer: str, rng: random.Random
-) -> list[Window]:
-    """One window around the answer (placed at random in it) and, for a share of questions,
-    one of the same passage without the answer; none when the answer is not in the passage."""
-    q_ids = tokenizer(question, add_special_tokens=False)["input_ids"][:MAX_QUESTION]
-    enc = tokenizer(passage, add_special_tokens=False, return_offsets_mapping=True)
-    ids, offsets = enc["input_ids"], enc["offset_mapping"]
-    at = passage.find(answer)
-    if at < 0 or not answer:
-        return []
-    first = next((i for i, (_, e) in enumerate(offsets) if e > at), None)
-    last = next(
-        (i for i in range(len(offsets) - 1, -1, -1) if offsets[i][0] < at + len(answer)), None
-    )
-    if first is None or last is None or last < first or last - first >= CROP:
-        return []
-    prefix = [tokenizer.bos_token_id, *q_ids, tokenizer.eos_token_id, tokenizer.eos_token_id]
-    head = len(prefix)
-
-    def window(start: int, stop: int, label: tuple[int, int]) -> Window:
-        return Window(tuple([*prefix, *ids[start:stop], tokenizer.eos_token_id]), head, label)
-
-    low, high = max(0, last - CROP + 1), max(0, min(first, len(ids) - CROP))
-    start = rng.randint(min(low, high), max(low, high))
-    out = [window(start, start + CROP, (first - start + head, last - start + head))]
-    if rng.random() < NEGATIVES:
-        free = [(a, b) for a, b in ((0, first), (last + 1, len(ids))) if b - a >= 32]
-        if free:
-            a, b = rng.choice(free)
-            start = rng.randint(a, max(a, b - CROP))
-            out.append(window(start, min(b, start + CROP), (0, 0)))
-    return out
 
 
 def train(
@@ -142,116 +82,94 @@ def train(
     began = time.monotonic()
     try:
         tokenizer = PreTrainedTokenizerFast.from_pretrained(str(folder), local_files_only=True)
-        rows, held_out = training_questions(datasets)
-        windows = [
-            w
-            for r in rows
-            if r["passage_id"] not in held_out
-            for w in crops(tokenizer, r["question"], r["text"], r["answers"][0], rng)
-        ][:limit]
+        windows = _training_windows(tokenizer, datasets, rng, limit)
         model = AutoModel.from_pretrained(str(folder), local_files_only=True)
         model.set_attn_implementation("eager")
         model.eval()
-        batches = _frozen_states(model, frozen, tokenizer.pad_token_id, windows, rng, progress)
+        batches = frozen_states(model, frozen, tokenizer.pad_token_id, windows, rng, progress)
         top = model.encoder.layer[frozen:]
         head = torch.nn.Linear(model.config.hidden_size, 2)
-        params = list(top.parameters())
-        for p in params:
-            p.requires_grad_(True)
-        opt = torch.optim.AdamW(
-            [{"params": params, "lr": LR}, {"params": head.parameters(), "lr": HEAD_LR}],
-            weight_decay=0.01,
-        )
-        steps = max(1, math.ceil(len(batches) * epochs))
-        warm = min(30, steps)
-        sched = torch.optim.lr_scheduler.LambdaLR(
-            opt, lambda i: min(1.0, (i + 1) / warm) * max(0.0, 1 - i / steps)
-        )
-        loss_fn = torch.nn.CrossEntropyLoss()
-        top.train()
-        step = 0
-        while step < steps:
-            for j in rng.sample(range(len(batches)), len(batches)):
-                states, mask, blocked, starts, ends = batches[j]
-                hidden = states
-                for layer in top:
-                    hidden = layer(hidden, attention_mask=mask)
-                    hidden = hidden[0] if isinstance(hidden, tuple) else hidden
-                logits = head(hidden).masked_fill(blocked[..., None], -1e4)
-                loss = loss_fn(logits[..., 0], starts) + loss_fn(logits[..., 1], ends)
-                opt.zero_grad()
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(params, 1.0)
-                opt.step()
-                sched.step()
-                step += 1
-                if step % 50 == 0 or step == steps:
-                    progress(f"训练阅读模型 {step}/{steps} 步，loss {loss.item():.2f}")
-                if step >= steps:
-                    break
-        tensors = {
-            f"encoder.layer.{frozen + i}.{k}": v.detach().numpy()
-            for i, layer in enumerate(top)
-            for k, v in layer.state_dict().items()
-        } | {f"head.{k}": v.detach().numpy() for k, v in head.state_dict().items()}
-        _save(tensors, target)
+        _fit(top, head, batches, epochs, rng, progress)
+        _save(_trained_tensors(top, head, frozen), target)
     finally:
         torch.set_num_threads(threads)
     log.info("trained the reader on %d windows in %.0fs", len(windows), time.monotonic() - began)
     return len(windows)
 
 
-def _frozen_states(
-    model: Any,
-    frozen: int,
-    pad: int,
-    windows: list[Window],
+def _training_windows(
+    tokenizer: Any, datasets: Path, rng: random.Random, limit: int | None
+) -> list[Window]:
+    """The windows of every question whose passage is not held out, at most ``limit``."""
+    rows, held_out = training_questions(datasets)
+    return [
+        w
+        for r in rows
+        if r["passage_id"] not in held_out
+        for w in crops(tokenizer, r["question"], r["text"], r["answers"][0], rng)
+    ][:limit]
+
+
+def _fit(
+    top: Any,
+    head: Any,
+    batches: list[tuple[Any, ...]],
+    epochs: float,
     rng: random.Random,
     progress: Callable[[str], None],
-) -> list[tuple[Any, ...]]:
-    """Batches of windows of like length with the bottom layers' states computed once:
-    (states, attention mask as the layers take it, positions that cannot answer, starts, ends)."""
+) -> None:
+    """Train the top layers and the head for ``epochs`` passes over ``batches``, in an order
+    drawn from ``rng``, with warm-up and linear decay."""
     import torch
 
-    windows = sorted(windows, key=lambda w: len(w.ids) // 32 + rng.random())  # little padding
-    out = []
-    layers = model.encoder.layer
-    model.encoder.layer = layers[:frozen]
-    try:
-        with torch.no_grad():
-            for i in range(0, len(windows), BATCH):
-                batch = windows[i : i + BATCH]
-                width = max(len(w.ids) for w in batch)
-                ids = torch.full((len(batch), width), pad, dtype=torch.long)
-                mask = torch.zeros_like(ids)
-                for row, w in enumerate(batch):
-                    ids[row, : len(w.ids)] = torch.tensor(w.ids)
-                    mask[row, : len(w.ids)] = 1
-                states = model(input_ids=ids, attention_mask=mask).last_hidden_state
-                layer_mask = additive_mask(mask, states.dtype)
-                blocked = mask == 0
-                for row, w in enumerate(batch):
-                    blocked[row, 1 : w.head] = True  # the question is never the answer
-                starts = torch.tensor([w.label[0] for w in batch])
-                ends = torch.tensor([w.label[1] for w in batch])
-                out.append((states, layer_mask, blocked, starts, ends))
-                if len(out) % 50 == 0:
-                    progress(f"阅读模型：底层表示 {i + len(batch)}/{len(windows)} 个窗口")
-    finally:
-        model.encoder.layer = layers
-    for p in model.parameters():
-        p.requires_grad_(False)
-    return out
+    params = list(top.parameters())
+    for p in params:
+        p.requires_grad_(True)
+    opt = torch.optim.AdamW(
+        [{"params": params, "lr": LR}, {"params": head.parameters(), "lr": HEAD_LR}],
+        weight_decay=0.01,
+    )
+    steps = max(1, math.ceil(len(batches) * epochs))
+    warm = min(30, steps)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda i: min(1.0, (i + 1) / warm) * max(0.0, 1 - i / steps)
+    )
+    loss_fn = torch.nn.CrossEntropyLoss()
+    top.train()
+    step = 0
+    while step < steps:
+        for j in rng.sample(range(len(batches)), len(batches)):
+            loss = _span_loss(top, head, loss_fn, batches[j])
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            if step % 50 == 0 or step == steps:
+                progress(f"训练阅读模型 {step}/{steps} 步，loss {loss.item():.2f}")
+            if step >= steps:
+                break
 
 
-def additive_mask(mask: Any, dtype: Any) -> Any:
-    """The attention mask as eager attention adds it to the scores, built with torch alone:
-    (batch, 1, 1, length), 0 where a token may be attended to and the dtype's minimum where
-    it is padding (what transformers builds for a bidirectional encoder, without its
-    private helpers, whose signatures change between releases)."""
-    import torch
+def _span_loss(top: Any, head: Any, loss_fn: Any, batch: tuple[Any, ...]) -> Any:
+    """Start plus end cross-entropy of one batch through the top layers and the head."""
+    states, mask, blocked, starts, ends = batch
+    hidden = states
+    for layer in top:
+        hidden = layer(hidden, attention_mask=mask)
+        hidden = hidden[0] if isinstance(hidden, tuple) else hidden
+    logits = head(hidden).masked_fill(blocked[..., None], -1e4)
+    return loss_fn(logits[..., 0], starts) + loss_fn(logits[..., 1], ends)
 
-    return (1.0 - mask[:, None, None, :].to(dtype)) * torch.finfo(dtype).min
+
+def _trained_tensors(top: Any, head: Any, frozen: int) -> dict[str, Any]:
+    """The trained layers' and the head's tensors under the model's own names."""
+    return {
+        f"encoder.layer.{frozen + i}.{k}": v.detach().numpy()
+        for i, layer in enumerate(top)
+        for k, v in layer.state_dict().items()
+    } | {f"head.{k}": v.detach().numpy() for k, v in head.state_dict().items()}
 
 
 def _save(tensors: dict[str, Any], target: Path) -> None:
