@@ -9,7 +9,7 @@ import pytest
 
 from qa.answer.candidates import Candidate, _spans, pick, unknown_words
 from qa.ingest.clean import to_simplified
-from qa.query.question import Kind
+from qa.query.kind import Kind
 from qa.records import Answer
 
 pytestmark = pytest.mark.slow

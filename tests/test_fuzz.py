@@ -39,7 +39,8 @@ from qa.errors import QAError, ReportFormatError
 from qa.index.build import update_index
 from qa.index.embed import HashEmbedder
 from qa.ingest.load import SUPPORTED_SUFFIXES, RawDocument, read_document
-from qa.query.question import bare_question, question_kind
+from qa.query.kind import question_kind
+from qa.query.question import bare_question
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUNDED_LOAD = ROOT / "tests" / "helpers" / "bounded_load.py"

@@ -37,7 +37,7 @@ from qa.llm.client import (
     shown_url,
 )
 from qa.llm.verify import split_reply, verify_reply
-from qa.query.question import stated_figures
+from qa.query.units import stated_figures
 from qa.records import Answer, Report
 
 QINGSHUI = """清水县自然资源局2024年法治政府建设情况报告

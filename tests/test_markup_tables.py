@@ -12,7 +12,7 @@ from qa.answer.table_answer import _counted, _rows_asked, asked_values
 from qa.ingest.load import read_document
 from qa.ingest.markup_tables import SpanCell, lay_out
 from qa.ingest.tables import find_tables
-from qa.query.question import focus_words
+from qa.query.kind import focus_words
 from qa.records import TableEntry, TableValue
 
 # The statutory table of a 政府信息公开工作年度报告 as government portals publish it: a

@@ -6,18 +6,10 @@ from typing import Any
 
 import pytest
 
-from qa.query.question import (
-    answer_cue,
-    asked_units,
-    asks_for_whole_plan,
-    asks_for_whole_problems,
-    body_asked,
-    figure_fits,
-    focus_words,
-    key_terms,
-    section_fit,
-    shared_run,
-)
+from qa.query.kind import body_asked, focus_words
+from qa.query.plans import asks_for_whole_plan, asks_for_whole_problems, section_fit
+from qa.query.question import answer_cue, key_terms, shared_run
+from qa.query.units import asked_units, figure_fits
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,8 @@ from qa.index.core import (
 from qa.index.embed import Embedder, HashEmbedder
 from qa.index.keywords import KeywordIndex
 from qa.ingest.clean import to_simplified
-from qa.query.scope import Scope, analyze_question, known_places, parent_aliases, place_aliases
+from qa.query.places import known_places, parent_aliases, place_aliases
+from qa.query.scope import Scope, analyze_question
 from qa.records import Hit
 from qa.search.rerank import MAX_MATCH, bigram_counts, rerank
 from qa.search.retrieve import CANDIDATES, _candidates, search
@@ -504,7 +505,7 @@ def test_the_kind_a_question_names_chooses_among_a_places_reports(dev_index: Ind
 
 
 def test_a_place_a_report_misspells_is_read_as_the_report_spells_it() -> None:
-    from qa.query.scope import spelling_variants
+    from qa.query.places import spelling_variants
     from qa.records import Report
 
     def report(doc_id: str, agency: str, region: str) -> Report:

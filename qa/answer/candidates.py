@@ -10,19 +10,10 @@ from qa.answer.read import Reader, Reading
 from qa.index.core import Index
 from qa.index.sentences import after_last, sentence_spans, trim_span
 from qa.ingest.clean import to_simplified
-from qa.query.question import (
-    TOTAL_WORD,
-    Kind,
-    answer_cue,
-    asks_for_plans,
-    context_credit,
-    coverages,
-    figure_fits,
-    has_word,
-    plan_section,
-    section_fit,
-    shared_run,
-)
+from qa.query.kind import TOTAL_WORD, Kind
+from qa.query.plans import asks_for_plans, plan_section, section_fit
+from qa.query.question import answer_cue, context_credit, coverages, has_word, shared_run
+from qa.query.units import figure_fits
 from qa.records import Hit
 from qa.search.rerank import bigram_counts
 

@@ -15,9 +15,10 @@ from qa.answer.strategies import Ask, choose
 from qa.answer.verify import AnswerSentence, verify_sentences
 from qa.index.core import Index
 from qa.ingest.clean import to_simplified
+from qa.query.kind import Kind
 from qa.query.parse import Query
-from qa.query.question import Kind
-from qa.query.scope import Scope, place_aliases
+from qa.query.places import place_aliases
+from qa.query.scope import Scope
 from qa.records import Answer, Citation, Hit, Report
 
 

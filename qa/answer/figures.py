@@ -12,7 +12,9 @@ from qa.answer.candidate import Candidate
 from qa.index.sentences import after_last
 from qa.ingest.clean import to_simplified
 from qa.ingest.metadata import LEXICON
-from qa.query.question import figure_fits, has_word, plan_section
+from qa.query.plans import plan_section
+from qa.query.question import has_word
+from qa.query.units import figure_fits
 from qa.records import Report
 
 TARGET, ACTUAL = "预期目标", "实际完成"

@@ -11,7 +11,8 @@ from qa.answer.candidates import MAX_LIST, MAX_SENTENCES, MIN_COVERAGE
 from qa.index.chunk import Section, report_sections
 from qa.index.core import Index
 from qa.index.sentences import sentence_spans, trim_span
-from qa.query.question import coverage, problem_part, section_fit
+from qa.query.plans import problem_part, section_fit
+from qa.query.question import coverage
 from qa.records import Report
 
 # In-paragraph enumerations: 一是…。二是…。

@@ -39,16 +39,12 @@ from qa.answer.section_answer import fitting_section_items, section_items
 from qa.answer.table_answer import table_candidates
 from qa.index.core import Index
 from qa.ingest.clean import to_simplified
+from qa.query.kind import Kind
 from qa.query.parse import Query
-from qa.query.question import (
-    PROBLEM_WORDS,
-    Kind,
-    asked_units,
-    asks_for_whole_plan,
-    asks_for_whole_problems,
-    has_word,
-)
+from qa.query.plans import PROBLEM_WORDS, asks_for_whole_plan, asks_for_whole_problems
+from qa.query.question import has_word
 from qa.query.scope import Scope
+from qa.query.units import asked_units
 from qa.records import Hit, Report
 
 

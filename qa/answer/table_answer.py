@@ -9,7 +9,8 @@ from qa.answer.candidate import Candidate, TableCell
 from qa.index.core import Index
 from qa.ingest.clean import to_simplified
 from qa.ingest.tables import is_total
-from qa.query.question import context_credit, coverages, figure_fits, has_word
+from qa.query.question import context_credit, coverages, has_word
+from qa.query.units import figure_fits
 from qa.records import Hit, Report, Table, TableEntry
 
 TABLE_REPORTS = 3  # the top hits' reports whose tables are searched

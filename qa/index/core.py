@@ -50,7 +50,7 @@ class Index:
     faiss_index: Any
     keywords: KeywordIndex
     by_int_id: dict[int, int] = field(default_factory=dict)
-    # Every place alias of the reports, filled in once by ``scope.known_places``: the
+    # Every place alias of the reports, filled in once by ``places.known_places``: the
     # reports never change after loading, and a new version is a new Index.
     place_names: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _by_doc: dict[str, list[Passage]] | None = field(default=None, repr=False, compare=False)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from qa.answer.verify import NUMBER
 from qa.ingest.clean import normalize_width, to_simplified
 from qa.ingest.metadata import DOC_NUMBER
-from qa.query.question import stated_figures
+from qa.query.units import stated_figures
 
 # Dates stated whole: 2023年12月5日, 2024年3月, 3月15日
 _DATE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")

@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence, Set
 from qa.index.core import Index
 from qa.ingest.clean import normalize_width, to_simplified
 from qa.ingest.metadata import NOT_PLACE_START, PLACE_NAME
-from qa.query.scope import YEAR, known_places, place_aliases
+from qa.query.places import known_places, place_aliases
+from qa.query.years import YEAR
 
 # 那湘潭县呢？ / 湘潭县的呢 / 那2024年呢？ : the previous question, for another place or year.
 _ELLIPTIC = re.compile(r"^(?:那|那么|还有)?(.{1,20}?)(?:的情况)?(?:呢|怎么样|如何|又如何)[？?。]?$")
@@ -76,15 +77,7 @@ def resolve_one(
         prev_years = []
     elliptic = _ELLIPTIC.match(q)
     if elliptic and (places or years):
-        resolved = previous
-        if places:
-            resolved = _replace_first(resolved, prev_places, places[0])
-            if not years and covers is not None:  # 井研县2023年… 湘潭县的呢: 湘潭县's own year
-                stale = [f"{y}年" for y in prev_years if not covers(places[0], int(y))]
-                resolved = _replace_first(resolved, stale, "") if stale else resolved
-        if years:
-            resolved = _replace_first(resolved, [f"{y}年" for y in prev_years], f"{years[0]}年")
-        return resolved
+        return _swap_scope(previous, prev_places, prev_years, places, years, covers)
     carried = _carry(prev_places if not places else [], prev_years if not years else [])
     if _DEPENDS.search(q) and not places:  # 其中12345转过来的有多少, 跟去年比呢: of the topic
         ask = question.strip()
@@ -93,18 +86,41 @@ def resolve_one(
             ask = elliptic.group(1) + (asking.group() if asking else "") + "？"
         return carried + _topic(previous, prev_places, prev_years) + "，" + ask
     if elliptic:  # a new topic only: ask the previous question's asking part about it
-        topic = elliptic.group(1)
-        carry = _carry(prev_places, prev_years)
-        which = _WHICH_REPORTS.match(previous)
-        if which:  # 哪些局提到执法力量薄弱？ 那普法宣传呢？ → 哪些局提到普法宣传？
-            asking = _ASKING.match(previous, which.end())  # 各局分别有多少件…: 多少件 stays
-            return carry + which.group() + (asking.group() if asking else "") + topic + "？"
-        asking = _ASKING.search(previous)
-        return carry + topic + (asking.group() if asking else "") + "？"
+        return _carry(prev_places, prev_years) + _ask_anew(previous, elliptic.group(1))
     if _topicless(q, places, years):  # 今年的目标是多少？ 实际完成了多少？: of the same thing
         topic = _TENSE.sub("", _topic(previous, prev_places, YEAR.findall(previous)))
         return carried + re.sub(r"^的|是$", "", topic) + "，" + question.strip()
     return carried + question.strip()
+
+
+def _swap_scope(
+    previous: str,
+    prev_places: list[str],
+    prev_years: list[str],
+    places: list[str],
+    years: list[str],
+    covers: Callable[[str, int], bool] | None,
+) -> str:
+    """The previous question about the place or year a follow-up names (那湘潭县呢？)."""
+    resolved = previous
+    if places:
+        resolved = _replace_first(resolved, prev_places, places[0])
+        if not years and covers is not None:  # 井研县2023年… 湘潭县的呢: 湘潭县's own year
+            stale = [f"{y}年" for y in prev_years if not covers(places[0], int(y))]
+            resolved = _replace_first(resolved, stale, "") if stale else resolved
+    if years:
+        resolved = _replace_first(resolved, [f"{y}年" for y in prev_years], f"{years[0]}年")
+    return resolved
+
+
+def _ask_anew(previous: str, topic: str) -> str:
+    """The previous question's asking part about a new topic (那普法宣传呢？)."""
+    which = _WHICH_REPORTS.match(previous)
+    if which:  # 哪些局提到执法力量薄弱？ 那普法宣传呢？ → 哪些局提到普法宣传？
+        asking = _ASKING.match(previous, which.end())  # 各局分别有多少件…: 多少件 stays
+        return which.group() + (asking.group() if asking else "") + topic + "？"
+    asking = _ASKING.search(previous)
+    return topic + (asking.group() if asking else "") + "？"
 
 
 # What a follow-up may say without naming a topic of its own: when, target or actual, asking.

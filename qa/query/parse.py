@@ -14,7 +14,8 @@ from typing import Any
 from qa.index.core import Index
 from qa.ingest.clean import normalize_width, to_simplified
 from qa.query.followup import resolve_question
-from qa.query.question import Kind, answer_kind, key_terms
+from qa.query.kind import Kind, answer_kind
+from qa.query.question import key_terms
 from qa.query.scope import Scope, analyze_question
 
 

@@ -21,7 +21,8 @@ from dataclasses import replace
 from qa.index.core import Index
 from qa.index.sentences import sentence_spans
 from qa.ingest.clean import to_simplified
-from qa.query.question import bare_question, coverage, key_terms, section_fit, shared_run
+from qa.query.plans import section_fit
+from qa.query.question import bare_question, coverage, key_terms, shared_run
 from qa.records import Hit
 
 RUN_WEIGHT = 0.2
@@ -30,7 +31,7 @@ BIGRAM_WEIGHT = 0.6
 PASSAGE_BIGRAM_WEIGHT = 0.4
 MAX_MATCH = RUN_WEIGHT + COVERAGE_WEIGHT + BIGRAM_WEIGHT + PASSAGE_BIGRAM_WEIGHT
 POOL = 20  # passages re-ordered; the rest keep their place below them
-SECTION_FIT = 0.4  # times question.section_fit: a section about the years asked for, or not
+SECTION_FIT = 0.4  # times plans.section_fit: a section about the years asked for, or not
 _SPACE = re.compile(r"\s+")
 
 

@@ -1,0 +1,131 @@
+"""What a question asks for: a figure, a date, yes/no, a list or a fact, per report or not."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+import jieba
+
+from qa.ingest.clean import normalize_width, to_simplified
+from qa.query.scope import Scope
+
+_NUMBER_Q = re.compile(
+    r"多少|(?<!哪)几[个件次名人起宗条项家份场亩天批处]|数量|金额|比例|百分之|多大|多长|多久"
+)
+_YESNO_Q = re.compile(r"是否|有没有|有无|是不是|吗[？?]?$")
+_LIST_Q = re.compile(r"哪些|哪几|有什么|什么(?:措施|方式|做法|举措|问题|工作|活动|内容)|几个方面")
+_PER_REPORT_Q = re.compile(
+    r"哪些局|哪几个局|各局|哪些(?:县|区|单位|部门|报告)|哪几(?:个|份)?(?:县|区|报告)"
+)
+_EACH_Q = re.compile(r"分别|各自|各是|各多少|各有|哪几类|哪几种")
+DAY_Q = re.compile(r"哪天|哪一天|日期|落款|哪日")
+DATE_Q = re.compile(rf"{DAY_Q.pattern}|何时|什么时候")  # a day, or any time (何时)
+YEAR_Q = re.compile(r"哪年|哪一年|何年|哪个年份|什么年份")
+_TOTAL_Q = re.compile(r"一共|总共|合计|共计|总计|总数|总额")
+TOTAL_WORD = re.compile(r"共计|合计|总计|总数|总额|共")
+
+
+# Words between a topic word and the asking word: 收缴罚款(的)(大约)(是)多少.
+_FILLER = frozenset(
+    "了 的 有 是 大约 大概 约 共 一共 总共 达 为 到 都 各 各有 各是 各为 各自 分别 分别有 分别是"
+    " 分别为".split()
+)
+GENERIC = frozenset(
+    "自然资源 自然 资源 局 报告 年度 年 县 区 市 工作 情况 开展 提到 指出 列 认为 打算 哪些 哪几"
+    " 多少 几 我局 今年 全年 共 方面 明确 写到 写明 其中 谁 分别 各自 多长 多久 长时间 一般 大约 大概"
+    " 已经 分成 分为 包括 包含 两个 三个 几个 各是 各为 各有 各局 各个 各单位 各部门 哪天 哪个 哪家 什么 名称 叫 叫什么 是什么 情况 相关 有关 主要 目前 一共 总共 同时"
+    # the asking words of encyclopedic questions (什么时候, 哪一年, 怎样的, 文中提及…)
+    " 时候 怎样 怎么 怎么样 什么样 有着 这个 那个 哪种 哪方面 为何 何时 何处 何年 如何 为什么"
+    " 哪里 哪儿 一年 哪位 何人 文中 提及 提到的 自己 认为".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """What the question asks for: number | yesno | list | fact, and per report or not."""
+
+    base: str
+    per_report: bool
+    each: bool = False  # 分别/各多少/哪几类: the whole sentence, not one clause
+    total: bool = False  # 一共/合计: prefer the clause that states the total
+    focus: tuple[str, ...] = ()  # words next to 多少/几: one must be in a figure's clause
+    body: str = ""  # the kind of body 哪家 asks for (律师事务所): the answer must name one
+
+
+def question_kind(question: str) -> Kind:
+    """Classify a question by the answer it wants."""
+    q = to_simplified(question)
+    per_report = bool(_PER_REPORT_Q.search(q))
+    flags = {"each": bool(_EACH_Q.search(q)), "total": bool(_TOTAL_Q.search(q))}
+    if _NUMBER_Q.search(q) or DATE_Q.search(q) or YEAR_Q.search(q):
+        base = "number"
+    elif _YESNO_Q.search(q):
+        base = "yesno"
+    elif _LIST_Q.search(q) and not per_report:
+        base = "list"
+    else:
+        base = "fact"
+    focus = focus_words(q) if base == "number" else ()
+    return Kind(base, per_report, **flags, focus=focus, body=body_asked(q))
+
+
+# 哪家律师事务所 / 哪家律所当法律顾问 / 哪家公司: the kind of body asked for
+_BODY_ASKED = re.compile(
+    r"哪一?家(律师事务所|律所|事务所|公司|银行|医院|学校|大学|单位|机构|媒体|报社|报纸|网站"
+    r"|企业|部门|法院|出版社|电视台)"
+)
+
+
+def body_asked(question: str) -> str:
+    """The kind of body a 哪家 question asks for: 哪家律师事务所 → 律师事务所, else ''."""
+    m = _BODY_ASKED.search(to_simplified(question))
+    return m.group(1) if m else ""
+
+
+_COPULA_ASKING = re.compile(r"(?<=[\u4e00-\u9fff])(?=[是为](?:多少|几))")
+
+
+def focus_words(question: str) -> tuple[str, ...]:
+    """The content words right before and after the asking word (败诉了几件 → 败诉)."""
+    q = re.sub(r"(?:19|20)\d{2}\s*年度?", "，", to_simplified(normalize_width(question)))
+    q = _COPULA_ASKING.sub(" ", q)  # 预算数是多少: jieba would glue 数是
+    words = [w for w in jieba.lcut(q) if w.strip()]
+    at = next((i for i, w in enumerate(words) if "多少" in w or w.startswith("几")), None)
+    if at is None:
+        return ()
+    found: list[str] = []
+    for step, stop in ((-1, -1), (1, len(words))):
+        for i in range(at + step, stop, step):
+            w = words[i]
+            if w in "，,；;。？?！!":
+                break  # the counted thing is in the asking clause: …哪几个局，各是多少
+            if w in _FILLER or w in GENERIC or len(w) == 1:
+                continue  # particles, measure words, punctuation
+            if re.match(r"[\u4e00-\u9fff]", w):
+                found.append(w)
+                # 自然人提出的有多少: the thing counted is left out; who did it tells it
+                if step < 0 and i + 1 < len(words) and words[i + 1] == "的" and i > 0:
+                    before = words[i - 1]
+                    if (
+                        len(before) > 1
+                        and before not in GENERIC
+                        and re.match(r"[\u4e00-\u9fff]", before)
+                    ):
+                        found.append(before)
+            break
+    return tuple(found)
+
+
+def answer_kind(resolved: str, scope: Scope) -> Kind:
+    """The question's kind; naming two or more reports, or 分别/各, asks per report."""
+    kind = question_kind(resolved)
+    if kind.focus and scope.matched:  # 湟中区…有多少件行政诉讼案件: the focus is 行政诉讼
+        q = to_simplified(resolved)
+        for named in scope.matched:
+            q = q.replace(to_simplified(named), "，")
+        kind = replace(kind, focus=focus_words(q))
+    several = scope.doc_ids is not None and len(scope.doc_ids) > 1
+    if several and (kind.each or kind.base != "list"):
+        return replace(kind, per_report=True)
+    return kind

@@ -1,0 +1,243 @@
+"""Places in questions: the names a report's place and body go by, the places a question
+names, and the ones no report is by."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+
+from qa.index.core import Index
+from qa.ingest import gazetteer
+from qa.ingest.clean import to_simplified
+from qa.ingest.metadata import LEXICON, NOT_PLACE_START
+from qa.records import Report
+
+# A place a question asks about: at the start, after punctuation or after 和/与/那/在 …
+# (仁寿县2023年…, 那大竹县呢, 井研县和秀山县), so 划转给了县 is not taken for a place.
+ASKED_PLACE = re.compile(
+    r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[和与及那在对比跟同]))"
+    r"[\u4e00-\u9fff]{1,5}?(?:自治县|自治州|县|区|市|州|省|旗)"
+)
+
+
+def place_aliases(report: Report) -> frozenset[str]:
+    """Names a user may call the report's own place and body by: 酉阳土家族苗族自治县 →
+    酉阳县, 酉阳 … (not the divisions above it: see :func:`parent_aliases`)."""
+    parts = _region_parts(report.region)
+    return _aliases(parts[-1:], report.agency, parts)
+
+
+def parent_aliases(report: Report) -> frozenset[str]:
+    """Names of the divisions the report's place lies in (四川省, 四川, 乐山市 … for 井研县):
+    a question about 上海市 means a 普陀区 office's report only when no report is 上海市's own,
+    or when it asks for the districts."""
+    return _aliases(_region_parts(report.region)[:-1], "", ())
+
+
+def known_places(index: Index) -> frozenset[str]:
+    """Every alias of every indexed report's place and of the divisions above it, worked out
+    once per loaded index."""
+    if index.place_names is None:
+        index.place_names = frozenset(
+            a for r in index.reports.values() for a in place_aliases(r) | parent_aliases(r)
+        )
+    return index.place_names
+
+
+@lru_cache(maxsize=8192)
+def _region_parts(region_name: str) -> tuple[str, ...]:
+    """四川省乐山市井研县 → (四川省, 乐山市, 井研县)."""
+    region = to_simplified(region_name)
+    return tuple(re.findall(r"[\u4e00-\u9fff]+?(?:自治区|自治州|自治县|省|市|县|区|旗)", region))
+
+
+@lru_cache(maxsize=8192)
+def _aliases(places: tuple[str, ...], agency_name: str, region: tuple[str, ...]) -> frozenset[str]:
+    """The names of ``places`` (full, short, with another suffix) and of the body: in full,
+    and as its office after each name of its own place (酉阳县规划和自然资源局,
+    普陀区政府办公室 for 上海市普陀区人民政府办公室)."""
+    names: set[str] = set()
+    for part in places:
+        names.add(part)
+        base = gazetteer.short_name(part)  # 广西壮族自治区 → 广西, 酉阳土家族苗族自治县 → 酉阳
+        if len(base) >= 2:
+            names.update({base, base + "县", base + "区", base + "市"})
+            if part.endswith("自治县"):
+                names.add(base + "自治县")
+    agency = to_simplified(agency_name)
+    if agency:
+        names.add(agency)
+        office = _office(agency, region)
+        if office != agency:
+            said = {office, office.replace("人民政府", "政府")}
+            names.update(n + o for n in list(names) if n.endswith(("县", "区", "市")) for o in said)
+        # a body of a place below the county: 万里街道办事处 is called 万里街道, 某某镇 by itself
+        town = _TOWN.search(office.removeprefix("人民政府"))
+        if town:
+            names.add(town.group(1))
+    return frozenset(n for n in names if len(n) >= 2)
+
+
+# 万里街道办事处, 某某镇人民政府, 某某乡人民政府: a sub-district or town and its short name.
+_TOWN = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:街道|镇|乡))(?:办事处|人民政府|政府)")
+
+
+def _office(agency: str, region: tuple[str, ...]) -> str:
+    """上海市普陀区人民政府办公室 → 人民政府办公室: the body without the places it opens with."""
+    office = agency
+    for part in region:
+        office = office.removeprefix(part)
+    return office if office != agency else re.sub(r"^.*?(?:自治县|县|区|市|旗)", "", agency)
+
+
+# 各区/下辖/区县: a question about a place that asks for the places under it.
+_SUBDIVISIONS = re.compile(r"各(?:区|县|市|州|旗|街道|乡镇)|下辖|所辖|区县|县区|县市区|区级|县级")
+
+
+def named_places(q: str, reports: list[Report]) -> dict[str, list[str]]:
+    """For each report, the names of its place or body the question says. A report whose
+    place only contains another named report's place (上海市 in 上海市普陀区司法局) gives way
+    to it; where no report's own place is named, or the question asks for the places under
+    one (各区), the reports of places inside a named division count (四川 → 井研县). A report
+    of a division that the question names only as the parent of another named report's place
+    gives way too (上海市普陀区…: not 上海市's own report)."""
+    hits = {r.doc_id: [a for a in place_aliases(r) if a in q] for r in reports}
+    if not any(hits.values()) or _SUBDIVISIONS.search(q):
+        for r in reports:
+            hits[r.doc_id] += [a for a in parent_aliases(r) if a in q]
+        return hits
+    named = [r for r in reports if hits[r.doc_id]]
+    for r in named:
+        others = [o for o in named if o is not r]
+        # a longer name that is a place inside (上海市普陀区), not the same place's government
+        inner = [_GOVERNMENT.sub("", h) for o in others for h in hits[o.doc_id]]
+        parents = {p for o in others for p in parent_aliases(o)}
+        if all(any(a in h and a != h for h in inner) or a in parents for a in hits[r.doc_id]):
+            hits[r.doc_id] = []  # 上海市 in 上海市普陀区…: the place inside it is meant
+    return hits
+
+
+_GOVERNMENT = re.compile(r"(?:人民)?政府$")
+
+
+def unindexed_divisions(q: str, known: frozenset[str]) -> list[str]:
+    """Divisions the question names (full names, and short names of provinces: 广东, 吉林)
+    that no indexed report is by or lies in: 广东 is never answered from 广西's report."""
+    said: list[str] = []
+    for at, d in gazetteer.names_in(q, short_up_to=1):
+        name = q[at : at + len(d.name if q.startswith(d.name, at) else d.short)]
+        if len(name) == 2 and d.level > 1 and not ASKED_PLACE.match(q, at):
+            continue  # a two-character county inside a word: 代理县政府 is not 理县
+        if name in known or any(name in k for k in known) or any(name in s for s in said):
+            continue
+        said.append(name)
+    return said
+
+
+def spelling_variants(q: str, reports: list[Report], known: frozenset[str]) -> str:
+    """The question with a division it names that no report is in written as an indexed
+    report's own place that no division table holds and that is one character away (沭阳县
+    for a report that misspells it 沐阳县): the same place, spelt as the report spells it."""
+    unknown = {
+        a
+        for r in reports
+        if r.region and _unknown_region(r.region)
+        for a in place_aliases(r)
+        if a in r.region
+    }
+    if not unknown:
+        return q
+    for at, d in list(gazetteer.names_in(q, short_up_to=1)):
+        for name in {d.name, d.short}:
+            if not q.startswith(name, at) or name in known:
+                continue
+            near = [a for a in unknown if len(a) == len(name) and _one_apart(a, name)]
+            if len(near) == 1:
+                return q[:at] + near[0] + q[at + len(name) :]
+    return q
+
+
+@lru_cache(maxsize=8192)
+def _unknown_region(region: str) -> bool:
+    """No division table holds the region (worked out once a region, not once a question)."""
+    return not gazetteer.region_path(region)
+
+
+def _one_apart(a: str, b: str) -> bool:
+    return sum(x != y for x, y in zip(a, b, strict=True)) == 1 and a[-1] == b[-1]
+
+
+# Offices of a county government, by the stem before 局/委/办/院: an office is named right
+# after its place (井研县|公安局, 酉阳|规资局, 湟中|局), never 全局, 布局 or 市局.
+_OFFICES = tomllib.loads((LEXICON / "offices.toml").read_text(encoding="utf-8"))
+_OFFICE_STEMS = sorted(_OFFICES["stems"]["words"], key=len, reverse=True)
+_OFFICE = re.compile(
+    rf"(?:县|区|市)?({'|'.join(_OFFICE_STEMS)})?"
+    r"(局|委员会|办公室|人民法院|法院|人民检察院|检察院)"
+)
+_OLD = _OFFICES["old_names"]["words"]
+_OLD_NAMES = tuple(zip(_OLD[::2], _OLD[1::2], strict=True))  # (old, new) pairs
+
+
+def other_office(question: str, named: list[Report], hits: dict[str, list[str]]) -> str | None:
+    """The office the question is about, when the place it opens with is indexed but only for
+    other offices (井研县公安局 when only 井研县自然资源局 is): the name, else None. Short and old
+    names of an indexed office (酉阳规资局, 湟中局, 井研县国土局) are the same office; another
+    office acting with or on it (湟中区司法局对案卷…) is a topic."""
+    if not named:
+        return None
+    names = [(question.find(a), -len(a), a) for r in named for a in hits[r.doc_id]]
+    if any(a.endswith(("局", "委", "办", "院", "厅")) for _, _, a in names):
+        return None  # the question names the indexed office itself
+    at, _, alias = min(names)
+    m = _OFFICE.match(question, at + len(alias))
+    if not m or not (m.group(1) or "院" in m.group(2)):
+        return None
+    if _WITH_OTHERS.match(question, m.end()):
+        return None  # 湟中区司法局对案卷…, 井研县应急局和自然资源局…: a body the report works with
+    asked = m.group(1) or ""
+    for old, new in _OLD_NAMES:
+        asked = asked.replace(old, new)
+    offices = [to_simplified(r.agency) for r in named if alias in hits[r.doc_id]]
+    if asked and any(all(ch in office for ch in asked) for office in offices):
+        return None
+    return alias + m.group()
+
+
+# After another office's name: it acts with or on the indexed one (a topic), not as the subject
+_WITH_OTHERS = re.compile(r"[、和与及对向给同]|联合|会同|协同")
+
+
+_PLACE_END = re.compile(r"(?:地区|自治县|自治州|县|区|市|州|省|旗)$")
+
+
+def mentioned(index: Index, name: str) -> bool:
+    """Does any passage mention the name, its short form (仁寿县 → 仁寿) or a shorter tail of it
+    (当时的上海市 → 上海, 西藏地区 → 西藏, 陈诚自杭州 → 杭州)?"""
+    for i in range(len(name) - 1):
+        tail = name[i:]
+        short = _PLACE_END.sub("", tail)
+        if any(index.keywords.idf(t) > 0 for t in {tail, short} if len(t) >= 2):
+            return True
+    return False
+
+
+def unindexed_places(q: str, index: Index) -> list[str]:
+    """The places (and offices of a place) the question names that no report is by: 秀山县规划和
+    自然资源局 when only other offices of 秀山县 are indexed, a place the reports never name."""
+    known = known_places(index)
+    offices = any(r.agency for r in index.reports.values())  # reports of offices, not articles
+    found = []
+    for m in ASKED_PLACE.finditer(q):
+        name = m.group()
+        if name[0] in NOT_PLACE_START or any(name in k or k in name for k in known):
+            continue
+        if re.search(r"[的是了把被]", name):
+            continue  # words of the question, not a place: 结合的是市局哪份文件
+        office = _OFFICE.match(q, m.end()) if offices else None
+        if office and office.group(1):  # 秀山县规划和自然资源局: an office no report is by
+            found.append(name + office.group())
+        elif not mentioned(index, name):  # a place the reports never name at all
+            found.append(name)
+    return found

@@ -1,0 +1,80 @@
+"""Years in questions: which of a report's years (named by, reviewed, planned) a year
+the question names means, and the reports that fit."""
+
+from __future__ import annotations
+
+import re
+
+from qa.query.places import place_aliases
+from qa.records import Report
+
+YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def years_asked(question: str) -> list[int]:
+    return [int(y) for y in YEAR.findall(question)]
+
+
+# 2015年的报告 / 2026年政府工作报告 / 2025年部门预算: the year a report is named by.
+_NAMES_REPORT = re.compile(
+    r"((?:19|20)\d{2})\s*年度?的?[\u4e00-\u9fff]{0,12}?(?:报告|公报|年报|预算|决算)"
+)
+_TARGET_WORDS = (*("计划", "安排", "打算", "下一步", "思路"), *("目标", "预期", "力争"))
+
+
+def _year_relations(question: str, year: int) -> tuple[str, ...]:
+    """Which of a report's years a year in the question means, in order of preference: the
+    year it is named by (2015年的报告), the year it plans (2026年的目标) or the year it
+    reviews (2014年GDP增长多少), each falling back to the named year."""
+    if any(int(m.group(1)) == year for m in _NAMES_REPORT.finditer(question)):
+        return ("year",)
+    if any(w in question for w in _TARGET_WORDS):
+        return ("plans", "year")
+    return ("covers", "year")
+
+
+# A question after a figure of the year (多少, 增长几成): the year it names is the one reviewed.
+_ASKS_FIGURE = re.compile(r"多少|几|增长|增速|增幅|比重|占比")
+
+
+def _fitting(reports: list[Report], year: int, question: str) -> list[Report]:
+    """The reports the year asks for, by the first relation any report meets. For a figure,
+    falling back to the year a report is named by never takes one known to review another
+    year (the 2017 政府工作报告 reviews 2016: it does not say what 2017 achieved)."""
+    relations = _year_relations(question, year)
+    for key in relations:
+        found = [r for r in reports if getattr(r, key) == year]
+        if key == "year" and len(relations) > 1 and _ASKS_FIGURE.search(question):
+            found = [r for r in found if r.covers in (None, year)]
+        if found:
+            return found
+    return []
+
+
+def match_years(
+    selected: list[Report],
+    years: list[int],
+    question: str,
+    named_as: dict[str, str],
+    matched: list[str],
+    unmatched: list[str],
+) -> list[Report]:
+    """Keep the reports of the years asked; note each place or year no report covers."""
+    per_year = {y: _fitting(selected, y, question) for y in years}
+    fitting = list({r.doc_id: r for found in per_year.values() for r in found}.values())
+    if not named_as and not fitting and any(r.year is None for r in selected):
+        return selected  # undated texts (encyclopedia passages): a year is only a word
+    asked = "、".join(f"{y}年" for y in years)
+    if named_as:
+        covered = {named_as[r.doc_id] for r in fitting if r.doc_id in named_as}
+        # an office of the government named (上海市政府 → 上海市人民政府办公厅's report)
+        offices = {a for r in fitting for a in place_aliases(r)}
+        for name in dict.fromkeys(named_as.values()):
+            if name not in covered and not any(a.startswith(name) for a in offices):
+                unmatched.append(f"{name}{asked}")
+    for year in years:
+        if per_year[year]:
+            matched.append(f"{year}年")
+        elif not named_as:
+            unmatched.append(f"{year}年")
+    return fitting
