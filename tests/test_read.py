@@ -26,7 +26,7 @@ from qa.answer.read import (
 )
 from qa.errors import ModelError
 from qa.index.e5convert import sha256_file
-from qa.query.question import Kind
+from qa.query.kind import Kind
 from tests.conftest import graphless_model_folder
 
 JINGYAN = "000_4eefaf65ada41b4d"
