@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from qa.ingest.metadata import LEXICON
+from qa.ingest.report_kind import LEXICON
 
 
 def _entries(node: Any, where: str) -> list[tuple[str, dict[str, Any]]]:

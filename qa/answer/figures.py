@@ -11,7 +11,7 @@ from functools import cache
 from qa.answer.candidate import Candidate
 from qa.index.sentences import after_last
 from qa.ingest.clean import to_simplified
-from qa.ingest.metadata import LEXICON
+from qa.ingest.report_kind import LEXICON
 from qa.query.plans import plan_section
 from qa.query.question import has_word
 from qa.query.units import figure_fits

@@ -15,7 +15,8 @@ from qa.answer.candidate import MAX_QUOTE, Candidate, span_candidate
 from qa.index.core import Index
 from qa.index.sentences import sentence_spans, trim_span
 from qa.ingest.clean import to_simplified
-from qa.ingest.metadata import CN_DATE, DATE, LEXICON
+from qa.ingest.report_dates import CN_DATE, DATE
+from qa.ingest.report_kind import LEXICON
 from qa.records import Hit, Report
 
 FIELDS = ("doc_number", "date", "speaker", "meeting", "year")

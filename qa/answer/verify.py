@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from qa.ingest.clean import to_simplified
-from qa.ingest.metadata import NOT_PLACE_START, PLACE_NAME
+from qa.ingest.issuer import NOT_PLACE_START, PLACE_NAME
 from qa.ingest.tables import in_wan
 from qa.records import Citation, Report
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from qa.ingest.metadata import LEXICON
+from qa.ingest.report_kind import LEXICON
 from qa.ingest.table_grids import Cell, Grid, is_value, line_spans, locate_grid, text_grids
 from qa.records import Table, TableEntry, TableValue
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence, Set
 
 from qa.index.core import Index
 from qa.ingest.clean import normalize_width, to_simplified
-from qa.ingest.metadata import NOT_PLACE_START, PLACE_NAME
+from qa.ingest.issuer import NOT_PLACE_START, PLACE_NAME
 from qa.query.places import known_places, place_aliases
 from qa.query.years import YEAR
 

@@ -10,7 +10,8 @@ from functools import lru_cache
 from qa.index.core import Index
 from qa.ingest import gazetteer
 from qa.ingest.clean import to_simplified
-from qa.ingest.metadata import LEXICON, NOT_PLACE_START
+from qa.ingest.issuer import NOT_PLACE_START
+from qa.ingest.report_kind import LEXICON
 from qa.records import Report
 
 # A place a question asks about: at the start, after punctuation or after 和/与/那/在 …

@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 from qa.index.core import Index
 from qa.index.keywords import tokenize
 from qa.ingest.clean import normalize_width, to_simplified
-from qa.ingest.metadata import LEXICON
+from qa.ingest.report_kind import LEXICON
 from qa.query.kind import GENERIC
 from qa.query.scope import strip_scope_words
 

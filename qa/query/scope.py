@@ -7,7 +7,7 @@ from typing import Any
 
 from qa.index.core import Index
 from qa.ingest.clean import normalize_width, to_simplified
-from qa.ingest.metadata import kinds
+from qa.ingest.report_kind import kinds
 from qa.query.places import (
     known_places,
     named_places,
