@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from qa.answer.candidates import Candidate, _spans, pick, unknown_words
+from qa.answer.candidates import Candidate, _spans, unknown_words
+from qa.answer.rank import pick
 from qa.ingest.clean import to_simplified
 from qa.query.kind import Kind
 from qa.records import Answer

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from qa.answer.candidate import Candidate
-from qa.answer.candidates import with_level
 from qa.answer.figures import figure_tag, fitting_tense, said_as
+from qa.answer.widen import with_level
 
 
 def test_a_target_sentence_is_tagged_as_a_target() -> None:

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from qa.answer import reader_train
-from qa.answer.candidates import Candidate, pick, read_out
+from qa.answer.candidates import Candidate
+from qa.answer.rank import pick, read_out
 from qa.answer.read import (
     QUANTIZED,
     Reading,

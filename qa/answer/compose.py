@@ -7,12 +7,13 @@ import re
 from dataclasses import replace
 
 from qa.answer.candidate import MAX_QUOTE, Candidate
-from qa.answer.candidates import NEGATION, unknown_words, whole_sentence
+from qa.answer.candidates import NEGATION, unknown_words
 from qa.answer.figures import figure_tag, reviews_and_targets
 from qa.answer.read import Reader
 from qa.answer.report_facts import asks_publish_date
 from qa.answer.strategies import Ask, choose
 from qa.answer.verify import AnswerSentence, verify_sentences
+from qa.answer.widen import whole_sentence
 from qa.index.core import Index
 from qa.ingest.clean import to_simplified
 from qa.query.kind import Kind

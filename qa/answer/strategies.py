@@ -14,17 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from qa.answer.candidate import MAX_QUOTE, Candidate, span_candidate
-from qa.answer.candidates import (
-    UNFOCUSED_COVERAGE,
-    apart_only,
-    candidates,
-    pick,
-    read_hits,
-    read_out,
-    whole_sentence,
-    with_antecedent,
-    with_level,
-)
+from qa.answer.candidates import candidates
 from qa.answer.figures import (
     TARGET,
     asked_tense,
@@ -33,10 +23,12 @@ from qa.answer.figures import (
     topic_word,
     without_tense_words,
 )
+from qa.answer.rank import UNFOCUSED_COVERAGE, apart_only, pick, read_hits, read_out
 from qa.answer.read import Reader
 from qa.answer.report_facts import fact_candidates
 from qa.answer.section_answer import fitting_section_items, section_items
 from qa.answer.table_answer import table_candidates
+from qa.answer.widen import whole_sentence, with_antecedent, with_level
 from qa.index.core import Index
 from qa.ingest.clean import to_simplified
 from qa.query.kind import Kind

@@ -1,0 +1,214 @@
+"""Ranking candidates: the question-specific features, which candidates can answer, and the
+ones picked for each kind of question."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from qa.answer.candidate import Candidate
+from qa.answer.candidates import MAX_SENTENCES, MIN_COVERAGE, NEGATION
+from qa.answer.read import Reader, Reading
+from qa.index.core import Index
+from qa.index.sentences import after_last
+from qa.ingest.clean import to_simplified
+from qa.query.kind import TOTAL_WORD, Kind
+from qa.query.plans import section_fit
+from qa.query.question import answer_cue, has_word, shared_run
+from qa.records import Hit
+
+_EXAMPLE = re.compile(r"为例|例如|比如|譬如|举例")
+# A figure the reader is sure of, without the words next to 多少 (常住人口: 常住居民人均…), holds
+# this much of the question at least.
+READ_FIGURE_COVERAGE = 0.6
+UNFOCUSED_COVERAGE = 0.75  # a figure clause without the words next to 多少 must match this well
+RUNNER_UP = 0.85  # a second fact sentence is shown when it scores this close to the best
+# Sentence ranking weights, fitted on 700 CMRC 2018 + 700 DRCD questions outside the gate's
+# samples (see eval/datasets/README.md): retrieval score, shared run with the question, answer cue.
+SCORE_WEIGHT = 0.5
+RUN_WEIGHT = 0.3
+CUE_WEIGHT = 0.05
+STATES_FACT = 0.25
+# The reader's answer mass in a sentence (qa/read.py), over the top READ_HITS passages;
+# weight chosen on CMRC 2018 / DRCD questions of passages held out from its training.
+READ_WEIGHT = 0.3
+READ_HITS = 2
+SURE_READ = 0.5  # reader mass that answers a question the word match leaves unanswered
+# A table row names what it holds only by its headers: a sentence that says as much in the
+# report's own words goes first.
+TABLE_COST = 0.05
+EXAMPLE_COST = 0.15  # a sentence giving an example (仅以…为例) is not the year's own figure
+SURE_FIGURE = 0.6  # ... with a figure, when the sentence lacks the thing counted (行政诉讼)
+
+
+Readings = dict[str, tuple[int, Reading]]  # passage id → (its start offset, the reading)
+
+
+def read_hits(reader: Reader | None, question: str, hits: list[Hit], index: Index) -> Readings:
+    """The reader's answer probabilities over the top passages (none without a reader)."""
+    if reader is None or not hits:
+        return {}
+    top = [h.passage for h in hits[:READ_HITS]]
+    texts = [index.reports[p.doc_id].text[p.start : p.end] for p in top]
+    return {
+        p.passage_id: (p.start, r) for p, r in zip(top, reader.read(question, texts), strict=True)
+    }
+
+
+def ranked(question: str, c: Candidate, readings: Readings | None = None) -> Candidate:
+    """The candidate with its question-specific ranking features filled in."""
+    read = 0.0
+    if readings and c.passage_id in readings:
+        at, reading = readings[c.passage_id]
+        read = reading.mass(c.start - at, c.end - at)
+    text = c.report.text
+    sentence = text[after_last(text, "。！？\n", c.start) : c.end]
+    example = bool(_EXAMPLE.search(sentence)) and not _EXAMPLE.search(question)
+    return replace(
+        c,
+        run=shared_run(question, c.said),
+        cue=answer_cue(question, c.said),
+        read=read,
+        example=example,
+    )
+
+
+def _focused(c: Candidate, focus: tuple[str, ...]) -> bool:
+    """A focus word, the first two of its three characters (信访件 → 信访; 常住人口 is not
+    常住) or its stem (学了 → 学) is there."""
+    simple = to_simplified(c.said)
+    stems = {w.rstrip("了过的") or w for w in focus} | {w[:2] for w in focus if len(w) == 3}
+    return not focus or any(has_word(simple, w) for w in (*focus, *stems))
+
+
+def _rank_key(c: Candidate, kind: Kind) -> float:
+    length_cost = 0.0005 if kind.base in ("fact", "list") or kind.each else 0.0015
+    bonus = 0.2 if kind.total and TOTAL_WORD.search(c.said) else 0.0
+    if kind.base == "yesno" and (
+        NEGATION.search(to_simplified(c.text)) or re.search(r"\d", c.text)
+    ):
+        bonus += STATES_FACT  # 有X吗: a sentence that states the fact (無一件敗訴, 3件) answers it
+    return (
+        c.telling
+        + bonus
+        - EXAMPLE_COST * c.example
+        - TABLE_COST * (c.cell is not None)
+        + SCORE_WEIGHT * c.score
+        + RUN_WEIGHT * c.run
+        + CUE_WEIGHT * c.cue
+        + READ_WEIGHT * c.read
+        - length_cost * (c.end - c.start)
+    )
+
+
+# A table-of-contents line: its dot leaders (………… 3) point to where the answer is.
+_TOC_LINE = re.compile(r"(?:…{3,}|\.{6,}|·{6,}|-{6,})\s*\d*\s*$")
+
+
+def eligible(kind: Kind, c: Candidate) -> bool:
+    """Can the candidate answer at all: enough of the question, and a fitting figure for 多少?"""
+    if max(c.coverage, c.telling) < MIN_COVERAGE or _TOC_LINE.search(c.text):
+        return False
+    if not _names_body(kind, c):
+        return False  # 哪家律师事务所: a sentence that names none does not answer
+    if kind.base != "number":
+        return True
+    return c.figure_ok and (_focused(c, kind.focus) or c.coverage >= UNFOCUSED_COVERAGE)
+
+
+def _names_body(kind: Kind, c: Candidate) -> bool:
+    """The kind of body a 哪家 question asks for (律师事务所) is named, if it asks for one."""
+    return not kind.body or has_word(to_simplified(c.said), kind.body)
+
+
+def pick(
+    kind: Kind, cands: list[Candidate], question: str, readings: Readings | None = None
+) -> list[Candidate]:
+    """The candidates that answer, best first, by the kind of question."""
+    good = sorted(
+        (ranked(question, c, readings) for c in cands if eligible(kind, c)),
+        key=lambda c: _rank_key(c, kind),
+        reverse=True,
+    )
+    if good:  # the sections that fit best: the plans for 下一步打算, not other years' sections
+        fits = [section_fit(question, c.section_path) for c in good]
+        top_fit = max(fits)
+        good = [c for c, fit in zip(good, fits, strict=True) if fit == top_fit]
+    if not good:
+        return []
+    if kind.per_report:
+        best: dict[str, Candidate] = {}
+        for c in good:
+            best.setdefault(c.report.doc_id, c)
+        return [_content_over_heading(b, good) for b in best.values()]
+    if kind.base == "list":
+        chosen: list[Candidate] = []
+        for c in good:
+            if all(_apart(c, o) for o in chosen):
+                chosen.append(c)
+            if len(chosen) == MAX_SENTENCES:
+                break
+        return chosen
+    best_key = _rank_key(good[0], kind)
+    runner_up = next((c for c in good[1:] if _apart(c, good[0])), None)
+    if kind.base == "fact" and runner_up and _rank_key(runner_up, kind) >= RUNNER_UP * best_key:
+        return [good[0], runner_up]  # two close readings: show both, each cited
+    return good[:1]
+
+
+def _content_over_heading(best: Candidate, good: list[Candidate]) -> Candidate:
+    """A heading (（二）落实法律顾问) gives way to a sentence of its report that holds as much
+    of the question (聘请青海竞帆律师事务所担任法律顾问)."""
+    if not _is_heading(best):
+        return best
+    return next(
+        (
+            c
+            for c in good
+            if c.report.doc_id == best.report.doc_id
+            and c.coverage >= best.coverage
+            and not _is_heading(c)
+        ),
+        best,
+    )
+
+
+def _apart(a: Candidate, b: Candidate) -> bool:
+    return a.report.doc_id != b.report.doc_id or a.end <= b.start or a.start >= b.end
+
+
+def read_out(
+    found: list[Candidate], question: str, readings: Readings, kind: Kind
+) -> list[Candidate]:
+    """When no sentence holds enough of the question's words (or no figure with the asked-for
+    unit: 三分之一, 5,000,000美元), the sentence the reader is sure of, if any. A heading is
+    never one: it names a topic (三、…的主要安排), it does not answer. A figure's sentence
+    without the thing counted (多少件行政诉讼案件: 违法案件35起) needs a surer reader."""
+    sure = [
+        c
+        for c in (ranked(question, c, readings) for c in found)
+        if c.read >= SURE_READ
+        and not _is_heading(c)
+        and (
+            kind.base != "number"
+            or _focused(c, kind.focus)
+            or (c.figure_ok and c.read >= SURE_FIGURE and c.coverage >= READ_FIGURE_COVERAGE)
+        )
+        and _names_body(kind, c)
+    ]
+    return sorted(sure, key=lambda c: c.read, reverse=True)[:1]
+
+
+def _is_heading(c: Candidate) -> bool:
+    title = c.section_path[-1].rstrip("…") if c.section_path else ""
+    text = c.text.strip()
+    return bool(title) and (text.startswith(title) or title.startswith(text))
+
+
+def apart_only(picked: list[Candidate]) -> list[Candidate]:
+    """Drop a candidate that overlaps one before it (two clauses grown into one sentence)."""
+    kept: list[Candidate] = []
+    for c in picked:
+        if all(_apart(c, k) for k in kept):
+            kept.append(c)
+    return kept

@@ -1,0 +1,61 @@
+"""Widening a picked span: the sentence before it, the level a change reaches, the whole sentence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from qa.answer.candidate import MAX_QUOTE, Candidate
+from qa.index.sentences import after_last, trim_span
+
+# A sentence that opens by pointing back (此举…, 这次…, 他…, 两校…) is read with the one before it.
+_POINTS_BACK = re.compile(
+    r"(?:此|这|這|该|該|其|他|她|它|牠|彼|两|兩|二者|上述|前者|后者|後者|同年|次年|当时|當時)"
+)
+
+
+def with_antecedent(c: Candidate) -> Candidate:
+    """Quote the sentence before too when the picked one opens by pointing back to it."""
+    text = c.report.text
+    if (
+        c.cell
+        or not _POINTS_BACK.match(text, c.start)
+        or text[: c.start].rstrip(" \t").endswith("\n")
+    ):
+        return c  # a paragraph's first sentence: the line before may be a heading
+    start, _ = trim_span(text, after_last(text, "。！？\n", c.start - 1), c.start)
+    if start >= c.start or c.end - start > 2 * MAX_QUOTE:
+        return c
+    return replace(c, start=start)
+
+
+# A clause that goes on to the level a change reaches: 增长8%，达到35578元.
+_LEVEL_NEXT = re.compile(r"[，,]\s*(?:达到|达|为|至|突破|超过)\s*\d[\d.,]*[^\d，,；;。！？\n]{0,8}")
+
+
+def with_level(c: Candidate) -> Candidate:
+    """A figure's clause read on to the level it reaches (增长8%，达到35578元), when that
+    clause follows straight after it."""
+    if c.cell:
+        return c
+    m = _LEVEL_NEXT.match(c.report.text, c.end)
+    if not m or c.end + len(m.group()) - c.start > MAX_QUOTE:
+        return c
+    return replace(c, end=trim_span(c.report.text, c.start, m.end())[1])
+
+
+def whole_sentence(
+    c: Candidate, marks: str = "。！？；\n", longest: int = 2 * MAX_QUOTE
+) -> Candidate:
+    """The full sentence around a clause (for 分别/各多少 questions; for lists, up to 。 so
+    that 一是……；二是……；三是…… stays whole); a table entry stays as it is."""
+    if c.cell:
+        return c
+    text = c.report.text
+    start = after_last(text, marks, c.start)
+    ends = [i for i in (text.find(mark, c.end - 1) for mark in marks) if i >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    start, end = trim_span(text, start, end)
+    if end - start > longest:
+        return c
+    return replace(c, start=start, end=end)
