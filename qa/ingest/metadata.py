@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from qa.ingest.clean import to_simplified
 from qa.ingest.issuer import BODY_END, find_issuer, find_region, find_speaker
 from qa.ingest.report_dates import period, report_years
-from qa.ingest.report_kind import find_kind, kinds, report_lines, squeezed
+from qa.ingest.report_kind import Kind, find_kind, kinds, report_lines, squeezed
 
 # A document number: 井政发〔2023〕5号, 湘自然资发[2024]12号
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*[号號]")
@@ -82,14 +82,7 @@ def infer_metadata(text: str, fallback_year: int | None = None) -> Metadata:
     )
     if number:
         sources["doc_number"] = "开头的文号"
-    if agency == "国务院":
-        title = f"{year or ''}年政府工作报告"
-    elif kind and kind.name != "法治政府建设年度报告" and heading:
-        title = _own_script(text, simple, heading)
-    elif kind and kind.name != "法治政府建设年度报告":
-        title = f"{year or ''}年{place or agency}{kind.name}" if year else kind.name
-    else:
-        title = infer_title(report_lines(text), agency, year)
+    title = _title(text, simple, kind, heading, (agency, place), year)
     region = find_region(simple, lines, agency, place, sources)
     covers, plans = period(kind, year)
     if covers is not None:
@@ -108,6 +101,26 @@ def infer_metadata(text: str, fallback_year: int | None = None) -> Metadata:
         speaker=find_speaker(lines, sources),
         sources=tuple(sorted(sources.items())),
     )
+
+
+def _title(
+    text: str,
+    simple: str,
+    kind: Kind | None,
+    heading: str,
+    body: tuple[str, str],
+    year: int | None,
+) -> str:
+    """The title: the heading in the report's own script, else one built from the kind, the
+    year and the (body, place)."""
+    agency, place = body
+    if agency == "国务院":
+        return f"{year or ''}年政府工作报告"
+    if kind and kind.name != "法治政府建设年度报告" and heading:
+        return _own_script(text, simple, heading)
+    if kind and kind.name != "法治政府建设年度报告":
+        return f"{year or ''}年{place or agency}{kind.name}" if year else kind.name
+    return infer_title(report_lines(text), agency, year)
 
 
 def _heading(lines: list[str], at: int, span: int = 1) -> str:

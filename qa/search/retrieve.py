@@ -89,23 +89,48 @@ def search(
         order = order[_first_per_report((index.passages[cand[i]].doc_id for i in order), pool)]
     else:
         order = order[: max(k, POOL)]
-    hits = [
+    hits = _hits(index, cand, order, fused, dense, kw, scope.matched)
+    if per_report:  # each report's best few, after the sentence rerank of a wider pool
+        return _best_per_report(question, hits, index, per_report, rerank_sentences, terms)
+    return rerank(question, hits, index, k, terms=terms) if rerank_sentences else hits[:k]
+
+
+def _hits(
+    index: Index,
+    cand: np.ndarray,
+    order: np.ndarray,
+    fused: np.ndarray,
+    dense: np.ndarray,
+    kw: np.ndarray,
+    matched: tuple[str, ...],
+) -> list[Hit]:
+    """Hits for the candidate positions in ``order``, ranked from 1, with their scores."""
+    return [
         Hit(
             index.passages[cand[i]],
             float(fused[i]),
             rank + 1,
             dense=float(dense[i]),
             keyword=float(kw[i]),
-            metadata_match=scope.matched,
+            metadata_match=matched,
         )
         for rank, i in enumerate(order)
     ]
-    if per_report:  # each report's best few, after the sentence rerank of a wider pool
-        if rerank_sentences:
-            hits = rerank(question, hits, index, len(hits), pool=len(hits), terms=terms)
-        best = _first_per_report((h.passage.doc_id for h in hits), per_report)
-        return [replace(hits[i], rank=n) for n, i in enumerate(best, start=1)]
-    return rerank(question, hits, index, k, terms=terms) if rerank_sentences else hits[:k]
+
+
+def _best_per_report(
+    question: str,
+    hits: list[Hit],
+    index: Index,
+    per_report: int,
+    rerank_sentences: bool,
+    terms: Mapping[str, float] | None,
+) -> list[Hit]:
+    """Each report's best ``per_report`` hits, after the sentence rerank of the whole pool."""
+    if rerank_sentences:
+        hits = rerank(question, hits, index, len(hits), pool=len(hits), terms=terms)
+    best = _first_per_report((h.passage.doc_id for h in hits), per_report)
+    return [replace(hits[i], rank=n) for n, i in enumerate(best, start=1)]
 
 
 def _first_per_report(doc_ids: Iterable[str], most: int) -> list[int]:
