@@ -73,15 +73,7 @@ def build_tokenizer(
     norm_map: dict[int, str],
 ) -> Any:
     """A ``tokenizers.Tokenizer`` equivalent to e5.c's ``tok_content`` plus ``<s> … </s>``."""
-    from tokenizers import (
-        Regex,
-        Tokenizer,
-        decoders,
-        models,
-        normalizers,
-        pre_tokenizers,
-        processors,
-    )
+    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, processors
 
     vocab = list(zip(pieces, scores, strict=True))
     tok = Tokenizer(models.Unigram(vocab, unk_id=special["unk"], byte_fallback=False))
@@ -91,15 +83,7 @@ def build_tokenizer(
             normalizers.Replace(Regex(" {2,}"), " "),
         ]
     )
-    # e5.c runs one Viterbi over the whole text (no split at spaces) and scores every
-    # unknown character as its own <unk>; isolating those keeps HF from fusing them.
-    unknown = Regex("[^" + _char_class(p for p in pieces if len(p) == 1) + "]")
-    tok.pre_tokenizer = pre_tokenizers.Sequence(
-        [
-            pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="first", split=False),
-            pre_tokenizers.Split(unknown, behavior="isolated"),
-        ]
-    )
+    tok.pre_tokenizer = _pre_tokenizer(pieces)
     tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="first", split=False)
     bos, eos = pieces[special["bos"]], pieces[special["eos"]]
     tok.post_processor = processors.TemplateProcessing(
@@ -108,3 +92,18 @@ def build_tokenizer(
         special_tokens=[(bos, special["bos"]), (eos, special["eos"])],
     )
     return tok
+
+
+def _pre_tokenizer(pieces: Sequence[str]) -> Any:
+    """Metaspace without splitting, then each character outside the vocabulary on its own."""
+    from tokenizers import Regex, pre_tokenizers
+
+    # e5.c runs one Viterbi over the whole text (no split at spaces) and scores every
+    # unknown character as its own <unk>; isolating those keeps HF from fusing them.
+    unknown = Regex("[^" + _char_class(p for p in pieces if len(p) == 1) + "]")
+    return pre_tokenizers.Sequence(
+        [
+            pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="first", split=False),
+            pre_tokenizers.Split(unknown, behavior="isolated"),
+        ]
+    )

