@@ -6,10 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qa.index.core import Index
-from qa.ingest.tables import in_wan
+from qa.ingest.tables import in_wan, is_total
 from qa.records import Report, Table, TableEntry, TableValue
 
 MAX_QUOTE = 160  # characters: a longer span is cut into clauses before it is quoted
+# A table row names what it holds only by its headers: a sentence that says as much in the
+# report's own words goes first, unless the question says the row's label itself.
+TABLE_COST = 0.05
+LABEL_COST = 0.3  # times the share of a row's label the question leaves unsaid
+NAMED_ROW = 0.8  # a row whose label the question says this fully is what it asks about
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,12 +25,33 @@ class TableCell:
     entry: TableEntry
     shown: tuple[int, ...] = ()  # the values the answer states (indices; (): all)
     counted: str = ""  # what a table of counts without a unit counts, as asked (件)
+    named: float | None = None  # the share of its row label the question says (None: a
+    # total row or no label, which the question does not name)
+
+    @property
+    def row_named(self) -> bool:
+        """Does the question say the row's label (予以公开 of 予以公开的申请有多少件)?"""
+        return self.named is not None and self.named >= NAMED_ROW
+
+    @property
+    def cost(self) -> float:
+        """What a row costs against a sentence: a little, more for a label the question
+        hardly says (申请 of 申请人逾期未按收费通知…的申请), none for one it says in full."""
+        if self.named is None:
+            return TABLE_COST
+        return (TABLE_COST + LABEL_COST) * (1 - self.named)
 
     @property
     def values(self) -> tuple[TableValue, ...]:
         """The values the answer states."""
         values = self.entry.values
         return tuple(values[i] for i in self.shown if i < len(values)) or values
+
+    @property
+    def states_total(self) -> bool:
+        """One value stated, or a total column (合计, 总计) among those stated."""
+        values = self.values
+        return len(values) == 1 or any(is_total(v.column.split("·")[-1]) for v in values)
 
     def render(self, text: str) -> str:
         """《title》label：column value unit, … (the values in the report's own figures)."""

@@ -34,9 +34,6 @@ STATES_FACT = 0.25
 READ_WEIGHT = 0.3
 READ_HITS = 2
 SURE_READ = 0.5  # reader mass that answers a question the word match leaves unanswered
-# A table row names what it holds only by its headers: a sentence that says as much in the
-# report's own words goes first.
-TABLE_COST = 0.05
 EXAMPLE_COST = 0.15  # a sentence giving an example (仅以…为例) is not the year's own figure
 SURE_FIGURE = 0.6  # ... with a figure, when the sentence lacks the thing counted (行政诉讼)
 
@@ -75,8 +72,9 @@ def ranked(question: str, c: Candidate, readings: Readings | None = None) -> Can
 
 def _focused(c: Candidate, focus: tuple[str, ...]) -> bool:
     """A focus word, the first two of its three characters (信访件 → 信访; 常住人口 is not
-    常住) or its stem (学了 → 学) is there."""
-    simple = to_simplified(c.said)
+    常住) or its stem (学了 → 学) is there; a table row has its section's headings too (申请
+    of 三、收到和处理政府信息公开申请情况 for the row 予以公开)."""
+    simple = to_simplified(" ".join([c.said, *c.section_path]) if c.cell else c.said)
     stems = {w.rstrip("了过的") or w for w in focus} | {w[:2] for w in focus if len(w) == 3}
     return not focus or any(has_word(simple, w) for w in (*focus, *stems))
 
@@ -92,7 +90,7 @@ def _rank_key(c: Candidate, kind: Kind) -> float:
         c.telling
         + bonus
         - EXAMPLE_COST * c.example
-        - TABLE_COST * (c.cell is not None)
+        - (c.cell.cost if c.cell else 0.0)
         + SCORE_WEIGHT * c.score
         + RUN_WEIGHT * c.run
         + CUE_WEIGHT * c.cue
@@ -113,7 +111,10 @@ def eligible(kind: Kind, c: Candidate) -> bool:
         return False  # 哪家律师事务所: a sentence that names none does not answer
     if kind.base != "number":
         return True
-    return c.figure_ok and (_focused(c, kind.focus) or c.coverage >= UNFOCUSED_COVERAGE)
+    if kind.total and c.cell and not c.cell.states_total:
+        return False  # 一共多少: a row's parts (自然人 252件, 商业企业 12件) do not say the total
+    named = c.cell is not None and c.cell.row_named  # 予以公开的申请: the row 予以公开
+    return c.figure_ok and (named or _focused(c, kind.focus) or c.coverage >= UNFOCUSED_COVERAGE)
 
 
 def _names_body(kind: Kind, c: Candidate) -> bool:

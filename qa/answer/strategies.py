@@ -118,7 +118,10 @@ def sentences(ask: Ask) -> list[Candidate] | None:
     )
     if kind.base == "number":
         found = _figures_asked(
-            resolved, found + table_candidates(ask.hits, ask.index, terms, units), terms, units
+            resolved,
+            found + table_candidates(ask.hits, ask.index, terms, units, ask.query.simple),
+            terms,
+            units,
         )
     # the reader ranks one answer's sentences; a figure's clause (whose reader mass grows with
     # every clause around it) and per-report answers are left to the word match

@@ -3,6 +3,7 @@ its column headers and the table's title, for questions that ask for a figure.""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from qa.answer.candidate import Candidate, TableCell
@@ -22,10 +23,11 @@ LONG_ROW = 3  # a row of more values than this, none asked for, is answered by i
 
 
 def table_candidates(
-    hits: list[Hit], index: Index, terms: dict[str, float], units: str | None
+    hits: list[Hit], index: Index, terms: dict[str, float], units: str | None, asked: str = ""
 ) -> list[Candidate]:
     """Every table entry of the top hits' reports that a question's words may ask for, as a
-    candidate quoting its row."""
+    candidate quoting its row; ``asked`` (the question, simplified) tells how much of each
+    row's label it says."""
     if not hits or not terms:
         return []
     doc_ids = list(dict.fromkeys(h.passage.doc_id for h in hits))[:TABLE_REPORTS]
@@ -36,7 +38,9 @@ def table_candidates(
         named = context_credit(terms, to_simplified(report.title), share=1.0)
         for table in report.tables:
             for entry in _rows_asked(table, terms):
-                cell = TableCell(table, entry, asked_values(entry, terms))
+                cell = TableCell(
+                    table, entry, asked_values(entry, terms), named=label_said(entry, asked)
+                )
                 if units and _counted(cell, report.text, units):
                     cell = replace(cell, counted=units[0])
                 found.append(_entry_candidate(index, report, cell, terms, named, units, scores))
@@ -54,12 +58,16 @@ def _entry_candidate(
 ) -> Candidate:
     """An entry scored like a sentence: its row label and column headers are its words, the
     table's title and section its context, the report's title (``named``: its credit) part of
-    it (telling); a passage no hit holds scores as the weakest hit."""
+    it (telling); a passage no hit holds scores as the weakest hit (as the report's best
+    when the question names its row)."""
     table, entry = cell.table, cell.entry
     said = cell.render(report.text)
     passage = index.passage_at(report.doc_id, entry.start)
     path = passage.section_path if passage else ()
-    floor = min(scores.values())
+    own = scores.get(passage.passage_id, min(scores.values())) if passage else min(scores.values())
+    if cell.row_named:  # a row the question names competes with its report's best
+        # passage: passages of table rows (figures, few words) rank low in retrieval
+        own = max(s for pid, s in scores.items() if pid.startswith(f"{report.doc_id}#"))
     context = context_credit(terms, to_simplified(" ".join([*path, table.title])))
     with_title = {t: max(c, named[t]) for t, c in context.items()}
     heads = " ".join([entry.label, *(v.column for v in entry.values)])
@@ -68,7 +76,7 @@ def _entry_candidate(
         report,
         passage.passage_id if passage else f"{report.doc_id}#table",
         path,
-        scores.get(passage.passage_id, floor) if passage else floor,
+        own,
         entry.start,
         entry.end,
         plain,
@@ -119,11 +127,12 @@ def _rows_asked(table: Table, terms: dict[str, float]) -> tuple[TableEntry, ...]
 def asked_values(entry: TableEntry, terms: dict[str, float]) -> tuple[int, ...]:
     """The values of a row an answer states: those whose column headers hold words of the
     question that no other column holds more of (行政复议结果维持 → 行政复议·结果维持, not
-    行政诉讼·…·结果维持; 人员经费和公用经费 → both); when no column is asked for, a long
-    row's total column (总计); else all of them (())."""
-    held = [
-        frozenset(t for t in terms if has_word(to_simplified(v.column), t)) for v in entry.values
-    ]
+    行政诉讼·…·结果维持; 人员经费和公用经费 → both), words that most columns hold aside;
+    when no column is asked for, a long row's total column (总计); else all of them (())."""
+    columns = [to_simplified(v.column) for v in entry.values]
+    # a word most columns hold (申请 of 申请人情况·自然人, 申请人情况·商业企业 …) picks none
+    picking = [t for t in terms if 2 * sum(has_word(c, t) for c in columns) <= len(columns)]
+    held = [frozenset(t for t in picking if has_word(c, t)) for c in columns]
     chosen = tuple(
         i for i, own in enumerate(held) if own and not any(own < other for other in held)
     )
@@ -132,3 +141,18 @@ def asked_values(entry: TableEntry, terms: dict[str, float]) -> tuple[int, ...]:
     if len(entry.values) <= LONG_ROW:
         return ()
     return tuple(i for i, v in enumerate(entry.values) if is_total(v.column.split("·")[-1]))
+
+
+_LABEL_CHARS = re.compile(r"[\u4e00-\u9fff]")
+_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+
+
+def label_said(entry: TableEntry, asked: str) -> float | None:
+    """The share of the row label's own characters (its last part: 1.属于国家秘密 of
+    三、本年度办理结果·…, without what brackets add) that the question holds; None for a
+    total row, no label or no question."""
+    label = _BRACKETED.sub("", entry.label.split("·")[-1])  # 部分公开（区分处理的…）
+    own = _LABEL_CHARS.findall(to_simplified(label))
+    if not asked or not own or is_total(entry.label):
+        return None
+    return sum(ch in asked for ch in own) / len(own)

@@ -155,7 +155,7 @@ def _title_and_unit(text: str, start: int, headers: Sequence[list[Cell]] = ()) -
     line_start = text.rfind("\n", 0, start) + 1
     back = _nth_line_back(text, line_start, TITLE_LINES + len(headers))
     heads = {re.sub(r"\s+", "", c.text) for row in headers for c in row} - {""}
-    title = unit = ""
+    title = unit = caption = ""
     for a, b in reversed(line_spans(text, max(0, back), line_start)):
         line = text[a:b].strip()
         unit = unit or _unit_in(line)
@@ -164,7 +164,15 @@ def _title_and_unit(text: str, start: int, headers: Sequence[list[Cell]] = ()) -
             continue
         if not title and len(line) <= MAX_TITLE and any(w in line for w in words.title_words):
             title = re.split(r"\s{2,}|\t", line)[0]
-    return title, unit
+        caption = caption or (squeezed if _CAPTION.fullmatch(squeezed) else "-")
+    # a grid of the text starts at its header row, so the line above is outside the table (a
+    # PDF's header cells may stand above where its grid is found again: 类 款 项)
+    return (title if headers else caption.strip("-") or title), unit
+
+
+# The line right above a table that names it, with or without a title's words: （一）予以公开,
+# 第二十条第（八）项 (short, Chinese, no sentence or label:value punctuation).
+_CAPTION = re.compile(r"(?=.*[\u4e00-\u9fff])[^。；;：:，,！？!?|\t]{2,30}")
 
 
 def _nth_line_back(text: str, line_start: int, n: int) -> int:
@@ -197,9 +205,14 @@ def _segments(grid: Grid) -> list[Grid]:
 def _cut_unit_rows(grid: Grid) -> tuple[str, Grid]:
     """The unit stated by the grid's leading rows, and the grid without them."""
     unit = ""
-    while grid and (stated := _unit_in(" ".join(c.text for c in grid[0]))):
+    while grid and (stated := _unit_in(line := " ".join(c.text for c in grid[0]))):
+        if not _unit_in(_BRACKETED.sub("", line)):
+            return unit or stated, grid  # 本年收费金额（单位：万元）: a header cell's unit
         unit, grid = stated, grid[1:]  # 编制部门：…\t单位：元 is said of the table, not in it
     return unit, grid
+
+
+_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
 
 
 def _continued(previous: Table, grid: Grid) -> Table:

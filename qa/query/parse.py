@@ -15,6 +15,7 @@ from qa.index.core import Index
 from qa.ingest.clean import normalize_width, to_simplified
 from qa.query.followup import resolve_question
 from qa.query.kind import Kind, answer_kind
+from qa.query.places import known_places, spelling_variants
 from qa.query.question import key_terms
 from qa.query.scope import Scope, analyze_question
 
@@ -39,11 +40,15 @@ def parse_query(
 ) -> Query:
     """Read a checked question (and the earlier questions of its conversation) once."""
     resolved = resolve_question(question, list(history), index)
+    simple = to_simplified(normalize_width(resolved))
+    spelled = spelling_variants(simple, list(index.reports.values()), known_places(index))
+    if spelled != simple:  # 沭阳县 asked, 沐阳县 indexed: the place as its report spells it
+        resolved = simple = spelled
     scope = analyze_question(resolved, index, filters)
     return Query(
         question,
         resolved,
-        to_simplified(normalize_width(resolved)),
+        simple,
         scope,
         answer_kind(resolved, scope),
         key_terms(resolved, index),
