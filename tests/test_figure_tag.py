@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from qa.answer.candidate import Candidate
-from qa.answer.figures import figure_tag, fitting_tense, said_as
+from qa.answer.figures import figure_tag, fitting_tense, over_years, said_as
+from qa.answer.rank import ranked
 from qa.answer.widen import with_level
 
 
@@ -24,11 +25,24 @@ def test_an_actual_is_tagged_only_where_a_report_holds_both() -> None:
     assert figure_tag("增长5.4%，好于预期", both=False) == ""
 
 
-def _candidate(text: str, sentence: str, covers: int | None = 2016) -> Candidate:
+def _candidate(
+    text: str, sentence: str, covers: int | None = 2016, plans: int | None = None
+) -> Candidate:
     from qa.records import Report
 
     report = Report(
-        "d", "p", "政府工作报告", "某区人民政府", "", 2017, None, None, text, "x", covers=covers
+        "d",
+        "p",
+        "政府工作报告",
+        "某区人民政府",
+        "",
+        2017,
+        None,
+        None,
+        text,
+        "x",
+        covers=covers,
+        plans=plans,
     )
     start = text.index(sentence)
     return Candidate(
@@ -60,3 +74,22 @@ def test_a_change_is_read_on_to_the_level_it_reaches() -> None:
     assert with_level(target).text == "城镇常住居民人均可支配收入增长8%，达到35578元"
     whole = _candidate(TEXT, "2016年城镇常住居民人均可支配收入完成32942元，增长7.5%")
     assert with_level(whole) == whole  # nothing of the kind follows
+
+
+def test_a_year_the_report_reviews_asks_for_an_actual_and_a_year_it_plans_for_a_target() -> None:
+    actual = _candidate(TEXT, "2016年城镇常住居民人均可支配收入完成32942元", plans=2017)
+    target = _candidate(TEXT, "城镇常住居民人均可支配收入增长8%", plans=2017)
+    both = [actual, target]
+    assert fitting_tense("2016年城镇常住居民人均可支配收入是多少？", both) == [actual]
+    assert fitting_tense("2017年城镇常住居民人均可支配收入是多少？", both) == [target]
+    assert fitting_tense("2016年和2017年的人均可支配收入是多少？", both) == both
+
+
+def test_a_figure_over_several_years_is_not_the_one_year_asked_for() -> None:
+    text = "地区生产总值跨越5000亿元大关，年均增长5.7%。全年实现地区生产总值5696亿元。\n"
+    period = _candidate(text, "地区生产总值跨越5000亿元大关，年均增长5.7%")
+    year = _candidate(text, "全年实现地区生产总值5696亿元")
+    assert over_years(period.text) and not over_years(year.text)
+    assert ranked("2025年地区生产总值是多少？", period).period
+    assert not ranked("2025年地区生产总值是多少？", year).period
+    assert not ranked("“十四五”时期地区生产总值年均增长多少？", period).period

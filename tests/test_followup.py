@@ -123,3 +123,17 @@ def test_a_follow_up_without_a_topic_asks_about_the_previous_one() -> None:
     assert actual == "海拉尔区2015年GDP增长，实际完成了多少？"  # the target word is dropped
     own = resolve_one("有多少件行政复议案件？", "井研县2023年收缴罚款多少？", ALIASES)
     assert "罚款" not in own  # a topic of its own: nothing carried but place and year
+
+
+def test_a_follow_up_naming_another_kind_of_report_asks_the_same_of_it() -> None:
+    previous = "普陀区司法局2026年部门预算“三公”经费是多少？"
+    assert resolve_one("那单位预算呢？", previous, {"普陀区司法局"}) == previous.replace(
+        "部门预算", "单位预算"
+    )
+    spent = resolve_one("2024年实际支出了多少？", "某局2025年机关运行经费预算是多少？", {"某局"})
+    assert spent == "某局机关运行经费，2024年实际支出了多少？"  # 预算 is the tense, not the topic
+
+
+def test_a_comparison_with_the_country_keeps_the_topic() -> None:
+    resolved = resolve_one("比全国高还是低？", "内蒙古2025年地区生产总值增长多少？", {"内蒙古"})
+    assert resolved == "内蒙古2025年地区生产总值增长，比全国高还是低？"

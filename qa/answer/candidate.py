@@ -86,6 +86,7 @@ class Candidate:
     cue: int = 0  # +1 holds what the way of asking wants (为什么 → 因), -1 does not
     read: float = 0.0  # the reader's belief that the answer lies in this span
     example: bool = False  # its sentence gives an example (仅以6月25日的活动为例，…)
+    period: bool = False  # its sentence gives a figure over years (年均) for one year asked
     opens_list: bool = False  # a section heading shown with the items under it
     cell: TableCell | None = None  # a table entry: the quote is its row, ``said`` names it
 

@@ -14,7 +14,7 @@ from qa.ingest.clean import to_simplified
 from qa.ingest.report_kind import LEXICON
 from qa.query.plans import plan_section
 from qa.query.question import has_word
-from qa.query.units import figure_fits
+from qa.query.units import figure_fits, years_named
 from qa.records import Report
 
 TARGET, ACTUAL = "预期目标", "实际完成"
@@ -24,6 +24,12 @@ TARGET, ACTUAL = "预期目标", "实际完成"
 def _cues() -> dict[str, tuple[str, ...]]:
     data = tomllib.loads((LEXICON / "cues.toml").read_text(encoding="utf-8"))
     return {k: tuple(v["words"]) for k, v in data.items()}
+
+
+def over_years(text: str) -> bool:
+    """Does the text speak of a figure over several years (年均增长, 五年来, “十四五”时期)?"""
+    simple = to_simplified(text)
+    return any(w in simple for w in _cues()["period"])
 
 
 def reviews_and_targets(report: Report) -> bool:
@@ -64,14 +70,15 @@ def asked_tense(question: str) -> str:
     return figure_tag(simple)
 
 
-def said_as(c: Candidate) -> str:
+def said_as(c: Candidate, near: bool = False) -> str:
     """What the candidate's figure is, read from its sentence up to it (主要预期目标是：…，
     城镇常住居民人均可支配收入增长8%: a target), else from the year its section is about,
-    else from its paragraph's opening sentence or its headings' words."""
+    else (unless only what is ``near`` counts) from its paragraph's opening sentence or its
+    headings' words."""
     text = c.report.text
     opening = after_last(text, "。！？\n", c.start)
     said = figure_tag(text[opening : c.end]) or _section_tense(c)
-    if said:
+    if said or near:
         return said
     # the paragraph's opening sentence (主要预期目标是：…。城镇新增就业110万人以上。)
     paragraph = after_last(text, "\n", c.start)
@@ -95,17 +102,31 @@ def _section_tense(c: Candidate) -> str:
 
 def fitting_tense(question: str, found: list[Candidate]) -> list[Candidate]:
     """In reports that hold both, only targets answer a question asking for a target, and
-    targets do not answer one asking what was achieved."""
-    asked = asked_tense(question)
-    if not asked:
-        return found
+    targets do not answer one asking what was achieved; a question that says neither asks
+    for the actual of a year the report reviews and the target of a year it plans (重庆2025年
+    地区生产总值多少 of the 2026 report: what 2025 achieved, not 2030's goal)."""
+    said = asked_tense(question)
+    years = {int(y) for y in years_named(question)}
     keep: list[Candidate] = []
     for c in found:
-        if not reviews_and_targets(c.report):
+        asked = said or _tense_of_year(c.report, years)
+        if not asked or not reviews_and_targets(c.report):
             keep.append(c)
-        elif (said_as(c) == TARGET) == (asked == TARGET):
+        elif said and (said_as(c) == TARGET) == (asked == TARGET):
             keep.append(c)
+        elif not said and said_as(c, near=True) in ("", asked):
+            keep.append(c)  # the year alone rules out only what its sentence or section says
     return keep
+
+
+def _tense_of_year(report: Report, years: set[int]) -> str:
+    """实际完成 when the question names only the year the report reviews, 预期目标 when only
+    the year it plans, else ""."""
+    if report.covers in years and report.plans not in years:
+        return ACTUAL
+    if report.plans in years and report.covers not in years:
+        return TARGET
+    return ""
 
 
 def without_tense_words(question: str, terms: dict[str, float]) -> dict[str, float]:

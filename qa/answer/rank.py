@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from qa.answer.candidate import Candidate
 from qa.answer.candidates import MAX_SENTENCES, MIN_COVERAGE, NEGATION
+from qa.answer.figures import over_years
 from qa.answer.read import Reader, Reading
 from qa.index.core import Index
 from qa.index.sentences import after_last
@@ -15,6 +16,7 @@ from qa.ingest.clean import to_simplified
 from qa.query.kind import TOTAL_WORD, Kind
 from qa.query.plans import section_fit
 from qa.query.question import answer_cue, has_word, shared_run
+from qa.query.units import years_named
 from qa.records import Hit
 
 _EXAMPLE = re.compile(r"为例|例如|比如|譬如|举例")
@@ -35,6 +37,7 @@ READ_WEIGHT = 0.3
 READ_HITS = 2
 SURE_READ = 0.5  # reader mass that answers a question the word match leaves unanswered
 EXAMPLE_COST = 0.15  # a sentence giving an example (仅以…为例) is not the year's own figure
+PERIOD_COST = 0.15  # nor is one over several years (年均增长5.7%) when one year is asked
 SURE_FIGURE = 0.6  # ... with a figure, when the sentence lacks the thing counted (行政诉讼)
 
 
@@ -61,12 +64,14 @@ def ranked(question: str, c: Candidate, readings: Readings | None = None) -> Can
     text = c.report.text
     sentence = text[after_last(text, "。！？\n", c.start) : c.end]
     example = bool(_EXAMPLE.search(sentence)) and not _EXAMPLE.search(question)
+    period = over_years(sentence) and not over_years(question) and bool(years_named(question))
     return replace(
         c,
         run=shared_run(question, c.said),
         cue=answer_cue(question, c.said),
         read=read,
         example=example,
+        period=period,
     )
 
 
@@ -90,6 +95,7 @@ def _rank_key(c: Candidate, kind: Kind) -> float:
         c.telling
         + bonus
         - EXAMPLE_COST * c.example
+        - PERIOD_COST * c.period
         - (c.cell.cost if c.cell else 0.0)
         + SCORE_WEIGHT * c.score
         + RUN_WEIGHT * c.run

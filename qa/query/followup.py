@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence, Set
 from qa.index.core import Index
 from qa.ingest.clean import normalize_width, to_simplified
 from qa.ingest.issuer import NOT_PLACE_START, PLACE_NAME
+from qa.ingest.report_kind import kinds
 from qa.query.places import known_places, place_aliases
 from qa.query.years import YEAR
 
@@ -20,7 +21,9 @@ _ASKING = re.compile(
 
 # A follow-up about a part of the previous answer, or its change: 其中…, 跟去年比…
 _PART = "其中|其余|这些|这其中|那些|它们"
-_DEPENDS = re.compile(rf"^(?:{_PART})|(?:跟|和|与|比|较)(?:去年|上年|上一年)|同比")
+_DEPENDS = re.compile(
+    rf"^(?:{_PART})|(?:跟|和|与|比|较)(?:去年|上年|上一年|全国|全省|全市|全区|平均)|同比"
+)
 # A question that asks which reports say something, up to its verb: 哪些局在报告中提到…
 _WHICH_REPORTS = re.compile(
     r"^(?:哪些|哪几个|哪个|哪家|各)(?:局|单位|部门|县|区)\S{0,6}?"
@@ -86,6 +89,11 @@ def resolve_one(
             ask = elliptic.group(1) + (asking.group() if asking else "") + "？"
         return carried + _topic(previous, prev_places, prev_years) + "，" + ask
     if elliptic:  # a new topic only: ask the previous question's asking part about it
+        kind = _other_kind(previous, elliptic.group(1))
+        if (
+            kind
+        ):  # 部门预算“三公”经费是多少？ 那单位预算呢？: the same figure of that kind of report
+            return kind
         return _carry(prev_places, prev_years) + _ask_anew(previous, elliptic.group(1))
     if _topicless(q, places, years):  # 今年的目标是多少？ 实际完成了多少？: of the same thing
         topic = _TENSE.sub("", _topic(previous, prev_places, YEAR.findall(previous)))
@@ -113,6 +121,16 @@ def _swap_scope(
     return resolved
 
 
+def _other_kind(previous: str, topic: str) -> str:
+    """The previous question about another kind of report (单位预算 for 部门预算, 决算 for
+    预算), when the follow-up names only that kind; else ""."""
+    words = sorted({w for k in kinds() for w in k.title if len(w) >= 2}, key=len, reverse=True)
+    if topic not in words:
+        return ""
+    said = next((w for w in words if w in previous), None)
+    return previous.replace(said, topic, 1) if said and said != topic else ""
+
+
 def _ask_anew(previous: str, topic: str) -> str:
     """The previous question's asking part about a new topic (那普法宣传呢？)."""
     which = _WHICH_REPORTS.match(previous)
@@ -126,11 +144,12 @@ def _ask_anew(previous: str, topic: str) -> str:
 # What a follow-up may say without naming a topic of its own: when, target or actual, asking.
 _NO_TOPIC = re.compile(
     r"今年|本年度?|当年|去年|上年|明年|实际|完成|实现|达到|定的|定了|定下|目标|预期|计划|增长|增速|增幅"
+    r"|支出|开支"
     r"|多少|几|要|是|了|的|又|那么|那|呢|[？?。！!，,\s]"
 )
 # Target and actual words of the earlier question, dropped from a topic the follow-up carries
 # (…增长目标是多少？ 实际完成了多少？ → 增长，实际完成了多少？).
-_TENSE = re.compile(r"(?:预期)?目标|计划|实际(?:完成)?")
+_TENSE = re.compile(r"(?:预期)?目标|计划|实际(?:完成)?|预算(?=$|是|[？?，,])")
 
 
 def _topicless(question: str, places: list[str], years: list[str]) -> bool:
