@@ -8,7 +8,7 @@ import pytest
 
 from qa.query.kind import body_asked, focus_words
 from qa.query.plans import asks_for_whole_plan, asks_for_whole_problems, section_fit
-from qa.query.question import answer_cue, key_terms, shared_run
+from qa.query.question import answer_cue, coverage, key_terms, shared_run
 from qa.query.units import asked_units, figure_fits
 
 
@@ -191,6 +191,13 @@ def test_numbers_that_name_a_thing_or_a_year_are_topic_words_and_counts_are_not(
 def test_asking_phrases_are_no_topic_words(sample_library: Any) -> None:
     assert set(key_terms("哪些局配了公职律师", sample_library.index)) == {"公职", "律师"}
     assert set(key_terms("各局有没有败诉的？", sample_library.index)) == {"败诉"}
+
+
+def test_a_phrase_is_one_term_matched_by_the_reports_words_for_it(sample_library: Any) -> None:
+    terms = key_terms("辽宁2025年的经济增速是多少？", sample_library.index)
+    assert "经济增速" in terms and not {"经济", "增速"} & set(terms)
+    assert coverage("地区生产总值增长3.7%", terms) > 0
+    assert coverage("主要经济指标增速高于全国平均水平", terms) == 0  # another measure
 
 
 def test_which_bureaus_is_no_count_and_its_clause_no_focus() -> None:

@@ -522,3 +522,28 @@ def test_a_place_a_report_misspells_is_read_as_the_report_spells_it() -> None:
     # a place one character away from an indexed report's real place is another place
     assert spelling_variants("井冈县的申请", [known], said) == "井冈县的申请"
     assert spelling_variants("宿迁市受理了多少件", reports, said) == "宿迁市受理了多少件"
+
+
+def test_a_division_named_only_above_the_indexed_places_is_not_answered_for_them() -> None:
+    from qa.query.places import named_places, only_above
+    from qa.records import Report
+
+    district = Report(
+        "h",
+        "h.txt",
+        "",
+        "海拉尔区人民政府",
+        "内蒙古自治区呼伦贝尔市海拉尔区",
+        2017,
+        None,
+        None,
+        "…",
+        "",
+    )
+    reports = [district]
+    q = "呼伦贝尔市2016年地区生产总值是多少"
+    assert only_above(q, reports, named_places(q, reports)) == "呼伦贝尔市"
+    for across in ("呼伦贝尔市有哪些区提到旅游", "呼伦贝尔市各区的地区生产总值"):
+        assert only_above(across, reports, named_places(across, reports)) == ""
+    own = "海拉尔区2016年地区生产总值是多少"
+    assert only_above(own, reports, named_places(own, reports)) == ""

@@ -120,6 +120,22 @@ def named_places(q: str, reports: list[Report]) -> dict[str, list[str]]:
 
 
 _GOVERNMENT = re.compile(r"(?:人民)?政府$")
+# 哪些局/各县/分别/有几个单位: a question across the reports of places inside a division
+_ACROSS = re.compile(
+    r"哪些|哪几|各(?:局|县|区|市|单位|部门)|分别|(?:几|多少)个(?:局|县|区|单位|部门)"
+)
+
+
+def only_above(q: str, reports: list[Report], hits: dict[str, list[str]]) -> str:
+    """The division a question is about when it names it only as the one above indexed places
+    and asks about the division itself (呼伦贝尔市2016年地区生产总值 when only 海拉尔区 is
+    indexed: a district's report does not state its city's figures), else ""."""
+    said = {a for found in hits.values() for a in found}
+    if not said or _SUBDIVISIONS.search(q) or _ACROSS.search(q):
+        return ""
+    if any(a in q for r in reports for a in place_aliases(r)):
+        return ""
+    return max(said, key=len)
 
 
 def unindexed_divisions(q: str, known: frozenset[str]) -> list[str]:

@@ -14,17 +14,20 @@ from qa.query.kind import GENERIC
 from qa.query.scope import strip_scope_words
 
 
-def _load_synonyms() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
-    """The reports' words for a question's words, and spoken words read as the reports write
-    them (qa/lexicon/synonyms.toml, each entry with an example and a source)."""
+def _load_synonyms() -> tuple[dict[str, tuple[str, ...]], dict[str, str], tuple[str, ...]]:
+    """The reports' words for a question's words and phrases, spoken words read as the reports
+    write them, and the phrases (qa/lexicon/synonyms.toml, each entry with an example and a
+    source)."""
     data = tomllib.loads((LEXICON / "synonyms.toml").read_text(encoding="utf-8"))
-    synonyms = {e["word"]: tuple(e["said"]) for e in data["synonym"]}
-    return synonyms, {e["word"]: e["as"] for e in data["spoken"]}
+    synonyms = {e["word"]: tuple(e["said"]) for e in [*data["synonym"], *data["phrase"]]}
+    phrases = tuple(e["word"] for e in data["phrase"])
+    return synonyms, {e["word"]: e["as"] for e in data["spoken"]}, phrases
 
 
-# The reports' words for what a question asks about (打算 → 安排/计划 …), and spoken words of
-# questions as the reports write them (怎么聘的 → 聘请, 案子 → 案件).
-SYNONYMS, _SPOKEN = _load_synonyms()
+# The reports' words for what a question asks about (打算 → 安排/计划 …), spoken words of
+# questions as the reports write them (怎么聘的 → 聘请, 案子 → 案件), and phrases taken as one
+# term (经济增速 → 生产总值增长).
+SYNONYMS, _SPOKEN, _PHRASES = _load_synonyms()
 # The asking part of a question word (几次, 多少件) says nothing about the topic.
 # Asking words, and the comparisons a question asks to make (哪个更高): no topic of their own.
 _ASKING_WORD = re.compile(r"几|多少|哪|什么|吗|呢|^[更较][高低多少快慢大小]$")
@@ -59,7 +62,19 @@ def key_terms(question: str, index: Index) -> dict[str, float]:
     terms = {t: index.keywords.idf(t) for t in tokens - whole}
     # A word no passage has still counts (the reports may not say it), but only a little:
     # question wording often differs from the reports' own.
-    return {t: min(w, MAX_TERM_WEIGHT) if w > 0 else ABSENT_TERM_WEIGHT for t, w in terms.items()}
+    weights = {
+        t: min(w, MAX_TERM_WEIGHT) if w > 0 else ABSENT_TERM_WEIGHT for t, w in terms.items()
+    }
+    return _as_phrases(q, weights)
+
+
+def _as_phrases(q: str, weights: dict[str, float]) -> dict[str, float]:
+    """The words of a phrase the question says (经济增速) taken as one term, with their weight."""
+    for phrase in _PHRASES:
+        parts = [t for t in weights if t in phrase]
+        if phrase in q and parts:
+            weights[phrase] = min(sum(weights.pop(t) for t in parts), MAX_TERM_WEIGHT)
+    return weights
 
 
 def _covered_by_parts(token: str, others: set[str]) -> bool:

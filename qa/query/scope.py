@@ -11,6 +11,7 @@ from qa.ingest.report_kind import kinds
 from qa.query.places import (
     known_places,
     named_places,
+    only_above,
     other_office,
     spelling_variants,
     unindexed_divisions,
@@ -54,6 +55,9 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
     unmatched: list[str] = []
     selected = reports
     hits = named_places(q, reports)
+    above = only_above(q, reports, hits)
+    if above:  # the division itself, of which only places inside are indexed
+        unmatched.append(above)
     named = {r.doc_id for r in reports if hits[r.doc_id]}
     if not named and any(r.region for r in reports):
         unmatched.extend(unindexed_divisions(q, known_places(index)))
