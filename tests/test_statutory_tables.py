@@ -84,12 +84,15 @@ def test_a_figure_in_a_header_cells_unit_is_answered(library: Library) -> None:
 
 
 def test_how_much_of_a_label_the_question_says() -> None:
-    entry = TableEntry("三、本年度办理结果·（二）部分公开（区分处理的，只计这一情形）", 0, 1, ())
-    assert label_said(entry, "有多少件申请是部分公开的") == 1.0
-    assert label_said(TableEntry("合计", 0, 1, ()), "合计多少") is None  # totals are not named
-    long = TableEntry("2.申请人逾期未按收费通知要求缴纳费用的申请", 0, 1, ())
-    said = label_said(long, "予以公开的申请有多少件")
+    label = "三、本年度办理结果·（二）部分公开（区分处理的，只计这一情形）"
+    assert label_said(label, "有多少件申请是部分公开的") == 1.0  # the note is left out
+    assert label_said("合计", "合计多少") is None  # totals are not named
+    said = label_said("2.申请人逾期未按收费通知要求缴纳费用的申请", "予以公开的申请有多少件")
     assert said is not None and said < 0.3
+    asked = "复议后又起诉的行政诉讼有几件"  # a short qualifier tells two tables apart
+    assert label_said("行政诉讼（复议后起诉）", asked) == 1.0
+    other = label_said("行政诉讼（未经复议直接起诉）", asked)
+    assert other is not None and other < 0.8
 
 
 def test_a_word_every_column_holds_picks_no_column_so_a_long_row_gives_its_total() -> None:
@@ -98,3 +101,21 @@ def test_a_word_every_column_holds_picks_no_column_so_a_long_row_gives_its_total
     entry = TableEntry("1.本机关不掌握相关政府信息", 0, 9, values)
     assert asked_values(entry, {"申请": 3.0, "掌握": 4.0}) == (4,)
     assert asked_values(entry, {"商业": 3.0, "企业": 3.0}) == (1,)  # a column named outright
+
+
+def test_a_word_most_passages_of_the_asked_reports_hold_weighs_less() -> None:
+    from types import SimpleNamespace
+
+    from qa.query.parse import SCOPE_DISCOUNT, within_scope
+    from qa.query.scope import Scope
+
+    passages = {
+        "a": [SimpleNamespace(text=t) for t in ("申请749件", "予以公开294件", "申请人情况")],
+        "b": [SimpleNamespace(text="地区生产总值")],
+    }
+    index = SimpleNamespace(reports=dict.fromkeys(passages), passages_of=passages.__getitem__)
+    terms = {"申请": 3.0, "予以": 3.0}
+    scoped = within_scope(terms, Scope(("a",)), index)  # type: ignore[arg-type]
+    assert scoped["申请"] == 3.0 * (1 - SCOPE_DISCOUNT * 2 / 3) < scoped["予以"]
+    assert within_scope(terms, Scope(("a", "b")), index) == terms  # the whole index: as is
+    assert within_scope(terms, Scope(None), index) == terms

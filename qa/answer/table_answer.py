@@ -39,7 +39,10 @@ def table_candidates(
         for table in report.tables:
             for entry in _rows_asked(table, terms):
                 cell = TableCell(
-                    table, entry, asked_values(entry, terms), named=label_said(entry, asked)
+                    table,
+                    entry,
+                    asked_values(entry, terms),
+                    named=label_said(entry.label or table.title, asked),
                 )
                 if units and _counted(cell, report.text, units):
                     cell = replace(cell, counted=units[0])
@@ -70,7 +73,8 @@ def _entry_candidate(
         own = max(s for pid, s in scores.items() if pid.startswith(f"{report.doc_id}#"))
     context = context_credit(terms, to_simplified(" ".join([*path, table.title])))
     with_title = {t: max(c, named[t]) for t, c in context.items()}
-    heads = " ".join([entry.label, *(v.column for v in entry.values)])
+    # a row without a label is named by its table's title (行政诉讼（复议后起诉）: 3 … 10)
+    heads = " ".join([entry.label or table.title, *(v.column for v in entry.values)])
     plain, telling = coverages(heads, terms, (context, with_title))
     return Candidate(
         report,
@@ -144,15 +148,26 @@ def asked_values(entry: TableEntry, terms: dict[str, float]) -> tuple[int, ...]:
 
 
 _LABEL_CHARS = re.compile(r"[\u4e00-\u9fff]")
-_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+# What brackets add to a label: a note (区分处理的，只计这一情形) is left out, a short
+# qualifier (复议后起诉 / 未经复议直接起诉) tells rows apart and stays.
+_NOTE = re.compile(r"[（(]([^（()）]*)[）)]")
+NOTE_CHARS = 8
+_ORDINAL = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])"
+)
 
 
-def label_said(entry: TableEntry, asked: str) -> float | None:
-    """The share of the row label's own characters (its last part: 1.属于国家秘密 of
-    三、本年度办理结果·…, without what brackets add) that the question holds; None for a
+def label_said(label: str, asked: str) -> float | None:
+    """The share of a row label's own characters (its last part: 1.属于国家秘密 of
+    三、本年度办理结果·…, without a bracketed note) that the question holds; None for a
     total row, no label or no question."""
-    label = _BRACKETED.sub("", entry.label.split("·")[-1])  # 部分公开（区分处理的…）
-    own = _LABEL_CHARS.findall(to_simplified(label))
-    if not asked or not own or is_total(entry.label):
+    last = _ORDINAL.sub("", label.split("·")[-1])
+    own = _LABEL_CHARS.findall(to_simplified(_NOTE.sub(_kept, last)))
+    if not asked or not own or is_total(label):
         return None
     return sum(ch in asked for ch in own) / len(own)
+
+
+def _kept(m: re.Match[str]) -> str:
+    note = m.group(1)
+    return "" if len(note) > NOTE_CHARS or re.search(r"[，,、；;]", note) else note

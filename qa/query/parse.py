@@ -45,11 +45,31 @@ def parse_query(
     if spelled != simple:  # 沭阳县 asked, 沐阳县 indexed: the place as its report spells it
         resolved = simple = spelled
     scope = analyze_question(resolved, index, filters)
+    terms = key_terms(resolved, index)
     return Query(
         question,
         resolved,
         simple,
         scope,
         answer_kind(resolved, scope),
-        key_terms(resolved, index),
+        within_scope(terms, scope, index),
     )
+
+
+# A word most passages of the reports asked about hold (申请 in a 信息公开年报) tells their
+# sentences apart less than its weight over the whole index says: at most this share off.
+SCOPE_DISCOUNT = 0.5
+
+
+def within_scope(terms: dict[str, float], scope: Scope, index: Index) -> dict[str, float]:
+    """The terms' weights discounted by the share of the scoped reports' passages holding them,
+    when the question narrows the reports (the weights are the whole index's)."""
+    if not scope.doc_ids or not terms or len(set(scope.doc_ids)) >= len(index.reports):
+        return terms
+    texts = [to_simplified(p.text) for d in scope.doc_ids for p in index.passages_of(d)]
+    if not texts:
+        return terms
+    return {
+        t: w * (1 - SCOPE_DISCOUNT * sum(t in x for x in texts) / len(texts))
+        for t, w in terms.items()
+    }
