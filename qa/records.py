@@ -119,8 +119,17 @@ class Report:
     def label(self) -> str:
         """How answers name the report: its body (or title) and the year it is named by,
         never a raw None (上海市普陀区司法局（2026年）, 政府工作报告)."""
-        name = self.agency or self.title
+        name = self.agency or shown_title(self.title)
         return f"{name}（{self.year}年）" if self.year else name
+
+
+UNKNOWN_TITLE = "（标题未识别）"
+
+
+def shown_title(title: str) -> str:
+    """A title as answers and cards show it: 《…》 inside, or that it could not be read from
+    the report (never its file name)."""
+    return title or UNKNOWN_TITLE
 
 
 @dataclass(frozen=True, slots=True)

@@ -439,3 +439,16 @@ def test_kill_at_each_publish_step_keeps_a_whole_index(
     assert_recovers(crash_setup, settings, markers)
     if phase in ("MANIFEST", "RENAMED"):
         assert "SWITCHED" not in markers
+
+
+def test_a_title_the_text_does_not_state_stays_empty_and_is_shown_as_unread(
+    tmp_path: Path,
+) -> None:
+    from qa.records import UNKNOWN_TITLE, Report, shown_title
+
+    path = tmp_path / "scan-0042.txt"
+    path.write_text("全县共受理申请749件，均已按时答复。\n办理结果良好。\n", encoding="utf-8")
+    report = load_report(path, Settings())
+    assert report.title == "" and "scan" not in report.label
+    assert shown_title(report.title) == UNKNOWN_TITLE
+    assert Report.from_dict(report.to_dict()).title == ""

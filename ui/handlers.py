@@ -15,6 +15,7 @@ import gradio as gr
 
 from qa.api import check_question
 from qa.errors import QAError
+from qa.records import shown_title
 from ui.export import export_files, to_plain_text
 from ui.render import (
     Turn,
@@ -171,7 +172,9 @@ class Handlers:
         """Library table and the dropdowns that list years, agencies and reports."""
         years, agencies = self.service.filter_choices()
         rows = self.service.report_rows()
-        removable = [(f"{shown(r.title, script)}（{r.doc_id}）", r.doc_id) for r in rows]
+        removable = [
+            (f"{shown(shown_title(r.title), script)}（{r.doc_id}）", r.doc_id) for r in rows
+        ]
         return (
             render_library(rows, script),
             gr.update(choices=years),

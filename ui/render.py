@@ -11,7 +11,7 @@ from pathlib import PurePath
 from qa.answer.cite import NO_EVIDENCE, QuoteContext, mode_line, section_label
 from qa.ingest.clean import to_simplified
 from qa.library_ops import ReportSummary
-from qa.records import Answer, Citation
+from qa.records import Answer, Citation, shown_title
 
 SCRIPT_ORIGINAL = "报告原文字体"
 SCRIPT_SIMPLIFIED = "简体"
@@ -88,7 +88,7 @@ def render_card(c: Citation, ctx: QuoteContext, turn: int, script: str) -> str:
     return (
         f'<div class="qa-card" id="{anchor_id(turn, c.n)}" data-n="{c.n}">'
         f'<div class="qa-card-title"><span class="qa-num">[{c.n}]</span> '
-        f"《{esc(shown(c.title, script))}》</div>"
+        f"《{esc(shown(shown_title(c.title), script))}》</div>"
         f'<div class="qa-meta">{esc(shown(c.agency, script))} · {year_text(c.year)} · '
         f"{esc(shown(section_label(c.section_path), script))}</div>"
         f"{render_context(ctx, script)}"
@@ -191,7 +191,7 @@ def render_library(rows: Sequence[ReportSummary], script: str) -> str:
     body = []
     for r in rows:
         cells = (
-            shown(r.title, script),
+            shown(shown_title(r.title), script),
             shown(r.agency, script),
             shown(r.region, script),
             year_text(r.year),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qa.index.core import Index
-from qa.records import Answer, Citation, Hit
+from qa.records import Answer, Citation, Hit, shown_title
 
 NO_EVIDENCE = "未在已索引报告中找到依据"
 CONTEXT_CHARS = 120  # report characters shown on each side of a quote
@@ -21,7 +21,7 @@ def source_line(c: Citation) -> str:
     """《标题》（机构，2023年），一、… > （二）…"""
     year = f"，{c.year}年" if c.year else ""
     page = f"，第{c.page}页" if c.page else ""
-    return f"《{c.title}》（{c.agency}{year}），{section_label(c.section_path)}{page}"
+    return f"《{shown_title(c.title)}》（{c.agency}{year}），{section_label(c.section_path)}{page}"
 
 
 def briefing_footnote(c: Citation) -> str:
@@ -32,7 +32,7 @@ def briefing_footnote(c: Citation) -> str:
         part = f"，{c.section_path[0]}"
         if len(c.section_path) > 1:
             part += f"“{c.section_path[-1]}”"
-    return f"《{c.title}》（{c.agency}{year}）{part}"
+    return f"《{shown_title(c.title)}》（{c.agency}{year}）{part}"
 
 
 def mode_line(answer: Answer) -> str:

@@ -20,7 +20,7 @@ from qa.query.kind import Kind
 from qa.query.parse import Query
 from qa.query.places import place_aliases
 from qa.query.scope import Scope
-from qa.records import Answer, Citation, Hit, Report
+from qa.records import Answer, Citation, Hit, Report, shown_title
 
 
 def _lead(report: Report) -> str:
@@ -107,7 +107,8 @@ def _decline(
         if have:
             text += f"\n已索引的相关报告：{'；'.join(have)}"
     related = "；".join(
-        f"《{h.passage.title}》{' '.join(h.passage.section_path[-1:])}" for h in hits[:3]
+        f"《{shown_title(h.passage.title)}》{' '.join(h.passage.section_path[-1:])}"
+        for h in hits[:3]
     )
     if related:
         text += f"\n可能相关：{related}"

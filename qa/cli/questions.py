@@ -13,6 +13,7 @@ from qa.answer.cite import answer_to_dict, hit_to_dict, render_text, section_lab
 from qa.cli.batch import echo_batch
 from qa.cli.common import announce_llm, index_option, open_library, settings_with
 from qa.config import Settings
+from qa.records import shown_title
 
 Decorator = Callable[[Any], Any]
 
@@ -90,7 +91,9 @@ def search_cmd(
         return
     for h in hits:
         p = h.passage
-        click.echo(f"{h.rank}. [{h.score:.3f}] 《{p.title}》 {section_label(p.section_path)}")
+        click.echo(
+            f"{h.rank}. [{h.score:.3f}] 《{shown_title(p.title)}》 {section_label(p.section_path)}"
+        )
         click.echo(f"   {p.text[:120]}")
 
 

@@ -67,7 +67,7 @@ def load_report(
     return Report(
         doc_id=doc_id or safe_id(path.stem),
         path=str(path.resolve()),
-        title=meta.title or path.stem,
+        title=meta.title,  # what the text does not state stays empty, never the file name
         agency=meta.agency,
         region=meta.region,
         year=meta.year,

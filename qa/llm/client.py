@@ -19,7 +19,7 @@ from qa.answer.cite import section_label
 from qa.config import Settings
 from qa.errors import ConfigError, LLMError
 from qa.index.core import Index
-from qa.records import Hit, Passage, Report
+from qa.records import Hit, Passage, Report, shown_title
 
 if TYPE_CHECKING:
     from llama_index.core.base.llms.types import ChatMessage
@@ -79,7 +79,7 @@ def passage_block(o: Offered) -> str:
     p = o.passage
     year = f"{p.year}年" if p.year else "不详"
     fields = [
-        f"标题：《{p.title}》",
+        f"标题：《{shown_title(p.title)}》",
         f"机构：{p.agency or o.report.agency or '不详'}",
         f"年份：{year}",
         f"章节：{section_label(p.section_path)}",
