@@ -119,3 +119,16 @@ def test_a_word_most_passages_of_the_asked_reports_hold_weighs_less() -> None:
     assert scoped["申请"] == 3.0 * (1 - SCOPE_DISCOUNT * 2 / 3) < scoped["予以"]
     assert within_scope(terms, Scope(("a", "b")), index) == terms  # the whole index: as is
     assert within_scope(terms, Scope(None), index) == terms
+
+
+def test_of_two_columns_holding_the_same_words_the_one_said_verbatim_is_stated() -> None:
+    columns = [
+        *("行政复议·结果维持", "行政复议·结果纠正", "行政复议·尚未审结", "行政复议·总计"),
+        *("行政诉讼·未经复议直接起诉·结果维持", "行政诉讼·未经复议直接起诉·结果纠正"),
+        "行政诉讼·未经复议直接起诉·总计",
+    ]
+    values = tuple(TableValue(c, i, i + 1) for i, c in enumerate(columns))
+    entry = TableEntry("", 0, 7, values)
+    terms = {"行政": 1.0, "复议": 2.0, "结果": 1.0, "维持": 2.0}
+    assert asked_values(entry, terms) == (0, 4)  # 维持 in both (复议 too: 未经复议)
+    assert asked_values(entry, terms, "信息公开行政复议结果维持的有几件") == (0,)

@@ -10,7 +10,7 @@ from qa.answer.candidate import Candidate, TableCell
 from qa.index.core import Index
 from qa.ingest.clean import to_simplified
 from qa.ingest.tables import is_total
-from qa.query.question import context_credit, coverages, has_word
+from qa.query.question import context_credit, coverages, has_word, shared_run
 from qa.query.units import figure_fits
 from qa.records import Hit, Report, Table, TableEntry
 
@@ -41,7 +41,7 @@ def table_candidates(
                 cell = TableCell(
                     table,
                     entry,
-                    asked_values(entry, terms),
+                    asked_values(entry, terms, asked),
                     named=label_said(entry.label or table.title, asked),
                 )
                 if units and _counted(cell, report.text, units):
@@ -128,11 +128,13 @@ def _rows_asked(table: Table, terms: dict[str, float]) -> tuple[TableEntry, ...]
     return tuple(totals or [e for e in table.entries if not e.label])[:1]
 
 
-def asked_values(entry: TableEntry, terms: dict[str, float]) -> tuple[int, ...]:
+def asked_values(entry: TableEntry, terms: dict[str, float], asked: str = "") -> tuple[int, ...]:
     """The values of a row an answer states: those whose column headers hold words of the
     question that no other column holds more of (行政复议结果维持 → 行政复议·结果维持, not
-    行政诉讼·…·结果维持; 人员经费和公用经费 → both), words that most columns hold aside;
-    when no column is asked for, a long row's total column (总计); else all of them (())."""
+    行政诉讼·…·结果维持; 人员经费和公用经费 → both), words that most columns hold aside, and
+    of those the ones the question (``asked``) says most of verbatim (行政复议结果维持, not
+    行政诉讼·未经复议直接起诉·结果维持); when no column is asked for, a long row's total column
+    (总计); else all of them (())."""
     columns = [to_simplified(v.column) for v in entry.values]
     # a word most columns hold (申请 of 申请人情况·自然人, 申请人情况·商业企业 …) picks none
     picking = [t for t in terms if 2 * sum(has_word(c, t) for c in columns) <= len(columns)]
@@ -140,6 +142,9 @@ def asked_values(entry: TableEntry, terms: dict[str, float]) -> tuple[int, ...]:
     chosen = tuple(
         i for i, own in enumerate(held) if own and not any(own < other for other in held)
     )
+    if chosen and asked:
+        runs = {i: shared_run(asked, columns[i].replace("·", "")) for i in chosen}
+        chosen = tuple(i for i in chosen if runs[i] == max(runs.values()))
     if chosen:
         return chosen if len(chosen) < len(held) else ()
     if len(entry.values) <= LONG_ROW:

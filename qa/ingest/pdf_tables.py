@@ -45,6 +45,9 @@ def pdf_grids(
         return ()
     import pdfplumber
 
+    # pdfminer warns once per glyph of a font without a bounding box (Chromium's PDFs): noise
+    # to a user indexing reports, and the text and grids come out the same
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     grids: list[PdfGrid] = []
     started = time.monotonic() if started is None else started
     seconds = limits.parse_timeout_s * _TABLE_BUDGET_SHARE
