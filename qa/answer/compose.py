@@ -115,10 +115,9 @@ def _decline(
     return Answer(question, resolved, text, (), tuple(hits), False, scope.unmatched)
 
 
-def _unknown_topic(question: str, unknown: list[str]) -> str:
-    """关于“银行、合作、协议”的内容, the words in the question's order; a piece made of two
-    others' characters (荣誉称号 → 誉称) is left out."""
-    simple = to_simplified(question)
+def _unknown_topic(simple: str, unknown: list[str]) -> str:
+    """关于“银行、合作、协议”的内容, the words in the (simplified) question's order; a piece
+    made of two others' characters (荣誉称号 → 誉称) is left out."""
     shown = [t for t in unknown if not all(any(ch in o for o in unknown if o != t) for ch in t)]
     return f"关于“{'、'.join(sorted(shown, key=simple.find))}”的内容" if shown else ""
 
@@ -139,7 +138,7 @@ def compose_answer(
     unknown = unknown_words(terms, index)
     picked = choose(Ask(query, hits, index, unknown, reader))
     if not picked:
-        why = _unknown_topic(resolved, unknown) or "能回答这个问题的内容"
+        why = _unknown_topic(query.simple, unknown) or "能回答这个问题的内容"
         return _decline(question, resolved, hits, scope, why, index)
     sentences, dropped = verify_sentences(compose(kind, picked), index.reports)
     if not sentences:

@@ -64,10 +64,9 @@ def _tense_words() -> frozenset[str]:
 def asked_tense(question: str) -> str:
     """预期目标 when the question asks for a target (目标是多少), 实际完成 when it asks what
     was achieved (实际完成了多少), else ""."""
-    simple = to_simplified(question)
-    if any(w in simple for w in _cues()["target_question"]):
+    if any(w in question for w in _cues()["target_question"]):
         return TARGET
-    return figure_tag(simple)
+    return figure_tag(question)
 
 
 def said_as(c: Candidate, near: bool = False) -> str:

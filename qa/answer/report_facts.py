@@ -14,7 +14,6 @@ from functools import cache
 from qa.answer.candidate import MAX_QUOTE, Candidate, span_candidate
 from qa.index.core import Index
 from qa.index.sentences import sentence_spans, trim_span
-from qa.ingest.clean import to_simplified
 from qa.ingest.report_dates import CN_DATE, DATE
 from qa.ingest.report_kind import LEXICON
 from qa.records import Hit, Report
@@ -35,17 +34,15 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 def asked_fields(question: str) -> tuple[str, ...]:
     """The report facts a question asks for, in :data:`FIELDS` order (a website's publish
     date is not one: the page it was published on is not indexed)."""
-    q = to_simplified(question)
     patterns = _patterns()
-    asked = [f for f in FIELDS if patterns[f].search(q)]
-    if "date" in asked and asks_publish_date(q):
+    asked = [f for f in FIELDS if patterns[f].search(question)]
+    if "date" in asked and asks_publish_date(question):
         asked.remove("date")
     return tuple(asked)
 
 
 def asks_publish_date(question: str) -> bool:
-    q = to_simplified(question)
-    return bool(_patterns()["date"].search(q) and _patterns()["published"].search(q))
+    return bool(_patterns()["date"].search(question) and _patterns()["published"].search(question))
 
 
 def fact_candidates(

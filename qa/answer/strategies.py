@@ -55,8 +55,10 @@ class Ask:
         return self.query.kind
 
     @property
-    def resolved(self) -> str:
-        return self.query.resolved
+    def simple(self) -> str:
+        """The resolved question in simplified script (Query.simple): what the question
+        analysis below reads; the reader alone reads the question as resolved."""
+        return self.query.simple
 
 
 Strategy = Callable[[Ask], list[Candidate] | None]
@@ -71,8 +73,8 @@ def report_facts(ask: Ask) -> list[Candidate] | None:
         if one_report(scope, index)
         else [index.reports[d] for d in scope.doc_ids or index.reports]
     )
-    found = fact_candidates(ask.resolved, ask.hits, index, every)
-    return found or report_candidates(ask.resolved, scope, index) or None
+    found = fact_candidates(ask.simple, ask.hits, index, every)
+    return found or report_candidates(ask.simple, scope, index) or None
 
 
 def unknown_topic(ask: Ask) -> list[Candidate] | None:
@@ -84,12 +86,12 @@ def whole_section(ask: Ask) -> list[Candidate] | None:
     """下一步有什么打算 / 存在哪些问题 as a whole: each report's plans or shortcomings section
     with its items (the part of it that fits: （一）主要问题)."""
     terms = ask.query.terms
-    whole_problems = asks_for_whole_problems(ask.resolved) and not set(terms) - PROBLEM_WORDS
-    if not (asks_for_whole_plan(ask.resolved) or whole_problems) or not ask.hits:
+    whole_problems = asks_for_whole_problems(ask.simple) and not set(terms) - PROBLEM_WORDS
+    if not (asks_for_whole_plan(ask.simple) or whole_problems) or not ask.hits:
         return None
     single = one_report(ask.query.scope, ask.index) and not ask.kind.per_report
     reports = reports_of(ask.hits[:1] if single else ask.hits, ask.index)
-    sections = [fitting_section_items(ask.index, ask.resolved, r) for r in reports]
+    sections = [fitting_section_items(ask.index, ask.simple, r) for r in reports]
     return [c for items in sections for c in items] if any(sections) else None
 
 
@@ -98,16 +100,14 @@ def section_list(ask: Ask) -> list[Candidate] | None:
     if ask.kind.base != "list":
         return None
     hits = ask.hits[:4]
-    found = section_items(
-        ask.index, reports_of(hits, ask.index), dict(ask.query.terms), ask.resolved
-    )
+    found = section_items(ask.index, reports_of(hits, ask.index), dict(ask.query.terms), ask.simple)
     return found or None
 
 
 def sentences(ask: Ask) -> list[Candidate] | None:
     """Everything else: the sentences, clauses and table rows that hold the question's words
     (and the figure it asks for), ranked, with the reader's help for one fact or list."""
-    kind, resolved, terms = ask.kind, ask.resolved, dict(ask.query.terms)
+    kind, resolved, terms = ask.kind, ask.simple, dict(ask.query.terms)
     units = asked_units(resolved)
     if kind.base == "number":  # target and actual words are for fitting_tense to see to
         terms = without_tense_words(resolved, terms)
@@ -126,10 +126,10 @@ def sentences(ask: Ask) -> list[Candidate] | None:
     # the reader ranks one answer's sentences; a figure's clause (whose reader mass grows with
     # every clause around it) and per-report answers are left to the word match
     one = kind.base in ("fact", "list") and not (kind.per_report or kind.each)
-    readings = read_hits(ask.reader if one else None, resolved, ask.hits, ask.index)
+    readings = read_hits(ask.reader if one else None, ask.query.resolved, ask.hits, ask.index)
     picked = pick(kind, found, resolved, readings)
     if not picked and ask.reader is not None and not (kind.per_report or kind.each):
-        readings = readings or read_hits(ask.reader, resolved, ask.hits, ask.index)
+        readings = readings or read_hits(ask.reader, ask.query.resolved, ask.hits, ask.index)
         picked = read_out(found, resolved, readings, kind)
     if kind.base == "yesno" and terms:  # 有没有行政诉讼案件: 是 needs 诉讼 said, not 上诉
         topic = max(terms, key=lambda t: terms[t])
@@ -190,7 +190,7 @@ _WHICH_REPORTS_Q = re.compile(r"哪(?:几|一)?(?:份|篇|个)(?:报告)?(?:是|
 
 def report_candidates(resolved: str, scope: Scope, index: Index) -> list[Candidate]:
     """哪几份是2023年度的: the reports the question's year/place selects, each by its title."""
-    if scope.doc_ids is None or not _WHICH_REPORTS_Q.search(to_simplified(resolved)):
+    if scope.doc_ids is None or not _WHICH_REPORTS_Q.search(resolved):
         return []
     found = []
     for doc_id in scope.doc_ids:

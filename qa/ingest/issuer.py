@@ -47,9 +47,9 @@ BODY_END = re.compile(
 )
 
 
-def infer_agency(simple: str) -> tuple[str, str]:
+def infer_agency(simple: str, lines: list[str] | None = None) -> tuple[str, str]:
     """Return (agency, place) preferring names in the title and signature lines."""
-    lines = report_lines(simple)
+    lines = report_lines(simple) if lines is None else lines
     weight: dict[tuple[str, str], float] = {}
     if STATE_COUNCIL.search(simple):
         return "国务院", "中华人民共和国"
@@ -116,7 +116,7 @@ def find_issuer(
     if m and BODY_END.search(m.group(1)):
         sources["agency"] = "正文“本报告由……编制”"
         return m.group(1), ""
-    agency, found = infer_agency(simple)
+    agency, found = infer_agency(simple, lines)
     if agency:
         sources["agency"] = "标题、落款中的机构名"
     return agency, found or place

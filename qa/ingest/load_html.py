@@ -208,6 +208,8 @@ def _join_cells(line: str) -> str:
     """Cells separated by one tab, blank cells kept between others (they hold a column) and
     dropped at the ends, the line stripped (string operations: a regular expression for it
     backtracked on long runs of spaces)."""
+    if "\t" not in line:
+        return line.strip()  # no cells: most lines, and the cheap way
     cells = [part.strip() for part in line.split("\t")]
     while cells and not cells[-1]:
         cells.pop()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from qa.ingest.clean import to_simplified
 from qa.ingest.issuer import BODY_END, find_issuer, find_region, find_speaker
 from qa.ingest.report_dates import period, report_years
-from qa.ingest.report_kind import Kind, find_kind, kinds, report_lines, squeezed
+from qa.ingest.report_kind import Kind, find_kind, first_lines, kinds, report_lines, squeezed
 
 # A document number: 井政发〔2023〕5号, 湘自然资发[2024]12号
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*[号號]")
@@ -78,7 +78,7 @@ def infer_metadata(text: str, fallback_year: int | None = None) -> Metadata:
     agency, place = find_issuer(simple, lines, kind, heading, sources)
     year, signed = report_years(lines, kind, heading, fallback_year, sources)
     number = next(
-        (m.group() for line in report_lines(text)[:3] for m in [DOC_NUMBER.search(line)] if m), None
+        (m.group() for line in first_lines(text, 3) for m in [DOC_NUMBER.search(line)] if m), None
     )
     if number:
         sources["doc_number"] = "开头的文号"
@@ -120,7 +120,7 @@ def _title(
         return _own_script(text, simple, heading)
     if kind and kind.name != "法治政府建设年度报告":
         return f"{year or ''}年{place or agency}{kind.name}" if year else kind.name
-    return infer_title(report_lines(text), agency, year)
+    return infer_title(first_lines(text, 3), agency, year)
 
 
 def _heading(lines: list[str], at: int, span: int = 1) -> str:

@@ -38,6 +38,20 @@ def report_lines(text: str) -> list[str]:
     return [line.strip() for line in text.split("\n") if line.strip()]
 
 
+def first_lines(text: str, n: int) -> list[str]:
+    """The first ``n`` non-empty lines, stripped, read without splitting the whole text."""
+    found: list[str] = []
+    start = 0
+    while len(found) < n and start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end].strip()
+        if line:
+            found.append(line)
+        start = end + 1
+    return found
+
+
 def find_kind(lines: list[str], simple: str) -> tuple[Kind | None, int, int]:
     """The kind of report, the line of the title that says it (-1: said by the opening) and
     how many lines the title takes (a title wrapped by the page layout takes two)."""

@@ -51,11 +51,10 @@ _ONE_FIELD = re.compile(r"在\S{1,10}(?:方面|领域|上)")  # 在普法宣传�
 
 
 def asks_for_whole_plan(question: str) -> bool:
-    simple = to_simplified(question)
     return (
         asks_for_plans(question)
-        and bool(_WHOLE_PLAN.search(simple))
-        and not _ONE_FIELD.search(simple)
+        and bool(_WHOLE_PLAN.search(question))
+        and not _ONE_FIELD.search(question)
     )
 
 
@@ -63,11 +62,10 @@ def asks_for_whole_problems(question: str) -> bool:
     """存在哪些问题 / 不足有哪些 (not 在普法方面存在哪些不足): the wording of a question after
     the report's shortcomings as a whole; its topic words are checked against
     :data:`PROBLEM_WORDS` by the caller."""
-    simple = to_simplified(question)
     return (
         asks_for_problems(question)
-        and bool(_WHOLE_PROBLEMS.search(simple))
-        and not _ONE_FIELD.search(simple)
+        and bool(_WHOLE_PROBLEMS.search(question))
+        and not _ONE_FIELD.search(question)
     )
 
 
@@ -75,13 +73,13 @@ def asks_for_whole_problems(question: str) -> bool:
 def _asked(question: str) -> tuple[frozenset[str], bool]:
     """The years a question names and whether it asks for plans, worked out once a question
     (:func:`section_fit` is called for every passage and sentence it ranks)."""
-    return frozenset(years_named(question)), bool(_PLAN.search(to_simplified(question)))
+    return frozenset(years_named(question)), bool(_PLAN.search(question))
 
 
 @lru_cache(maxsize=256)
 def asks_for_problems(question: str) -> bool:
     """Is the question about shortcomings (执法力量薄弱, 形式单一, 存在哪些问题), not plans?"""
-    return bool(_PROBLEM.search(to_simplified(question))) and not asks_for_plans(question)
+    return bool(_PROBLEM.search(question)) and not asks_for_plans(question)
 
 
 _PROBLEM_PART = re.compile(r"问题|不足|短板|差距")

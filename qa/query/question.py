@@ -189,9 +189,8 @@ _NOT_TEXT = re.compile(r"[\s？?！!，,。、；;：:“”‘’\"'《》「�
 
 def answer_cue(question: str, text: str) -> int:
     """+1 when the text holds what the question's way of asking wants, -1 when not, else 0."""
-    q = to_simplified(question)
     for asks, holds in _ANSWER_CUES:
-        if asks.search(q):
+        if asks.search(question):
             return 1 if holds.search(to_simplified(text)) else -1
     return 0
 
@@ -213,5 +212,6 @@ def shared_run(question: str, text: str) -> float:
 
 @lru_cache(maxsize=256)
 def bare_question(question: str) -> str:
-    """The question in simplified script without spaces and punctuation."""
+    """The question in simplified script without spaces and punctuation (cached: rerank and
+    the sentence ranking ask for it once a sentence; an LLM's reply is simplified here too)."""
     return _NOT_TEXT.sub("", to_simplified(question))

@@ -48,7 +48,7 @@ _TIME_ASKED = re.compile(rf"(?:多少|几)个?({'|'.join(_TIME_WORDS)})")
 
 def asked_units(question: str) -> str | None:
     """The unit letters an answer figure may carry, from 多少件 / 几个 / 罚款多少 / 哪天."""
-    q = to_simplified(question)
+    q = question
     if DAY_Q.search(q):
         return "日月"
     if DATE_Q.search(q):  # 什么时候, 何时: a year will do (1944年, 天启五年)

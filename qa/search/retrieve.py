@@ -91,8 +91,8 @@ def search(
         order = order[: max(k, POOL)]
     hits = _hits(index, cand, order, fused, dense, kw, scope.matched)
     if per_report:  # each report's best few, after the sentence rerank of a wider pool
-        return _best_per_report(question, hits, index, per_report, rerank_sentences, terms)
-    return rerank(question, hits, index, k, terms=terms) if rerank_sentences else hits[:k]
+        return _best_per_report(query, hits, index, per_report, rerank_sentences, terms)
+    return rerank(query, hits, index, k, terms=terms) if rerank_sentences else hits[:k]
 
 
 def _hits(
