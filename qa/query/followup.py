@@ -88,13 +88,10 @@ def resolve_one(
             asking = _ASKING.search(previous)
             ask = elliptic.group(1) + (asking.group() if asking else "") + "？"
         return carried + _topic(previous, prev_places, prev_years) + "，" + ask
-    if elliptic:  # a new topic only: ask the previous question's asking part about it
-        kind = _other_kind(previous, elliptic.group(1))
-        if (
-            kind
-        ):  # 部门预算“三公”经费是多少？ 那单位预算呢？: the same figure of that kind of report
-            return kind
-        return _carry(prev_places, prev_years) + _ask_anew(previous, elliptic.group(1))
+    if elliptic:  # another kind of report (那单位预算呢？), or a new topic: the asking part
+        topic = elliptic.group(1)  # of the previous question about it
+        anew = _carry(prev_places, prev_years) + _ask_anew(previous, topic)
+        return _other_kind(previous, topic) or anew
     if _topicless(q, places, years):  # 今年的目标是多少？ 实际完成了多少？: of the same thing
         topic = _TENSE.sub("", _topic(previous, prev_places, YEAR.findall(previous)))
         return carried + re.sub(r"^的|是$", "", topic) + "，" + question.strip()
