@@ -7,9 +7,10 @@ import re
 from dataclasses import replace
 
 from qa.answer.candidate import Candidate, TableCell
+from qa.index.chunk import without_number
 from qa.index.core import Index
 from qa.ingest.clean import to_simplified
-from qa.ingest.tables import is_total
+from qa.ingest.tables import BRACKETED, is_total
 from qa.query.question import context_credit, coverages, has_word, shared_run
 from qa.query.units import figure_fits
 from qa.records import Hit, Report, Table, TableEntry
@@ -32,6 +33,11 @@ def table_candidates(
         return []
     doc_ids = list(dict.fromkeys(h.passage.doc_id for h in hits))[:TABLE_REPORTS]
     scores = {h.passage.passage_id: h.score - h.sentence for h in hits}
+    weakest = min(scores.values())
+    best: dict[str, float] = {}  # each report's best passage
+    for h in hits:
+        score = scores[h.passage.passage_id]
+        best[h.passage.doc_id] = max(best.get(h.passage.doc_id, score), score)
     found: list[Candidate] = []
     for doc_id in doc_ids:
         report = index.reports[doc_id]
@@ -42,11 +48,16 @@ def table_candidates(
                     table,
                     entry,
                     asked_values(entry, terms, asked),
-                    named=label_said(entry.label or table.title, asked),
+                    named=label_said(row_name(table, entry), asked),
                 )
                 if units and _counted(cell, report.text, units):
                     cell = replace(cell, counted=units[0])
-                found.append(_entry_candidate(index, report, cell, terms, named, units, scores))
+                # a row the question names competes with its report's best passage: passages
+                # of table rows (figures, few words) rank low in retrieval
+                floor = best[doc_id] if cell.row_named else weakest
+                found.append(
+                    _entry_candidate(index, report, cell, (terms, named), units, scores, floor)
+                )
     return found
 
 
@@ -54,27 +65,24 @@ def _entry_candidate(
     index: Index,
     report: Report,
     cell: TableCell,
-    terms: dict[str, float],
-    named: dict[str, float],
+    credits: tuple[dict[str, float], dict[str, float]],
     units: str | None,
     scores: dict[str, float],
+    floor: float,
 ) -> Candidate:
     """An entry scored like a sentence: its row label and column headers are its words, the
-    table's title and section its context, the report's title (``named``: its credit) part of
-    it (telling); a passage no hit holds scores as the weakest hit (as the report's best
-    when the question names its row)."""
+    table's title and section its context, the report's title (``credits``: the terms and
+    the title's credit) part of it (telling); a passage no hit holds, or a row the question
+    names, scores ``floor``."""
+    terms, named = credits
     table, entry = cell.table, cell.entry
     said = cell.render(report.text)
     passage = index.passage_at(report.doc_id, entry.start)
     path = passage.section_path if passage else ()
-    own = scores.get(passage.passage_id, min(scores.values())) if passage else min(scores.values())
-    if cell.row_named:  # a row the question names competes with its report's best
-        # passage: passages of table rows (figures, few words) rank low in retrieval
-        own = max(s for pid, s in scores.items() if pid.startswith(f"{report.doc_id}#"))
+    own = max(scores.get(passage.passage_id, floor), floor) if passage else floor
     context = context_credit(terms, to_simplified(" ".join([*path, table.title])))
     with_title = {t: max(c, named[t]) for t, c in context.items()}
-    # a row without a label is named by its table's title (行政诉讼（复议后起诉）: 3 … 10)
-    heads = " ".join([entry.label or table.title, *(v.column for v in entry.values)])
+    heads = " ".join([row_name(table, entry), *(v.column for v in entry.values)])
     plain, telling = coverages(heads, terms, (context, with_title))
     return Candidate(
         report,
@@ -155,19 +163,21 @@ def asked_values(entry: TableEntry, terms: dict[str, float], asked: str = "") ->
 _LABEL_CHARS = re.compile(r"[\u4e00-\u9fff]")
 # What brackets add to a label: a note (区分处理的，只计这一情形) is left out, a short
 # qualifier (复议后起诉 / 未经复议直接起诉) tells rows apart and stays.
-_NOTE = re.compile(r"[（(]([^（()）]*)[）)]")
 NOTE_CHARS = 8
-_ORDINAL = re.compile(
-    r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])"
-)
+
+
+def row_name(table: Table, entry: TableEntry) -> str:
+    """A row's label; a row without one is named by its table's title (行政诉讼（复议后起诉）:
+    3 … 10)."""
+    return entry.label or table.title
 
 
 def label_said(label: str, asked: str) -> float | None:
     """The share of a row label's own characters (its last part: 1.属于国家秘密 of
     三、本年度办理结果·…, without a bracketed note) that the question holds; None for a
     total row, no label or no question."""
-    last = _ORDINAL.sub("", label.split("·")[-1])
-    own = _LABEL_CHARS.findall(to_simplified(_NOTE.sub(_kept, last)))
+    last = without_number(label.split("·")[-1])
+    own = _LABEL_CHARS.findall(to_simplified(BRACKETED.sub(_kept, last)))
     if not asked or not own or is_total(label):
         return None
     return sum(ch in asked for ch in own) / len(own)

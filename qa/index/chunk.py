@@ -52,6 +52,17 @@ class Heading:
     end: int  # offset of the end of its line
 
 
+def without_number(text: str) -> str:
+    """The text after the heading number it opens with (一、 （一） 1. （1） 第一章), or as it
+    is when it opens with none."""
+    stripped = text.lstrip(" \t\u3000\xa0")
+    for _, pattern in HEADING_KINDS:
+        m = pattern.match(stripped)
+        if m:
+            return stripped[m.end() :]
+    return text
+
+
 def match_heading(line: str, start: int) -> Heading | None:
     """Recognise a heading at the start of a line (leading spaces ignored)."""
     stripped = line.lstrip(" \t\u3000\xa0")

@@ -206,13 +206,14 @@ def _cut_unit_rows(grid: Grid) -> tuple[str, Grid]:
     """The unit stated by the grid's leading rows, and the grid without them."""
     unit = ""
     while grid and (stated := _unit_in(line := " ".join(c.text for c in grid[0]))):
-        if not _unit_in(_BRACKETED.sub("", line)):
+        if not _unit_in(BRACKETED.sub("", line)):
             return unit or stated, grid  # 本年收费金额（单位：万元）: a header cell's unit
         unit, grid = stated, grid[1:]  # 编制部门：…\t单位：元 is said of the table, not in it
     return unit, grid
 
 
-_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+# A bracketed part of a cell or label: （单位：万元）, （区分处理的，只计这一情形）.
+BRACKETED = re.compile(r"[（(]([^（()）]*)[）)]")
 
 
 def _continued(previous: Table, grid: Grid) -> Table:
