@@ -6,12 +6,16 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
 from qa.config import Settings
 from qa.index.embed import Embedder, HashEmbedder
+
+if TYPE_CHECKING:
+    from qa.api import Library
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "eval" / "corpus"
@@ -81,6 +85,21 @@ def fake_settings(index_root: Path, **values: object) -> Settings:
     return Settings(index_root=index_root, embed_model=HashEmbedder().model_id).with_overrides(
         **values
     )
+
+
+def hash_library(root: Path, files: dict[str, str]) -> Library:
+    """A Library over the given report files (name → text) under ``root``, indexed with the
+    HashEmbedder."""
+    from qa.api import Library
+    from qa.index.build import update_index
+
+    folder = root / "reports"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    settings = fake_settings(root / "indexes")
+    update_index([folder], settings, HashEmbedder())
+    return Library.open(settings, HashEmbedder())
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 
 from qa.api import Library
-from qa.index.build import update_index
-from qa.index.embed import HashEmbedder
-from tests.conftest import fake_settings
+from tests.conftest import hash_library
 
 BUDGET = """上海市某区某局2026年部门预算
 一、部门主要职能
@@ -43,14 +41,8 @@ SPEECH = """政府工作报告
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
-    root = tmp_path_factory.mktemp("tables")
-    folder = root / "reports"
-    folder.mkdir()
-    (folder / "budget.txt").write_text(BUDGET, encoding="utf-8")
-    (folder / "speech.txt").write_text(SPEECH, encoding="utf-8")
-    settings = fake_settings(root / "indexes")
-    update_index([folder], settings, HashEmbedder())
-    return Library.open(settings, HashEmbedder())
+    files = {"budget.txt": BUDGET, "speech.txt": SPEECH}
+    return hash_library(tmp_path_factory.mktemp("tables"), files)
 
 
 def grounded(library: Library, question: str) -> tuple[str, list[str]]:

@@ -7,11 +7,9 @@ import pytest
 
 from qa.answer.table_answer import asked_values, label_said
 from qa.api import Library
-from qa.index.build import update_index
-from qa.index.embed import HashEmbedder
 from qa.ingest.tables import find_tables
 from qa.records import TableEntry, TableValue
-from tests.conftest import fake_settings
+from tests.conftest import hash_library
 
 REPORT = """某县人民政府2025年政府信息公开工作年度报告
 
@@ -52,13 +50,8 @@ REPORT = """某县人民政府2025年政府信息公开工作年度报告
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
-    root = tmp_path_factory.mktemp("statutory")
-    folder = root / "reports"
-    folder.mkdir()
-    (folder / "xxgk.txt").write_text(REPORT, encoding="utf-8")
-    settings = fake_settings(root / "indexes")
-    update_index([folder], settings, HashEmbedder())
-    return Library.open(settings, HashEmbedder())
+    files = {"xxgk.txt": REPORT}
+    return hash_library(tmp_path_factory.mktemp("statutory"), files)
 
 
 def test_a_caption_line_names_a_table_and_a_header_with_its_unit_starts_one() -> None:
