@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from qa.cli.common import announce_llm, index_option, settings_with
+from qa.evaluation.devsets import DEV_SETS
 
 
 @click.command("eval")
@@ -17,10 +18,8 @@ from qa.cli.common import announce_llm, index_option, settings_with
 )
 @click.option(
     "--dataset",
-    type=click.Choice(
-        ["cmrc2018", "drcd", "dev", "dev-validation", "dev-xxgk", "dev-xxgk-validation"]
-    ),
-    help="外部数据集，或开发报告集（dev、dev-xxgk：开发部分；*-validation：验证部分）。",
+    type=click.Choice(["cmrc2018", "drcd", *DEV_SETS]),
+    help="外部数据集，或开发报告集（dev、dev-xxgk、dev-national：开发部分；*-validation：验证部分）。",
 )
 @click.option("--full", is_flag=True, help="外部数据集用全部问题（默认固定的 500 题样本）。")
 @click.option(
@@ -32,7 +31,9 @@ from qa.cli.common import announce_llm, index_option, settings_with
 @click.option(
     "--llm", "use_llm", is_flag=True, help="用大模型作答模式评测（另计删句比例与回退比例）。"
 )
-@click.option("--dev", "with_dev", is_flag=True, help="门禁同时评测开发报告集（dev 两部分）。")
+@click.option(
+    "--dev", "with_dev", is_flag=True, help="门禁同时评测开发报告集（各开发部分与验证部分）。"
+)
 @click.pass_context
 def eval_cmd(
     ctx: click.Context,

@@ -12,6 +12,7 @@ from qa.api import Library
 from qa.config import Settings
 from qa.errors import ConfigError
 from qa.evaluation.datasets import dataset_dir, ensure_dataset_index, load_dataset_items
+from qa.evaluation.devsets import DEV_SETS
 from qa.evaluation.evaluate import EvalItem, load_questions, run_item
 from qa.evaluation.metrics import check_gate, summarize, summarize_by_type
 from qa.evaluation.report import failure_lines, metrics_table, write_report
@@ -25,12 +26,6 @@ SAMPLE_SET = "samples"
 # eval/dev/reports) and their question sets: each a part developed on and a validation part.
 DEV_CORPUS = Path("..") / "shared" / "corpus" / "dev_reports"
 DEV_OWN_REPORTS = EVAL_ROOT / "dev" / "reports"
-DEV_SETS = {
-    "dev": "dev.jsonl",
-    "dev-validation": "validation.jsonl",
-    "dev-xxgk": "xxgk_dev.jsonl",
-    "dev-xxgk-validation": "xxgk_validation.jsonl",
-}
 
 
 def _thresholds(path: Path) -> dict[str, dict[str, Any]]:

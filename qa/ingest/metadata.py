@@ -25,7 +25,7 @@ _TITLE_WORDS = ("报告", "報告")
 # Raised when inference (or what loading keeps: 3-6 tables, 7-8 PDF line wraps, 9-15 web-page
 # and .docx tables, 16-17 table captions and header units) changes, so `qa index` reads
 # unchanged files again.
-VERSION = 17
+VERSION = 18
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,9 @@ class Metadata:
     plans: int | None = None  # the year whose targets or plans it sets
     speaker: str = ""  # who delivered or signed it
     sources: tuple[tuple[str, str], ...] = field(default=())  # (field, where it was found)
+
+
+_ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def infer_title(lines: list[str], agency: str, year: int | None) -> str:
@@ -68,7 +71,7 @@ def infer_title(lines: list[str], agency: str, year: int | None) -> str:
 def infer_metadata(text: str, fallback_year: int | None = None) -> Metadata:
     """Infer metadata from cleaned report text (either script); ``fallback_year`` is a year
     the file's name gives (2024.txt), used only when the text names none."""
-    simple = to_simplified(text)
+    simple = to_simplified(text).translate(_ASCII_DIGITS)  # １９９１年 reads as 1991年
     lines = report_lines(simple)
     sources: dict[str, str] = {}
     kind, at, span = find_kind(lines, simple)

@@ -10,6 +10,14 @@ from qa.ingest.report_kind import TOP_LINES, Kind
 DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _YEAR_OF_REPORT = re.compile(r"((?:19|20)\d{2})\s*年度?(?:法治政府|依法行政|工作|政府工作)")
+# Top-level headings that name the year a report reviews (一、2015年工作回顾, 一、1991年国内工作
+# 的回顾) or the one it plans (二、2005年工作总体部署, 三、2016年重点工作, 二、2019年经济社会发展
+# 总体要求): the report's own year follows from its kind.
+_TOP_HEADING = re.compile(r"[一二三四五六七八九十]{1,3}、")
+_YEAR_REVIEWED = re.compile(r"((?:19|20)\d{2})\s*年度?(?:国内)?工作的?回顾")
+_YEAR_PLANNED = re.compile(
+    r"((?:19|20)\d{2})\s*年的?(?:工作总体部署|主要任务|重点工作|政府工作|经济社会发展|工作$)"
+)
 # ——2015年2月5日在海拉尔区第十四届人民代表大会第四次会议上 (the date a report was delivered).
 _DELIVERED = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*在")
 # 二〇二六年一月二十七日: a date in Chinese numerals, read as 2026年1月27日.
@@ -37,6 +45,24 @@ def opening_year(lines: list[str]) -> int | None:
     return None
 
 
+def heading_year(lines: list[str], kind: Kind | None) -> int | None:
+    """The year a report is named by, from the first top-level heading that names the year it
+    reviews or plans (None without a kind to count from)."""
+    if kind is None:
+        return None
+    for line in lines:
+        if len(line) > 50 or not _TOP_HEADING.match(line):
+            continue
+        line = re.sub(r"(?<=\d) (?=\d)", "", line)  # 1 9 9 8 年
+        m = _YEAR_REVIEWED.search(line)
+        if m:
+            return int(m.group(1)) - kind.covers
+        m = _YEAR_PLANNED.search(line)
+        if m:
+            return int(m.group(1)) - kind.plans
+    return None
+
+
 def report_years(
     lines: list[str],
     kind: Kind | None,
@@ -61,6 +87,10 @@ def report_years(
     if kind and kind.covers < 0 and signed:
         sources["year"] = "报告日期的年份"
         return int(signed[:4]), signed
+    from_headings = heading_year(lines, kind)
+    if from_headings is not None:
+        sources["year"] = "一级标题中的回顾或计划年份按报告类型推算"
+        return from_headings, signed
     year = opening_year(lines)
     if year is not None:
         sources["year"] = "开头的“某年度……工作”"

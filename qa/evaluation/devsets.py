@@ -1,0 +1,13 @@
+"""The development question sets (issue 16) and their files under eval/dev: each a part
+developed on and a validation part that is only measured. Kept import-light for the CLI."""
+
+from __future__ import annotations
+
+DEV_SETS = {
+    "dev": "dev.jsonl",
+    "dev-validation": "validation.jsonl",
+    "dev-xxgk": "xxgk_dev.jsonl",
+    "dev-xxgk-validation": "xxgk_validation.jsonl",
+    "dev-national": "fresh_dev.jsonl",
+    "dev-national-validation": "fresh_validation.jsonl",
+}
