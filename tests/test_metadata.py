@@ -53,6 +53,15 @@ def test_government_report_metadata() -> None:
     assert (report.kind, report.covers, report.plans) == ("政府工作报告", 2023, 2024)
 
 
+@pytest.mark.parametrize("year", [1992, 1999, 2005, 2011, 2016, 2018, 2019, 2025])
+def test_a_report_without_title_or_date_is_dated_by_its_top_level_headings(year: int) -> None:
+    # 一、2015年工作回顾 / 二、2005年工作总体部署 / 一、１９９１年国内工作的回顾: the year
+    # reviewed or planned, counted back to the year the report is named by (not its file name)
+    meta = infer_metadata((GOV_REPORTS / f"{year}.txt").read_text(encoding="utf-8"))
+    assert (meta.year, meta.covers, meta.plans) == (year, year - 1, year)
+    assert "一级标题" in dict(meta.sources)["year"]
+
+
 DEV = {  # file: kind, body, region, named year, reviewed year, delivered, speaker
     "txt/province-guangdong-2026-gov-work-report.txt": (
         "政府工作报告",

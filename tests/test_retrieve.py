@@ -444,6 +444,8 @@ def dev_index(tmp_path_factory: pytest.TempPathFactory) -> Index:
     folder = tmp_path_factory.mktemp("dev-reports")
     for name in names:
         (folder / Path(name).name).symlink_to(DEV_REPORTS / name)
+    national = GOV_REPORTS / "2016.txt"  # a 国务院 report without a title line
+    (folder / "state-council-2016.txt").symlink_to(national)
     settings = fake_settings(tmp_path_factory.mktemp("dev-index"))
     update_index([folder], settings, HashEmbedder())
     return load_index(settings)
@@ -547,3 +549,46 @@ def test_a_division_named_only_above_the_indexed_places_is_not_answered_for_them
         assert only_above(across, reports, named_places(across, reports)) == ""
     own = "海拉尔区2016年地区生产总值是多少"
     assert only_above(own, reports, named_places(own, reports)) == ""
+
+
+def test_the_country_is_named_by_its_own_words(dev_index: Index) -> None:
+    national = _chosen(dev_index, "2016年全国财政赤字率提高到多少？")
+    assert national == {"2016年政府工作报告"}
+    assert _chosen(dev_index, "我国2015年城镇新增就业多少人") == {"2016年政府工作报告"}
+    # beside a place of its own, 全国 is what that place is compared with
+    compared = _chosen(dev_index, "广西2025年地区生产总值增长比全国高还是低？")
+    assert compared == {"2026年广西壮族自治区政府工作报告"}
+
+
+def test_a_year_no_report_reviews_falls_back_to_the_report_that_plans_it(dev_index: Index) -> None:
+    # the 2016 report reviews 2015 and says 今年高校毕业生将高达765万人 of 2016
+    assert _chosen(dev_index, "2016年全国高校毕业生有多少人？") == {"2016年政府工作报告"}
+    assert _chosen(dev_index, "2016年全国技术合同成交额要突破多少") == {"2016年政府工作报告"}
+    # asked for what the year achieved, the plan does not answer
+    assert analyze_question("2016年全国城镇新增就业实际完成了多少", dev_index).unmatched
+
+
+def test_a_report_that_plans_the_year_after_its_own_does_not_answer_for_that_year() -> None:
+    from qa.query.years import match_years
+    from qa.records import Report
+
+    law = Report(  # a 2023 法治 report: it reviews 2023 and plans 2024
+        "f",
+        "f.txt",
+        "",
+        "井研县自然资源局",
+        "井研县",
+        2023,
+        None,
+        None,
+        "…",
+        "",
+        kind="法治政府建设年度报告",
+        covers=2023,
+        plans=2024,
+    )
+    unmatched: list[str] = []
+    q = "井研县自然资源局2024年收缴罚款多少"
+    assert match_years([law], [2024], q, {"f": "井研县自然资源局"}, [], unmatched) == []
+    assert unmatched == ["井研县自然资源局2024年"]
+    assert match_years([law], [2024], "井研县自然资源局2024年有什么计划", {}, [], []) == [law]

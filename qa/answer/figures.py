@@ -32,6 +32,20 @@ def over_years(text: str) -> bool:
     return any(w in simple for w in _cues()["period"])
 
 
+# 全年, 去年, 2015年, 今年: a paragraph turning back to a single year.
+_ONE_YEAR = re.compile(r"全年|去年|今年|当年|上年|(?:19|20)\d{2}年(?!均|以来|到|至|—|-)")
+
+
+def in_period_paragraph(text: str, start: int) -> bool:
+    """Does the paragraph before ``start`` speak of several years (过去五年，…) after the last
+    single year it names? Then the sentence at ``start`` gives a figure over those years
+    (2015年是“十二五”收官之年。过去五年，…城镇新增就业人数超过6400万人)."""
+    lead = to_simplified(text[text.rfind("\n", 0, start) + 1 : start])
+    period = max((lead.rfind(w) for w in _cues()["period"]), default=-1)
+    single = max((m.start() for m in _ONE_YEAR.finditer(lead)), default=-1)
+    return period > single
+
+
 def reviews_and_targets(report: Report) -> bool:
     """A report that reviews an earlier year and sets its own year's targets (a 政府工作报告),
     where a figure may be either."""

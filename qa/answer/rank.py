@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from qa.answer.candidate import Candidate
 from qa.answer.candidates import MAX_SENTENCES, MIN_COVERAGE, NEGATION
-from qa.answer.figures import over_years
+from qa.answer.figures import in_period_paragraph, over_years
 from qa.answer.read import Reader, Reading
 from qa.index.core import Index
 from qa.index.sentences import after_last
@@ -64,7 +64,11 @@ def ranked(question: str, c: Candidate, readings: Readings | None = None) -> Can
     text = c.report.text
     sentence = text[after_last(text, "。！？\n", c.start) : c.end]
     example = bool(_EXAMPLE.search(sentence)) and not _EXAMPLE.search(question)
-    period = over_years(sentence) and not over_years(question) and bool(years_named(question))
+    period = (
+        (over_years(sentence) or in_period_paragraph(text, c.start))
+        and not over_years(question)
+        and bool(years_named(question))
+    )
     return replace(
         c,
         run=shared_run(question, c.said),

@@ -24,7 +24,10 @@ ASKED_PLACE = re.compile(
 
 def place_aliases(report: Report) -> frozenset[str]:
     """Names a user may call the report's own place and body by: 酉阳土家族苗族自治县 →
-    酉阳县, 酉阳 … (not the divisions above it: see :func:`parent_aliases`)."""
+    酉阳县, 酉阳 … (not the divisions above it: see :func:`parent_aliases`); a national
+    report's are the country's (全国, 我国 …)."""
+    if to_simplified(report.region) == NATIONAL_REGION:
+        return NATIONAL_NAMES | _aliases((), report.agency, ())
     parts = _region_parts(report.region)
     return _aliases(parts[-1:], report.agency, parts)
 
@@ -108,6 +111,8 @@ def named_places(q: str, reports: list[Report]) -> dict[str, list[str]]:
         for r in reports:
             hits[r.doc_id] += [a for a in parent_aliases(r) if a in q]
         return hits
+    if any(set(found) - NATIONAL_NAMES for found in hits.values()):  # 湖北比全国高还是低
+        hits = {d: [a for a in found if a not in NATIONAL_NAMES] for d, found in hits.items()}
     named = [r for r in reports if hits[r.doc_id]]
     for r in named:
         others = [o for o in named if o is not r]
@@ -194,6 +199,8 @@ _OFFICE = re.compile(
     r"(局|委员会|办公室|人民法院|法院|人民检察院|检察院)"
 )
 _OLD = _OFFICES["old_names"]["words"]
+NATIONAL_NAMES = frozenset(_OFFICES["national"]["words"])
+NATIONAL_REGION = "中华人民共和国"
 _OLD_NAMES = tuple(zip(_OLD[::2], _OLD[1::2], strict=True))  # (old, new) pairs
 
 

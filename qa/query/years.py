@@ -20,6 +20,10 @@ _NAMES_REPORT = re.compile(
     r"((?:19|20)\d{2})\s*年度?的?[\u4e00-\u9fff]{0,12}?(?:报告|公报|年报|预算|决算)"
 )
 _TARGET_WORDS = (*("计划", "安排", "打算", "下一步", "思路"), *("目标", "预期", "力争"))
+# 要突破 / 将达到 / 拟安排 / 确保: a question in the future tense asks what a year plans.
+_FUTURE = re.compile(
+    r"(?<![主重需只不想])要(?!求|点|素|闻)|(?<![即])将(?=[\u4e00-\u9fff])|拟|争取|确保"
+)
 
 
 def _year_relations(question: str, year: int) -> tuple[str, ...]:
@@ -28,10 +32,15 @@ def _year_relations(question: str, year: int) -> tuple[str, ...]:
     reviews (2014年GDP增长多少), each falling back to the named year."""
     if any(int(m.group(1)) == year for m in _NAMES_REPORT.finditer(question)):
         return ("year",)
-    if any(w in question for w in _TARGET_WORDS):
+    if any(w in question for w in _TARGET_WORDS) or _FUTURE.search(question):
         return ("plans", "year")
-    return ("covers", "year")
+    if _SAYS_ACTUAL.search(question):
+        return ("covers", "year")
+    return ("covers", "plans", "year")  # 2016年高校毕业生有多少: the 2016 report's 今年…
 
+
+# 实际完成了多少 / 增长了多少: a question in the past tense asks what the year achieved.
+_SAYS_ACTUAL = re.compile(r"实际|实绩|完成了|实现了|了多少|了几")
 
 # A question after a figure of the year (多少, 增长几成): the year it names is the one reviewed.
 _ASKS_FIGURE = re.compile(r"多少|几|增长|增速|增幅|比重|占比")
@@ -40,10 +49,15 @@ _ASKS_FIGURE = re.compile(r"多少|几|增长|增速|增幅|比重|占比")
 def _fitting(reports: list[Report], year: int, question: str) -> list[Report]:
     """The reports the year asks for, by the first relation any report meets. For a figure,
     falling back to the year a report is named by never takes one known to review another
-    year (the 2017 政府工作报告 reviews 2016: it does not say what 2017 achieved)."""
+    year (the 2017 政府工作报告 reviews 2016: it does not say what 2017 achieved). Falling
+    back from the year reviewed to the year planned takes only a report named by the year it
+    plans (2016年高校毕业生有多少 → the 2016 政府工作报告's 今年…), never one that plans the year
+    after its own (a 2023 法治 report's 2024 plans state no 2024 figures)."""
     relations = _year_relations(question, year)
     for key in relations:
         found = [r for r in reports if getattr(r, key) == year]
+        if key == "plans" and relations[0] == "covers":
+            found = [r for r in found if r.year == year]
         if key == "year" and len(relations) > 1 and _ASKS_FIGURE.search(question):
             found = [r for r in found if r.covers in (None, year)]
         if found:
