@@ -137,3 +137,23 @@ def test_a_follow_up_naming_another_kind_of_report_asks_the_same_of_it() -> None
 def test_a_comparison_with_the_country_keeps_the_topic() -> None:
     resolved = resolve_one("比全国高还是低？", "内蒙古2025年地区生产总值增长多少？", {"内蒙古"})
     assert resolved == "内蒙古2025年地区生产总值增长，比全国高还是低？"
+    # with a national report indexed, 全国 is a place name: compared with, it is not the place
+    with_country = resolve_one(
+        "比全国高还是低？", "内蒙古2025年地区生产总值增长多少？", {"内蒙古", "全国", "国务院"}
+    )
+    assert with_country == resolved
+
+
+def test_last_year_after_a_target_is_the_year_before_the_one_planned() -> None:
+    resolved = resolve_one(
+        "去年实际完成了多少？", "2019年全国城镇新增就业预期目标是多少？", {"全国"}
+    )
+    assert resolved == "全国2018年城镇新增就业，去年实际完成了多少？"
+    # after an actual, 去年 is the year already asked about
+    actual = resolve_one("去年呢？", "2019年全国城镇新增就业多少人？", {"全国"})
+    assert "2018" not in actual
+
+
+def test_a_share_of_the_previous_figure_keeps_its_topic() -> None:
+    resolved = resolve_one("占比是多少？", "山西省2025年新能源装机达到多少？", {"山西省"})
+    assert resolved == "山西省2025年新能源装机达到，占比是多少？"

@@ -204,3 +204,9 @@ def test_which_bureaus_is_no_count_and_its_clause_no_focus() -> None:
     question = "报告里写了行政机关负责人出庭应诉率的是哪几个局，各是多少？"
     assert asked_units(question) == "%"  # 率, not the 个 of 哪几个局
     assert focus_words(question) == ()
+
+
+def test_what_was_achieved_is_asked_of_the_thing_not_of_its_tense_word() -> None:
+    # an actual sentence seldom says 完成 (城镇新增就业1361万人): the focus is the thing
+    assert focus_words("2018年全国城镇新增就业实际完成了多少？") == ("就业",)
+    assert focus_words("行政复议维持多少件") == ("维持",)

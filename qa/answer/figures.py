@@ -5,13 +5,11 @@ that asks for one is not answered with the other. The words are data (qa/lexicon
 from __future__ import annotations
 
 import re
-import tomllib
-from functools import cache
 
 from qa.answer.candidate import Candidate
 from qa.index.sentences import after_last
 from qa.ingest.clean import to_simplified
-from qa.ingest.report_kind import LEXICON
+from qa.query.cues import cues, tense_words
 from qa.query.plans import plan_section
 from qa.query.question import has_word
 from qa.query.units import figure_fits, years_named
@@ -20,16 +18,10 @@ from qa.records import Report
 TARGET, ACTUAL = "预期目标", "实际完成"
 
 
-@cache
-def _cues() -> dict[str, tuple[str, ...]]:
-    data = tomllib.loads((LEXICON / "cues.toml").read_text(encoding="utf-8"))
-    return {k: tuple(v["words"]) for k, v in data.items()}
-
-
 def over_years(text: str) -> bool:
     """Does the text speak of a figure over several years (年均增长, 五年来, “十四五”时期)?"""
     simple = to_simplified(text)
-    return any(w in simple for w in _cues()["period"])
+    return any(w in simple for w in cues()["period"])
 
 
 # 全年, 去年, 2015年, 今年: a paragraph turning back to a single year.
@@ -41,7 +33,7 @@ def in_period_paragraph(text: str, start: int) -> bool:
     single year it names? Then the sentence at ``start`` gives a figure over those years
     (2015年是“十二五”收官之年。过去五年，…城镇新增就业人数超过6400万人)."""
     lead = to_simplified(text[text.rfind("\n", 0, start) + 1 : start])
-    period = max((lead.rfind(w) for w in _cues()["period"]), default=-1)
+    period = max((lead.rfind(w) for w in cues()["period"]), default=-1)
     single = max((m.start() for m in _ONE_YEAR.finditer(lead)), default=-1)
     return period > single
 
@@ -58,27 +50,20 @@ def figure_tag(quote: str, both: bool = True) -> str:
     holding ``both`` actuals and targets, 实际完成 (an actual word and no target word: 完成,
     同比 …); "" when the sentence does not say."""
     simple = to_simplified(quote)
-    against = [w for w in _cues()["against_target"] if w in simple]
+    against = [w for w in cues()["against_target"] if w in simple]
     for w in against:  # 增长5.4%，好于预期: an outcome, measured against the target
         simple = simple.replace(w, "")
-    if any(w in simple for w in _cues()["target"]):
+    if any(w in simple for w in cues()["target"]):
         return TARGET
     if against:
         return ACTUAL if both else ""
-    return ACTUAL if both and any(w in simple for w in _cues()["actual"]) else ""
-
-
-@cache
-def _tense_words() -> frozenset[str]:
-    """Every word that asks or tells target or actual (目标, 计划, 完成, 实际 …)."""
-    words = _cues()
-    return frozenset((*words["target"], *words["actual"], *words["target_question"], "实际"))
+    return ACTUAL if both and any(w in simple for w in cues()["actual"]) else ""
 
 
 def asked_tense(question: str) -> str:
     """预期目标 when the question asks for a target (目标是多少), 实际完成 when it asks what
     was achieved (实际完成了多少), else ""."""
-    if any(w in question for w in _cues()["target_question"]):
+    if any(w in question for w in cues()["target_question"]):
         return TARGET
     return figure_tag(question)
 
@@ -148,8 +133,8 @@ def without_tense_words(question: str, terms: dict[str, float]) -> dict[str, flo
     …) must not answer for the one thing asked by holding 目标 alone."""
     if not asked_tense(question):
         return terms
-    cues = _tense_words()
-    kept = {t: w for t, w in terms.items() if t not in cues}
+    words = tense_words()
+    kept = {t: w for t, w in terms.items() if t not in words}
     return kept or terms
 
 
@@ -161,7 +146,7 @@ _CLAUSE_MARK = re.compile(r"[，；;。！？：:]|,(?!\d)")
 
 def topic_word(terms: dict[str, float]) -> str | None:
     """The question's weightiest word that is not a target or actual word (None: no such)."""
-    topic = {t: w for t, w in terms.items() if t not in _tense_words()}
+    topic = {t: w for t, w in terms.items() if t not in tense_words()}
     return max(topic, key=lambda t: topic[t]) if topic else None
 
 

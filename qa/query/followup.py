@@ -32,8 +32,14 @@ _WHICH_REPORTS = re.compile(
 _OPENING = re.compile(r"^(?:那么|那|还有)")
 
 
+# 比全国高还是低, 高于全省平均: the whole country or province a place is compared with.
+_COMPARED = re.compile(r"(?:比|跟|和|与|较|于)(?:全国|全省|全市|全区)|(?:全国|全省|全市|全区)平均")
+
+
 def _places(question: str, aliases: Set[str]) -> list[str]:
-    """Place or agency names in a question, longest first, known or not."""
+    """Place or agency names in a question, longest first, known or not (not the whole
+    country a place is compared with)."""
+    question = _COMPARED.sub("", question)
     found = sorted((a for a in aliases if a in question), key=len, reverse=True)
     kept: list[str] = []
     for name in found:
@@ -74,6 +80,9 @@ def resolve_one(
     shift = _SHIFT.match(q)
     if shift and prev_years and not years:  # 2014年… 前一年呢？ → 2013年
         years = [str(int(prev_years[0]) + _SHIFTS[shift.group(1)])]
+    elif prev_years and not years and _LAST_YEAR.search(q) and _TENSE.search(previous):
+        # 2019年…预期目标是多少？ 去年实际完成了多少？: the year before the one planned
+        prev_years = [str(int(prev_years[0]) - 1)]
     elif _THIS_YEAR.search(
         q
     ):  # 今年的目标呢？: the year the report speaks in, not the last one asked
@@ -141,7 +150,7 @@ def _ask_anew(previous: str, topic: str) -> str:
 # What a follow-up may say without naming a topic of its own: when, target or actual, asking.
 _NO_TOPIC = re.compile(
     r"今年|本年度?|当年|去年|上年|明年|实际|完成|实现|达到|定的|定了|定下|目标|预期|计划|增长|增速|增幅"
-    r"|支出|开支"
+    r"|支出|开支|占比|比重|比例|所占|份额"
     r"|多少|几|要|是|了|的|又|那么|那|呢|[？?。！!，,\s]"
 )
 # Target and actual words of the earlier question, dropped from a topic the follow-up carries
@@ -161,6 +170,7 @@ _SHIFTS = {"前一年": -1, "上一年": -1, "后一年": 1, "下一年": 1, "�
 _SHIFT = re.compile(rf"^那?({'|'.join(_SHIFTS)})")
 # 今年/本年/当年: the report's own year (a 政府工作报告's targets), whatever was asked before.
 _THIS_YEAR = re.compile(r"今年|本年度?|当年")
+_LAST_YEAR = re.compile(r"去年|上年(?!度?预算)")
 
 
 def _topic(previous: str, places: list[str], years: list[str]) -> str:

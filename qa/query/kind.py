@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 import jieba
 
 from qa.ingest.clean import normalize_width, to_simplified
+from qa.query.cues import actual_words
 from qa.query.scope import Scope
 
 _NUMBER_Q = re.compile(
@@ -100,8 +101,8 @@ def focus_words(question: str) -> tuple[str, ...]:
             w = words[i]
             if w in "，,；;。？?！!":
                 break  # the counted thing is in the asking clause: …哪几个局，各是多少
-            if w in _FILLER or w in GENERIC or len(w) == 1:
-                continue  # particles, measure words, punctuation
+            if w in _FILLER or w in GENERIC or len(w) == 1 or w in actual_words():
+                continue  # particles, measure words, punctuation, 实际完成 (a tense)
             if re.match(r"[\u4e00-\u9fff]", w):
                 found.append(w)
                 # 自然人提出的有多少: the thing counted is left out; who did it tells it
