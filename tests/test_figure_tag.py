@@ -93,3 +93,33 @@ def test_a_figure_over_several_years_is_not_the_one_year_asked_for() -> None:
     assert ranked("2025年地区生产总值是多少？", period).period
     assert not ranked("2025年地区生产总值是多少？", year).period
     assert not ranked("“十四五”时期地区生产总值年均增长多少？", period).period
+    # a paragraph that turned to the five years: its later sentences give their figures too
+    five = "2015年是收官之年。过去五年，城镇新增就业6400万人。\n城镇新增就业1312万人。\n"
+    assert ranked("2015年城镇新增就业多少人？", _candidate(five, "城镇新增就业6400万人")).period
+    assert not ranked("2015年城镇新增就业多少人？", _candidate(five, "城镇新增就业1312万人")).period
+
+
+def test_a_weak_target_word_in_the_review_of_the_year_states_an_actual() -> None:
+    from dataclasses import replace
+
+    from qa.answer.figures import quote_tense
+
+    text = "城镇新增就业1361万人、调查失业率稳定在5%左右的较低水平。\n"
+    c = _candidate(text, "城镇新增就业1361万人、调查失业率稳定在5%左右的较低水平")
+    review = replace(c, section_path=("一、2016年工作回顾",))  # the year the report reviews
+    assert said_as(review) == quote_tense(review, True) == "实际完成"
+    assert said_as(c) == quote_tense(c, True) == "预期目标"  # in the plans, 左右 is a target
+
+
+def test_a_list_of_targets_answers_only_for_the_compound_asked() -> None:
+    from qa.answer.figures import figure_on_topic, topic_words
+
+    terms = {"公共": 1.6, "增长": 1.4, "预算": 1.1, "收入": 2.1}
+    top = topic_words(terms, "一般公共预算收入增长目标是多少？")
+    assert top == ("公共", "预算", "收入")
+    assert not figure_on_topic("文旅产业增加值增长6%、旅游综合收入增长6%", top, None)
+    assert figure_on_topic("一般公共预算收入增长3%左右", top, None)
+    # of equal weights, the word nearest the asking end (计划扩招多少)
+    assert topic_words({"院校": 4.0, "扩招": 4.0, "高职": 4.0}, "高职院校计划扩招多少人") == (
+        "扩招",
+    )

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from qa.answer.candidate import MAX_QUOTE, Candidate
 from qa.answer.candidates import NEGATION, unknown_words
-from qa.answer.figures import figure_tag, reviews_and_targets
+from qa.answer.figures import quote_tense, reviews_and_targets
 from qa.answer.read import Reader
 from qa.answer.report_facts import asks_publish_date
 from qa.answer.strategies import Ask, choose
@@ -63,7 +63,7 @@ def _citation(n: int, c: Candidate) -> Citation:
 
 def _sentence(c: Candidate, head: str = "", lead: bool = True, tag: bool = False) -> AnswerSentence:
     body = c.said.rstrip("。；;！!？?")
-    said = figure_tag(c.text, reviews_and_targets(c.report)) if tag else ""
+    said = quote_tense(c, reviews_and_targets(c.report)) if tag else ""
     text = f"{head}{_lead(c.report) if lead else ''}{body}{f'（{said}）' if said else ''}"
     return AnswerSentence(text, (_citation(0, c), *_table_title(c)), opens_list=c.opens_list)
 

@@ -28,12 +28,14 @@ def over_years(text: str) -> bool:
 _ONE_YEAR = re.compile(r"全年|去年|今年|当年|上年|(?:19|20)\d{2}年(?!均|以来|到|至|—|-)")
 
 
-def in_period_paragraph(text: str, start: int) -> bool:
+def in_period_paragraph(text: str, start: int, end: int) -> bool:
     """Does the paragraph before ``start`` speak of several years (过去五年，…) after the last
-    single year it names? Then the sentence at ``start`` gives a figure over those years
-    (2015年是“十二五”收官之年。过去五年，…城镇新增就业人数超过6400万人)."""
-    lead = to_simplified(text[text.rfind("\n", 0, start) + 1 : start])
-    period = max((lead.rfind(w) for w in cues()["period"]), default=-1)
+    single year it, or the sentence up to ``end``, names? Then the sentence gives a figure
+    over those years (2015年是“十二五”收官之年。过去五年，…城镇新增就业人数超过6400万人), not
+    one that turns back to a year (…年均增长5.7%。全年实现地区生产总值5696亿元)."""
+    lead = to_simplified(text[text.rfind("\n", 0, start) + 1 : end])
+    before = lead[: len(lead) - (end - start)]
+    period = max((before.rfind(w) for w in cues()["period"]), default=-1)
     single = max((m.start() for m in _ONE_YEAR.finditer(lead)), default=-1)
     return period > single
 
@@ -75,7 +77,10 @@ def said_as(c: Candidate, near: bool = False) -> str:
     headings' words."""
     text = c.report.text
     opening = after_last(text, "。！？\n", c.start)
-    said = figure_tag(text[opening : c.end]) or _section_tense(c)
+    sentence, section = text[opening : c.end], _section_tense(c)
+    said = figure_tag(sentence) or section
+    if said == TARGET and section == ACTUAL and not figure_tag(_without_weak(sentence)):
+        said = ACTUAL  # 稳定在5%左右的较低水平, in the review of the year
     if said or near:
         return said
     # the paragraph's opening sentence (主要预期目标是：…。城镇新增就业110万人以上。)
@@ -84,6 +89,22 @@ def said_as(c: Candidate, near: bool = False) -> str:
     return figure_tag(text[paragraph : max(first, paragraph)]) or figure_tag(
         " ".join(c.section_path)
     )
+
+
+def quote_tense(c: Candidate, both: bool) -> str:
+    """What the quote itself says its figure is (:func:`figure_tag`), where a weak target word
+    (左右) in the review of the year does not make it a target."""
+    said = figure_tag(c.text, both)
+    if said == TARGET and _section_tense(c) == ACTUAL and not figure_tag(_without_weak(c.text)):
+        return ACTUAL if both else ""
+    return said
+
+
+def _without_weak(sentence: str) -> str:
+    simple = to_simplified(sentence)
+    for w in cues()["weak_target"]:
+        simple = simple.replace(w, "")
+    return simple
 
 
 def _section_tense(c: Candidate) -> str:
@@ -144,21 +165,33 @@ def without_tense_words(question: str, terms: dict[str, float]) -> dict[str, flo
 _CLAUSE_MARK = re.compile(r"[，；;。！？：:]|,(?!\d)")
 
 
-def topic_word(terms: dict[str, float]) -> str | None:
-    """The question's weightiest word that is not a target or actual word (None: no such)."""
+def topic_words(terms: dict[str, float], question: str) -> tuple[str, ...]:
+    """The question's weightiest word that is not a target or actual word, with the words
+    written right before it (一般公共预算收入 → 公共, 预算, 收入: the compound it ends, not
+    旅游综合收入); of equal weights, the one nearest the asking end. () when none."""
     topic = {t: w for t, w in terms.items() if t not in tense_words()}
-    return max(topic, key=lambda t: topic[t]) if topic else None
+    if not topic:
+        return ()
+    top = max(topic, key=lambda t: (round(topic[t], 6), question.rfind(t)))
+    words, at = [top], question.rfind(top)
+    while at > 0:
+        before = next((t for t in topic if t not in words and question.endswith(t, 0, at)), None)
+        if before is None:
+            break
+        words, at = [before, *words], at - len(before)
+    return tuple(words)
 
 
-def figure_on_topic(text: str, top: str | None, units: str | None) -> bool:
-    """Does a clause of the text hold a fitting figure, with the question's weightiest word
-    ``top`` (:func:`topic_word`, or its synonym) in it or in the clause before? A list of
-    targets (地区生产总值增长6%左右，…，居民收入增长和经济增长同步) does not answer
+def figure_on_topic(text: str, top: tuple[str, ...], units: str | None) -> bool:
+    """Does a clause of the text hold a fitting figure, with the question's topic words
+    ``top`` (:func:`topic_words`, or their synonyms) in it or in the clause before? A list of
+    targets (地区生产总值增长6%左右，…，旅游综合收入增长6%) does not answer
     一般公共预算收入增长目标 by holding 收入 after every figure."""
-    if top is None:
+    if not top:
         return True
     clauses = _CLAUSE_MARK.split(to_simplified(text))
     return any(
-        figure_fits(clause, units) and has_word("".join(clauses[max(0, i - 1) : i + 1]), top)
+        figure_fits(clause, units)
+        and all(has_word("".join(clauses[max(0, i - 1) : i + 1]), t) for t in top)
         for i, clause in enumerate(clauses)
     )

@@ -20,7 +20,7 @@ from qa.answer.figures import (
     asked_tense,
     figure_on_topic,
     fitting_tense,
-    topic_word,
+    topic_words,
     without_tense_words,
 )
 from qa.answer.rank import UNFOCUSED_COVERAGE, apart_only, pick, read_hits, read_out
@@ -148,7 +148,7 @@ def _figures_asked(
     list of targets answers only for its own items."""
     found = fitting_tense(resolved, found)
     if asked_tense(resolved) == TARGET:
-        top = topic_word(terms)
+        top = topic_words(terms, resolved)
         found = [c for c in found if c.cell or figure_on_topic(c.text, top, units)]
     return found
 

@@ -19,7 +19,8 @@ def cues() -> dict[str, tuple[str, ...]]:
 def tense_words() -> frozenset[str]:
     """Every word that asks or tells target or actual (目标, 计划, 完成, 实际 …)."""
     words = cues()
-    return frozenset((*words["target"], *words["actual"], *words["target_question"], "实际"))
+    said = (*words["target"], *words["actual"], *words["target_question"])
+    return frozenset((*said, "实际", "预期"))
 
 
 @cache

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 import jieba
 
 from qa.ingest.clean import normalize_width, to_simplified
-from qa.query.cues import actual_words
+from qa.query.cues import tense_words
 from qa.query.scope import Scope
 
 _NUMBER_Q = re.compile(
@@ -30,11 +30,11 @@ TOTAL_WORD = re.compile(r"共计|合计|总计|总数|总额|共")
 # Words between a topic word and the asking word: 收缴罚款(的)(大约)(是)多少.
 _FILLER = frozenset(
     "了 的 有 是 大约 大概 约 共 一共 总共 达 为 到 都 各 各有 各是 各为 各自 分别 分别有 分别是"
-    " 分别为".split()
+    " 分别为 去年 上年 明年 当年 本年 前年".split()
 )
 GENERIC = frozenset(
     "自然资源 自然 资源 局 报告 年度 年 县 区 市 工作 情况 开展 提到 指出 列 认为 打算 哪些 哪几"
-    " 多少 几 我局 今年 全年 共 方面 明确 写到 写明 其中 谁 分别 各自 多长 多久 长时间 一般 大约 大概"
+    " 多少 几 我局 今年 全年 全省 全市 全区 全县 共 方面 明确 写到 写明 其中 谁 分别 各自 多长 多久 长时间 一般 大约 大概"
     " 已经 分成 分为 包括 包含 两个 三个 几个 各是 各为 各有 各局 各个 各单位 各部门 哪天 哪个 哪家 什么 名称 叫 叫什么 是什么 情况 相关 有关 主要 目前 一共 总共 同时"
     # the asking words of encyclopedic questions (什么时候, 哪一年, 怎样的, 文中提及…)
     " 时候 怎样 怎么 怎么样 什么样 有着 这个 那个 哪种 哪方面 为何 何时 何处 何年 如何 为什么"
@@ -101,8 +101,8 @@ def focus_words(question: str) -> tuple[str, ...]:
             w = words[i]
             if w in "，,；;。？?！!":
                 break  # the counted thing is in the asking clause: …哪几个局，各是多少
-            if w in _FILLER or w in GENERIC or len(w) == 1 or w in actual_words():
-                continue  # particles, measure words, punctuation, 实际完成 (a tense)
+            if w in _FILLER or w in GENERIC or len(w) == 1 or w in tense_words():
+                continue  # particles, measure words, punctuation, 目标/实际完成 (a tense)
             if re.match(r"[\u4e00-\u9fff]", w):
                 found.append(w)
                 # 自然人提出的有多少: the thing counted is left out; who did it tells it
