@@ -45,7 +45,11 @@ class Metadata:
     sources: tuple[tuple[str, str], ...] = field(default=())  # (field, where it was found)
 
 
-_ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_FULL_DIGIT = re.compile("[０-９]")
+
+
+def _ascii_digit(m: re.Match[str]) -> str:
+    return chr(ord(m.group()) - 0xFEE0)
 
 
 def infer_title(lines: list[str], agency: str, year: int | None) -> str:
@@ -71,7 +75,7 @@ def infer_title(lines: list[str], agency: str, year: int | None) -> str:
 def infer_metadata(text: str, fallback_year: int | None = None) -> Metadata:
     """Infer metadata from cleaned report text (either script); ``fallback_year`` is a year
     the file's name gives (2024.txt), used only when the text names none."""
-    simple = to_simplified(text).translate(_ASCII_DIGITS)  # １９９１年 reads as 1991年
+    simple = _FULL_DIGIT.sub(_ascii_digit, to_simplified(text))  # １９９１年 reads as 1991年
     lines = report_lines(simple)
     sources: dict[str, str] = {}
     kind, at, span = find_kind(lines, simple)
