@@ -77,16 +77,7 @@ def resolve_one(
     previous = to_simplified(normalize_width(previous))
     places, years = _places(q, aliases), YEAR.findall(q)
     prev_places, prev_years = _places(previous, aliases), YEAR.findall(previous)
-    shift = _SHIFT.match(q)
-    if shift and prev_years and not years:  # 2014年… 前一年呢？ → 2013年
-        years = [str(int(prev_years[0]) + _SHIFTS[shift.group(1)])]
-    elif prev_years and not years and _LAST_YEAR.search(q) and _TENSE.search(previous):
-        # 2019年…预期目标是多少？ 去年实际完成了多少？: the year before the one planned
-        prev_years = [str(int(prev_years[0]) - 1)]
-    elif _THIS_YEAR.search(
-        q
-    ):  # 今年的目标呢？: the year the report speaks in, not the last one asked
-        prev_years = []
+    years, prev_years = _relative_years(q, previous, years, prev_years)
     elliptic = _ELLIPTIC.match(q)
     if elliptic and (places or years):
         return _swap_scope(previous, prev_places, prev_years, places, years, covers)
@@ -105,6 +96,22 @@ def resolve_one(
         topic = _TENSE.sub("", _topic(previous, prev_places, YEAR.findall(previous)))
         return carried + re.sub(r"^的|是$", "", topic) + "，" + question.strip()
     return carried + question.strip()
+
+
+def _relative_years(
+    q: str, previous: str, years: list[str], prev_years: list[str]
+) -> tuple[list[str], list[str]]:
+    """(the years the follow-up asks, the years to carry over) once its relative years are
+    read: 前一年呢 after 2014年 asks 2013; 去年实际完成了多少 after 2019年…目标 carries 2018;
+    今年的目标呢 carries none (the year the report speaks in, not the last one asked)."""
+    shift = _SHIFT.match(q)
+    if shift and prev_years and not years:
+        return [str(int(prev_years[0]) + _SHIFTS[shift.group(1)])], prev_years
+    if prev_years and not years and _LAST_YEAR.search(q) and _TENSE.search(previous):
+        return years, [str(int(prev_years[0]) - 1)]
+    if _THIS_YEAR.search(q):
+        return years, []
+    return years, prev_years
 
 
 def _swap_scope(
