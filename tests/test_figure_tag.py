@@ -123,3 +123,16 @@ def test_a_list_of_targets_answers_only_for_the_compound_asked() -> None:
     assert topic_words({"院校": 4.0, "扩招": 4.0, "高职": 4.0}, "高职院校计划扩招多少人") == (
         "扩招",
     )
+
+
+def test_a_section_about_five_years_gives_figures_over_them() -> None:
+    from dataclasses import replace
+
+    text = "完善住房保障体系，城镇棚户区住房改造2000万套。\n今年棚户区住房改造600万套。\n"
+    plan = _candidate(text, "完善住房保障体系，城镇棚户区住房改造2000万套")
+    five = replace(plan, section_path=("二、“十三五”时期主要目标任务和重大举措",))
+    assert ranked("2016年棚户区住房改造多少套？", five).period
+    assert not ranked("2016年棚户区住房改造多少套？", plan).period
+    # a paragraph of the section that names its own year is about that year
+    year = _candidate("2025年，全年GDP增长4%。\n", "全年GDP增长4%")
+    assert not ranked("2025年GDP增长多少？", replace(year, section_path=five.section_path)).period

@@ -210,3 +210,11 @@ def test_what_was_achieved_is_asked_of_the_thing_not_of_its_tense_word() -> None
     # an actual sentence seldom says 完成 (城镇新增就业1361万人): the focus is the thing
     assert focus_words("2018年全国城镇新增就业实际完成了多少？") == ("就业",)
     assert focus_words("行政复议维持多少件") == ("维持",)
+
+
+def test_spoken_verbs_match_the_reports_written_ones() -> None:
+    from qa.query.question import has_word
+
+    assert has_word("PM2.5浓度降至30微克/立方米", "降到")  # 降到 is said, 降至 written
+    assert has_word("赤字率提高至3%", "提高到")
+    assert not has_word("赤字率提高至3%", "降到")

@@ -25,17 +25,20 @@ def over_years(text: str) -> bool:
 
 
 # 全年, 去年, 2015年, 今年: a paragraph turning back to a single year.
-_ONE_YEAR = re.compile(r"全年|去年|今年|当年|上年|(?:19|20)\d{2}年(?!均|以来|到|至|—|-)")
+_ONE_YEAR = re.compile(r"全年|去年|今年|当年|上年|(?<![到至])(?:19|20)\d{2}年(?!均|以来|到|至|—|-)")
 
 
-def in_period_paragraph(text: str, start: int, end: int) -> bool:
+def in_period_paragraph(text: str, start: int, end: int, section: str = "") -> bool:
     """Does the paragraph before ``start`` speak of several years (过去五年，…) after the last
     single year it, or the sentence up to ``end``, names? Then the sentence gives a figure
     over those years (2015年是“十二五”收官之年。过去五年，…城镇新增就业人数超过6400万人), not
-    one that turns back to a year (…年均增长5.7%。全年实现地区生产总值5696亿元)."""
+    one that turns back to a year (…年均增长5.7%。全年实现地区生产总值5696亿元). A ``section``
+    about several years counts as said at the paragraph's start."""
     lead = to_simplified(text[text.rfind("\n", 0, start) + 1 : end])
     before = lead[: len(lead) - (end - start)]
     period = max((before.rfind(w) for w in cues()["period"]), default=-1)
+    if over_years(section):  # under 二、“十三五”时期主要目标任务: from the paragraph's start
+        period = max(period, 0)
     single = max((m.start() for m in _ONE_YEAR.finditer(lead)), default=-1)
     return period > single
 

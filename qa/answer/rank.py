@@ -65,7 +65,10 @@ def ranked(question: str, c: Candidate, readings: Readings | None = None) -> Can
     sentence = text[after_last(text, "。！？\n", c.start) : c.end]
     example = bool(_EXAMPLE.search(sentence)) and not _EXAMPLE.search(question)
     period = (
-        (over_years(sentence) or in_period_paragraph(text, c.start, c.end))
+        (
+            over_years(sentence)
+            or in_period_paragraph(text, c.start, c.end, " ".join(c.section_path))
+        )
         and not over_years(question)
         and bool(years_named(question))
     )
