@@ -136,3 +136,13 @@ def test_a_section_about_five_years_gives_figures_over_them() -> None:
     # a paragraph of the section that names its own year is about that year
     year = _candidate("2025年，全年GDP增长4%。\n", "全年GDP增长4%")
     assert not ranked("2025年GDP增长多少？", replace(year, section_path=five.section_path)).period
+
+
+def test_a_figure_over_several_years_never_answers_for_one_year() -> None:
+    from qa.answer.figures import over_years_for_one
+
+    text = "一般公共预算收入年均增长7.8％。\n"
+    c = _candidate(text, "一般公共预算收入年均增长7.8％")
+    assert over_years_for_one("陕西2025年一般公共预算收入增长了多少？", c)
+    assert not over_years_for_one("“十四五”时期一般公共预算收入年均增长多少？", c)
+    assert not over_years_for_one("一般公共预算收入增长多少？", c)  # no year asked

@@ -592,3 +592,11 @@ def test_a_report_that_plans_the_year_after_its_own_does_not_answer_for_that_yea
     assert match_years([law], [2024], q, {"f": "井研县自然资源局"}, [], unmatched) == []
     assert unmatched == ["井研县自然资源局2024年"]
     assert match_years([law], [2024], "井研县自然资源局2024年有什么计划", {}, [], []) == [law]
+
+
+def test_a_budget_figure_of_a_year_is_no_report_named_by_it(dev_index: Index) -> None:
+    # 2015年一般公共预算收入 is a figure of 2015 (reviewed by the 2016 report), while
+    # 2026年部门预算 names a budget report by its year
+    assert _chosen(dev_index, "2015年全国一般公共预算收入是多少？") == {"2016年政府工作报告"}
+    budget = analyze_question("普陀区司法局2026年部门预算里公共安全支出是多少", dev_index)
+    assert not budget.unmatched

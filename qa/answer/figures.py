@@ -24,6 +24,17 @@ def over_years(text: str) -> bool:
     return any(w in simple for w in cues()["period"])
 
 
+def over_years_for_one(question: str, c: Candidate) -> bool:
+    """Does the quote state a figure over several years (年均增长7.8%) where the question asks
+    for one year's (陕西2025年一般公共预算收入增长了多少)? It never answers it."""
+    return (
+        c.cell is None
+        and bool(years_named(question))
+        and not over_years(question)
+        and over_years(c.text)
+    )
+
+
 # 全年, 去年, 2015年, 今年: a paragraph turning back to a single year.
 _ONE_YEAR = re.compile(r"全年|去年|今年|当年|上年|(?<![到至])(?:19|20)\d{2}年(?!均|以来|到|至|—|-)")
 

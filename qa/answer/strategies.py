@@ -20,6 +20,7 @@ from qa.answer.figures import (
     asked_tense,
     figure_on_topic,
     fitting_tense,
+    over_years_for_one,
     topic_words,
     without_tense_words,
 )
@@ -146,7 +147,7 @@ def _figures_asked(
 ) -> list[Candidate]:
     """The figures of the tense asked (a target for 目标是多少, an actual for 完成了多少); a
     list of targets answers only for its own items."""
-    found = fitting_tense(resolved, found)
+    found = [c for c in fitting_tense(resolved, found) if not over_years_for_one(resolved, c)]
     if asked_tense(resolved) == TARGET:
         top = topic_words(terms, resolved)
         found = [c for c in found if c.cell or figure_on_topic(c.text, top, units)]

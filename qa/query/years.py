@@ -15,9 +15,10 @@ def years_asked(question: str) -> list[int]:
     return [int(y) for y in YEAR.findall(question)]
 
 
-# 2015年的报告 / 2026年政府工作报告 / 2025年部门预算: the year a report is named by.
+# 2015年的报告 / 2026年政府工作报告 / 2025年部门预算: the year a report is named by (not
+# 2015年一般公共预算收入, a figure of the year).
 _NAMES_REPORT = re.compile(
-    r"((?:19|20)\d{2})\s*年度?的?[\u4e00-\u9fff]{0,12}?(?:报告|公报|年报|预算|决算)"
+    r"((?:19|20)\d{2})\s*年度?的?[\u4e00-\u9fff]{0,12}?(?:报告|公报|年报|(?:预算|决算)(?![收支执资]))"
 )
 _TARGET_WORDS = (*("计划", "安排", "打算", "下一步", "思路"), *("目标", "预期", "力争"))
 # 要突破 / 将达到 / 拟安排 / 确保: a question in the future tense asks what a year plans.
