@@ -218,3 +218,19 @@ def test_spoken_verbs_match_the_reports_written_ones() -> None:
     assert has_word("PM2.5浓度降至30微克/立方米", "降到")  # 降到 is said, 降至 written
     assert has_word("赤字率提高至3%", "提高到")
     assert not has_word("赤字率提高至3%", "降到")
+
+
+def test_a_numbered_short_name_matches_the_items_it_stands_for() -> None:
+    from qa.query.question import has_word
+
+    said = "着力稳就业、稳金融、稳外贸、稳外资、稳投资、稳预期，主要做了以下工作"
+    assert has_word(said, "六稳")
+    assert not has_word("稳就业、稳金融", "六稳")  # two of six
+    assert has_word("加强农业、农村、农民工作", "三农")
+    assert not has_word("公务接待费：一般公共预算基本支出·公用经费", "三公")  # no list
+
+
+def test_which_n_is_asking_not_a_topic(sample_library: Any) -> None:
+    from qa.query.question import key_terms
+
+    assert "六个" not in key_terms("“六稳”是指哪六个方面？", sample_library.index)

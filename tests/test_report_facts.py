@@ -63,3 +63,10 @@ def test_signature_date_at_the_end_and_no_date_at_all() -> None:
     assert quoted(r, "year").startswith("关于2023年度")
     assert fact_span(report("正文没有日期。\n"), "date") is None
     assert fact_span(report("正文。\n"), "meeting") is None
+
+
+def test_which_games_is_no_meeting() -> None:
+    from qa.answer.report_facts import asked_fields
+
+    assert asked_fields("2026年政府工作报告是在第几届人大第几次会议上作的？") == ("meeting",)
+    assert asked_fields("山西省2026年要办好第几届省运会？") == ()

@@ -33,7 +33,10 @@ SYNONYMS, _SPOKEN, _PHRASES = _load_synonyms()
 _ASKING_WORD = re.compile(r"几|多少|哪|什么|吗|呢|^[更较][高低多少快慢大小]$")
 MAX_TERM_WEIGHT = 4.0
 ABSENT_TERM_WEIGHT = 1.0
-_ASKING_PHRASE = re.compile(r"(?:哪些|哪几个|哪个|哪家|各)(?:局|单位|部门)|有没有|是不是|是否")
+_ASKING_PHRASE = re.compile(
+    r"(?:哪些|哪几个|哪个|哪家|各)(?:局|单位|部门)|有没有|是不是|是否"
+    r"|哪[一二三四五六七八九十两几]+(?:个|项|条|件)?(?:方面)?"  # 哪六个方面: asking, no topic
+)
 _AUTHOR_Q = re.compile(r"谁(?:写|撰写|执笔|起草)的?|作者是谁|(?:写|执笔|起草)的人")
 # A number that names a thing or a year (the 12345 hotline, 683年), not a count (100件, 2500余份);
 # the years that choose reports (2023年) are taken out before.
@@ -91,12 +94,30 @@ SYNONYM_CREDIT = 0.8
 
 
 def _match(text: str, term: str, barred: tuple[str, ...] = ()) -> float:
-    """1 for the word itself, a little less for one of its synonyms, else 0; an occurrence
-    right after a ``barred`` modifier (人均地区生产总值 for 地区生产总值) does not count."""
+    """1 for the word itself, a little less for one of its synonyms or for the items a
+    numbered short name stands for, else 0; an occurrence right after a ``barred`` modifier
+    (人均地区生产总值 for 地区生产总值) does not count."""
     if _free(text, term, barred):
         return 1.0
     synonyms = SYNONYMS.get(term, ())
-    return SYNONYM_CREDIT if any(_free(text, s, barred) for s in synonyms) else 0.0
+    if any(_free(text, s, barred) for s in synonyms) or _spelt_out(text, term):
+        return SYNONYM_CREDIT
+    return 0.0
+
+
+# 六稳, 三农, 六保: a count and the character each of the items named has (稳就业、稳金融…).
+_NUMBERED_NAME = re.compile(r"([两二三四五六七八九])([\u4e00-\u9fff])")
+_COUNTS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"两": 2}
+
+
+def _spelt_out(text: str, term: str) -> bool:
+    """Does the text list, one after another, the items a numbered short name stands for
+    (六稳: six items with 稳, 稳就业、稳金融、…)?"""
+    m = _NUMBERED_NAME.fullmatch(term)
+    if not m:
+        return False
+    item = rf"[\u4e00-\u9fff]{{0,2}}{m.group(2)}[\u4e00-\u9fff]{{0,6}}"
+    return re.search(rf"{item}(?:、{item}){{{_COUNTS[m.group(1)] - 1}}}", text) is not None
 
 
 def _free(text: str, word: str, barred: tuple[str, ...]) -> bool:
