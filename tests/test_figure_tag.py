@@ -146,3 +146,14 @@ def test_a_figure_over_several_years_never_answers_for_one_year() -> None:
     assert over_years_for_one("陕西2025年一般公共预算收入增长了多少？", c)
     assert not over_years_for_one("“十四五”时期一般公共预算收入年均增长多少？", c)
     assert not over_years_for_one("一般公共预算收入增长多少？", c)  # no year asked
+
+
+def test_a_figure_for_a_later_year_does_not_answer_for_the_year_asked() -> None:
+    from qa.answer.figures import for_later_year
+
+    text = "粮食综合生产能力2030年达到305亿斤。全年GDP增长4%，快于2024年1.8个百分点。\n"
+    goal = _candidate(text, "粮食综合生产能力2030年达到305亿斤")
+    assert for_later_year("山西省2026年粮食产量目标是多少亿斤？", goal)
+    assert not for_later_year("2030年粮食综合生产能力达到多少？", goal)
+    change = _candidate(text, "全年GDP增长4%，快于2024年1.8个百分点")
+    assert not for_later_year("2025年GDP增长多少？", change)  # 2024: the base of the change

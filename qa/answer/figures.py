@@ -35,6 +35,16 @@ def over_years_for_one(question: str, c: Candidate) -> bool:
     )
 
 
+def for_later_year(question: str, c: Candidate) -> bool:
+    """Does the quote give its figure for a year after every year the question asks about
+    (山西省2026年粮食产量目标 → 粮食综合生产能力2030年达到305亿斤: a goal for 2030)? A year
+    before it is the base of a change (增长4%，快于2024年1.8个百分点) and may stay."""
+    asked = years_named(question)
+    if c.cell is not None or not asked:
+        return False
+    return any(int(y) > max(int(a) for a in asked) for y in years_named(c.text))
+
+
 # 全年, 去年, 2015年, 今年: a paragraph turning back to a single year.
 _ONE_YEAR = re.compile(r"全年|去年|今年|当年|上年|(?<![到至])(?:19|20)\d{2}年(?!均|以来|到|至|—|-)")
 

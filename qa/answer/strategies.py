@@ -20,6 +20,7 @@ from qa.answer.figures import (
     asked_tense,
     figure_on_topic,
     fitting_tense,
+    for_later_year,
     over_years_for_one,
     topic_words,
     without_tense_words,
@@ -147,7 +148,11 @@ def _figures_asked(
 ) -> list[Candidate]:
     """The figures of the tense asked (a target for 目标是多少, an actual for 完成了多少); a
     list of targets answers only for its own items."""
-    found = [c for c in fitting_tense(resolved, found) if not over_years_for_one(resolved, c)]
+    found = [
+        c
+        for c in fitting_tense(resolved, found)
+        if not over_years_for_one(resolved, c) and not for_later_year(resolved, c)
+    ]
     if asked_tense(resolved) == TARGET:
         top = topic_words(terms, resolved)
         found = [c for c in found if c.cell or figure_on_topic(c.text, top, units)]
