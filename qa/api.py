@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.answer.compose import compose_answer
+from qa.answer.joined import joined_answer
 from qa.answer.read import Reader
 from qa.config import Settings
 from qa.errors import ConfigError, EmptyQuestion
@@ -18,6 +19,7 @@ from qa.library_ops import ReportSummary, index_files, report_summaries
 from qa.llm.answer import answer_with_llm
 from qa.llm.client import NOT_CONFIGURED, LLMClient, open_llm
 from qa.query.parse import Query, parse_query
+from qa.query.parts import question_parts
 from qa.query.scope import Scope
 from qa.records import Answer, Hit, Report
 from qa.search.retrieve import search
@@ -122,9 +124,18 @@ class Library:
         ``use_llm`` None means: through the LLM when one is configured. ``on_text`` receives
         the LLM's reply so far while it streams (it is verified only once complete).
         """
+        llm = self.wants_llm(use_llm)
+        parts = question_parts(check_question(question, self.settings))
+        if len(parts) > 1 and not llm:  # 一共多少件？其中…有几件？: each part, in turn
+            turns = list(history)
+            answers = []
+            for part in parts:
+                answers.append(self.compose(self.retrieve(part, turns, filters)))
+                turns.append(part)
+            return joined_answer(question, answers)
         found = self.retrieve(question, history, filters)
         answer = self.compose(found)
-        return self.generate(found, answer, on_text) if self.wants_llm(use_llm) else answer
+        return self.generate(found, answer, on_text) if llm else answer
 
     def retrieve(
         self, question: str, history: Sequence[str] = (), filters: dict[str, Any] | None = None

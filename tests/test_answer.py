@@ -42,6 +42,17 @@ def test_figure_question(sample_library: Any) -> None:
     _check_citations_exact(sample_library, answer)
 
 
+def test_a_question_of_two_parts_answers_each_the_second_as_a_follow_up(
+    sample_library: Any,
+) -> None:
+    answer = _ask(sample_library, "井研县自然资源局2023年收缴罚款多少？行政复议多少件？")
+    first, second = answer.text.split("\n\n")
+    assert "112.23万元" in first and "[1]" in first
+    assert second.startswith("行政复议多少件？\n井研县自然资源局") and "[2]" in second
+    assert answer.grounded and len(answer.citations) == 2
+    _check_citations_exact(sample_library, answer)
+
+
 @pytest.mark.parametrize(
     ("question", "figure", "doc"),
     [

@@ -1,0 +1,28 @@
+"""Questions of several parts: 一共多少件？其中结果被纠正的有几件？ asks two things, each
+answered in turn, the later ones as follow-ups of the earlier ones."""
+
+from __future__ import annotations
+
+import re
+
+# A part that asks something of its own: 多少, 几, 哪些, 什么, 谁, 是否 …
+_ASKS = re.compile(r"多少|几|哪|什么|谁|是否|有没有|吗|怎么|怎样|如何|为什么|何时|分别")
+_END = re.compile(r"(?<=[？?])")
+
+
+# What a part may say beside its asking words without a topic of its own (分别是多少？).
+_NO_TOPIC = re.compile(r"分别|各自|各|都|是|为|有|的|了|呢|吗|又|那么|那|其中|[？?。！!，,\s]")
+
+
+def question_parts(question: str) -> list[str]:
+    """The parts of a question, each ending at its own question mark, asking something and
+    saying what about; a question of one part is one part (比全国高还是低？), and so is one
+    whose later part only asks on (哪些局写了信访数量？分别是多少？)."""
+    parts = [p.strip() for p in _END.split(question.strip()) if p.strip()]
+    if len(parts) < 2 or not all(_ASKS.search(p) and _topic(p) for p in parts):
+        return [question.strip()]
+    return parts
+
+
+def _topic(part: str) -> str:
+    return _NO_TOPIC.sub("", _ASKS.sub("", part))

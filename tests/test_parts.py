@@ -1,0 +1,44 @@
+"""Questions of several parts are answered part by part, as one answer."""
+
+from __future__ import annotations
+
+from qa.answer.joined import joined_answer
+from qa.query.parts import question_parts
+from qa.records import Answer, Citation
+
+
+def test_a_question_of_two_asks_has_two_parts() -> None:
+    assert question_parts("某县2025年行政复议一共多少件？其中结果被纠正的有几件？") == [
+        "某县2025年行政复议一共多少件？",
+        "其中结果被纠正的有几件？",
+    ]
+    assert question_parts("收了多少信息处理费？是哪个部门收的？") == [
+        "收了多少信息处理费？",
+        "是哪个部门收的？",
+    ]
+    # one ask, however many marks: a part that only asks on, or says nothing to ask
+    one = "哪些局在报告里写了一年收到的信访数量？分别是多少？"
+    assert question_parts(one) == [one]
+    assert question_parts("比全国高还是低？") == ["比全国高还是低？"]
+    assert question_parts("什么？真的？") == ["什么？真的？"]
+
+
+def _answer(question: str, text: str, quotes: tuple[str, ...]) -> Answer:
+    cites = tuple(Citation(i + 1, "d#0", "d", 0, len(q), q) for i, q in enumerate(quotes))
+    return Answer(question, question, text, cites, (), True)
+
+
+def test_the_parts_answers_are_joined_with_their_citations_numbered_on() -> None:
+    first = _answer("一共多少件？", "总计 61件[1][2]。", ("61", "行政复议"))
+    second = _answer("其中纠正几件？", "结果纠正 10件[1]。", ("10",))
+    joined = joined_answer("一共多少件？其中纠正几件？", [first, second])
+    assert joined.text == "一共多少件？\n总计 61件[1][2]。\n\n其中纠正几件？\n结果纠正 10件[3]。"
+    assert [c.n for c in joined.citations] == [1, 2, 3]
+    assert [c.quote for c in joined.citations] == ["61", "行政复议", "10"]
+    # a part that found nothing says so in one line, without the related titles
+    declined = Answer(
+        "谁收的？", "谁收的？", "在已索引的报告中没有找到…。\n可能相关：《某报告》", (), (), False
+    )
+    assert joined_answer("q", [first, declined]).text.endswith(
+        "谁收的？\n在已索引的报告中没有找到…。"
+    )
