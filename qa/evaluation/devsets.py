@@ -10,4 +10,6 @@ DEV_SETS = {
     "dev-xxgk-validation": "xxgk_validation.jsonl",
     "dev-national": "fresh_dev.jsonl",
     "dev-national-validation": "fresh_validation.jsonl",
+    "dev-xxgk2": "xxgk2_dev.jsonl",
+    "dev-kinds": "kinds_dev.jsonl",
 }
