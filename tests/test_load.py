@@ -645,3 +645,18 @@ def test_find_report_files_keeps_explicit_files_and_drops_duplicates(tmp_path):
     found = find_report_files([tmp_path / "old.doc", tmp_path, tmp_path / "r.txt"])
     assert found == [tmp_path / "old.doc", tmp_path / "r.txt"]
     assert find_report_files([tmp_path / "nope", tmp_path / "r.txt"]) == [tmp_path / "r.txt"]
+
+
+def test_a_page_title_only_cited_in_the_text_is_still_the_title(tmp_path: Path) -> None:
+    page = tmp_path / "r.html"
+    page.write_text(
+        "<html><head><title>某市某局2024年度政府信息公开工作年度报告</title></head><body>"
+        "<p>根据《条例》，发布《某市某局2024年度政府信息公开工作年度报告》。</p>"
+        "<p>一、总体情况</p></body></html>",
+        encoding="utf-8",
+    )
+    from qa.index.build import load_report
+
+    report = load_report(page)
+    assert report.text.startswith("某市某局2024年度政府信息公开工作年度报告\n")
+    assert report.kind == "政府信息公开工作年度报告"

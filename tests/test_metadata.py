@@ -240,3 +240,39 @@ def test_sidecar_overrides_win(tmp_path) -> None:
     # the years reviewed and planned follow the overridden year; inspect says where each came from
     assert (report.covers, report.plans) == (2022, 2023)
     assert dict(report.sources)["year"] == "覆盖文件"
+
+
+def test_a_saved_pages_header_gives_title_and_body_not_chrome() -> None:
+    text = (
+        "标题: 君山片区2022年法治政府建设工作报告\n发布时间: 2023-03-31 10:00\n文号: \n"
+        "发布机构: 平潭综合实验区君山片区管理局\n原文链接: https://example.gov.cn/a.htm\n"
+        "==================== 正文 ====================\n一、工作开展情况\n正文。\n"
+    )
+    meta = infer_metadata(text)
+    assert meta.title == "君山片区2022年法治政府建设工作报告"
+    assert meta.agency == "平潭综合实验区君山片区管理局"
+    assert (meta.kind, meta.year) == ("法治政府建设年度报告", 2022)
+
+
+@pytest.mark.parametrize(
+    ("opening", "kind"),
+    [
+        ("现将我局2020年度法治政府建设情况报告如下:\n一、主要举措\n", "法治政府建设年度报告"),
+        (
+            "某县自然资源局2025年度法治政府建设工作报告(某自然资字〔2025〕79号)\n正文\n",
+            "法治政府建设年度报告",
+        ),
+        (
+            "平潭综合实验区社会事业局关于2022年法治工作情况暨2023年工作要点的报告\n正文\n",
+            "法治政府建设年度报告",
+        ),
+    ],
+)
+def test_the_kind_is_read_from_an_opening_or_a_numbered_title(opening: str, kind: str) -> None:
+    assert infer_metadata(opening).kind == kind
+
+
+def test_a_statistics_bureau_of_a_province_issues_its_communique() -> None:
+    text = "湖南省2025年国民经济和社会发展统计公报\n湖南省统计局 国家统计局湖南调查总队\n2026年3月25日\n一、综合\n"
+    meta = infer_metadata(text + "注：行业标准数据来自省市场监督管理局。\n")
+    assert (meta.agency, meta.region) == ("湖南省统计局", "湖南省")

@@ -18,7 +18,7 @@ PROVINCES = (
 # A county-level place then an agency ending in 局: 井研县自然资源局, 西宁市湟中区自然资源局.
 _AGENCY = re.compile(
     r"(?:^|(?<=[^\u4e00-\u9fff]|省|市))"
-    r"((?:[\u4e00-\u9fff]{2,3}市)?[\u4e00-\u9fff]{1,10}?(?:自治县|县|区|市|旗))"
+    r"((?:[\u4e00-\u9fff]{2,3}市)?[\u4e00-\u9fff]{1,10}?(?:自治县|县|区|市|旗|省))"
     r"((?:[\u4e00-\u9fff]{0,6}和)?[\u4e00-\u9fff]{2,8}?局)"
 )
 # Characters that cannot start a place name (我县, 全县, 各区, 不含代理县 …).
@@ -38,7 +38,7 @@ _SPEAKER = re.compile(
 _ON_BEHALF = re.compile(r"我代表([\u4e00-\u9fff]{0,20}?)人民政府")
 # 预算主管部门：上海市普陀区司法局 / 预算单位：上海市财政局 / 本报告由…办公室…编制.
 _BODY_LINE = re.compile(
-    r"^(?:预算主管部门|预算单位|部门名称|单位名称|编制单位|报送单位)[:：]\s*(\S{3,40})$"
+    r"^(?:预算主管部门|预算单位|部门名称|单位名称|编制单位|报送单位|发布机构)[:：]\s*(\S{3,40})$"
 )
 _COMPILED_BY = re.compile(r"本报告由([\u4e00-\u9fff]{3,40}?)(?:根据|依据|按照|负责)?编制")
 # Names of issuing bodies end so (局, 委员会, 办公室, 人民政府, 街道办事处 …).
@@ -96,7 +96,8 @@ def find_issuer(
         m = _BODY_LINE.match(re.sub(r"[\s　]+", "", line))
         if m:
             sources["agency"] = f"“{line.split('：')[0].split(':')[0]}”行"
-            return m.group(1), ""
+            place = next((a.group(1) for a in _AGENCY.finditer(m.group(1))), "")
+            return m.group(1), place  # 平潭综合实验区统计局: 平潭综合实验区
     prefix = _title_prefix(heading, kind)
     if prefix and BODY_END.search(prefix):
         sources["agency"] = "标题"

@@ -39,7 +39,7 @@ def _read_html(path: Path, data: bytes, limits: LoadLimits) -> tuple[str, str, t
         named = _page_title(page_title.text(deep=True) if page_title is not None else "")
         remove_html_junk(body)
         text, grids = _html_article_text(body)
-        if named and named not in text[:TITLE_REACH].replace("\n", ""):
+        if named and not _has_title_line(text, named):
             text = f"{named}\n{text}"
     except ReportFormatError:
         raise
@@ -115,6 +115,17 @@ def _html_article_text(body: Any) -> tuple[str, tuple[Rows, ...]]:
 TITLE_REACH = 400  # characters at the top of the article where its title may already stand
 _TITLE_PARTS = re.compile(r"\s*(?:[|｜_]|\s[-–—]\s)\s*")
 _REPORT_ENDS = ("报告", "報告", "公报", "公報", "预算", "預算", "决算", "決算", "年报", "年報")
+
+
+def _has_title_line(text: str, named: str) -> bool:
+    """Does the page's text state the title as a heading of its own (over one or two lines,
+    not just cited in a sentence: 发布《莆田市城市管理局2024年度…年度报告》)?"""
+    lines = [line.strip() for line in text[:TITLE_REACH].split("\n") if line.strip()]
+    want = named.replace(" ", "")
+    return any(
+        "".join(lines[i : i + 2]).replace(" ", "").startswith(want) or line.replace(" ", "") == want
+        for i, line in enumerate(lines)
+    )
 
 
 def _page_title(title: str) -> str:

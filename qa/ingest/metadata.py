@@ -16,7 +16,15 @@ from dataclasses import dataclass, field, replace
 from qa.ingest.clean import to_simplified
 from qa.ingest.issuer import BODY_END, find_issuer, find_region, find_speaker
 from qa.ingest.report_dates import period, report_years
-from qa.ingest.report_kind import Kind, find_kind, first_lines, kinds, report_lines, squeezed
+from qa.ingest.report_kind import (
+    Kind,
+    find_kind,
+    first_lines,
+    front_title,
+    kinds,
+    report_lines,
+    squeezed,
+)
 
 # A document number: 井政发〔2023〕5号, 湘自然资发[2024]12号
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*[号號]")
@@ -25,7 +33,7 @@ _TITLE_WORDS = ("报告", "報告")
 # Raised when inference (or what loading keeps: 3-6 tables, 7-8 PDF line wraps, 9-15 web-page
 # and .docx tables, 16-17 table captions and header units) changes, so `qa index` reads
 # unchanged files again.
-VERSION = 18
+VERSION = 19
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +62,7 @@ def _ascii_digit(m: re.Match[str]) -> str:
 
 def infer_title(lines: list[str], agency: str, year: int | None) -> str:
     """The report's title: a heading line with 报告 near the top, else one built from the body."""
+    lines = [front_title(line) for line in lines]
     for i, line in enumerate(lines[:3]):
         simple = to_simplified(line)
         if (
