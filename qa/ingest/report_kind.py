@@ -86,8 +86,9 @@ def find_kind(lines: list[str], simple: str) -> tuple[Kind | None, int, int]:
                 return kind, i, n
     opening = "".join(top)
     said = _REPORT_FOLLOWS.search(squeezed(top[:2]))  # 现将我局2020年度法治政府建设情况报告如下
-    for kind in kinds() if said else ():
-        if any(word in said.group() for word in kind.title):
+    named = said.group() if said else ""
+    for kind in kinds() if named else ():
+        if any(word in named for word in kind.title):
             return kind, -1, 0
     if STATE_COUNCIL.search(simple) or (
         "各位代表" in opening and re.search("报告工作|作工作报告", opening)
