@@ -21,6 +21,12 @@ def test_a_question_of_two_asks_has_two_parts() -> None:
     assert question_parts(one) == [one]
     assert question_parts("比全国高还是低？") == ["比全国高还是低？"]
     assert question_parts("什么？真的？") == ["什么？真的？"]
+    # a later part that compares what the first asked is part of it
+    both = "甲县和乙区收到的信访件各有多少？哪个多？"
+    assert question_parts(both) == [both]
+    assert question_parts("两省增长多少？哪一个增长得更快？") == [
+        "两省增长多少？哪一个增长得更快？"
+    ]
 
 
 def _answer(question: str, text: str, quotes: tuple[str, ...]) -> Answer:
@@ -39,6 +45,6 @@ def test_the_parts_answers_are_joined_with_their_citations_numbered_on() -> None
     declined = Answer(
         "谁收的？", "谁收的？", "在已索引的报告中没有找到…。\n可能相关：《某报告》", (), (), False
     )
-    assert joined_answer("q", [first, declined]).text.endswith(
-        "谁收的？\n在已索引的报告中没有找到…。"
-    )
+    half = joined_answer("q", [first, declined])
+    assert half.text.endswith("谁收的？\n在已索引的报告中没有找到…。")
+    assert half.grounded and not joined_answer("q", [declined, declined]).grounded

@@ -18,7 +18,8 @@ def _numbered_on(text: str, offset: int) -> str:
 
 def joined_answer(question: str, answers: list[Answer]) -> Answer:
     """The parts' answers as one: each part's text under its question, its citation marks
-    [n] numbered after the parts before it."""
+    [n] numbered after the parts before it; grounded when every part that answers is (a part
+    that declines claims nothing)."""
     texts: list[str] = []
     citations: list[Citation] = []
     for answer in answers:
@@ -33,6 +34,6 @@ def joined_answer(question: str, answers: list[Answer]) -> Answer:
         "\n\n".join(texts),
         tuple(citations),
         tuple(hits.values()),
-        all(a.grounded for a in answers),
+        any(a.citations for a in answers) and all(a.grounded for a in answers if a.citations),
         tuple(n for a in answers for n in a.notes),
     )

@@ -12,14 +12,22 @@ _END = re.compile(r"(?<=[？?])")
 
 # What a part may say beside its asking words without a topic of its own (分别是多少？).
 _NO_TOPIC = re.compile(r"分别|各自|各|都|是|为|有|的|了|呢|吗|又|那么|那|其中|[？?。！!，,\s]")
+# A part that only compares what the parts before it asked: 哪个多？ 谁更高？ 哪一个增长得快？
+_COMPARES = re.compile(
+    r"^(?:那么|那)?(?:哪个|哪一个|哪一家|哪家|哪边|谁)(?:的)?(?:增长|增幅|数量|金额)?(?:得)?"
+    r"(?:更|最|比较|较|要)?(?:多|少|高|低|大|小|快|慢)(?:一些|些|呢)?[？?]$"
+)
 
 
 def question_parts(question: str) -> list[str]:
     """The parts of a question, each ending at its own question mark, asking something and
     saying what about; a question of one part is one part (比全国高还是低？), and so is one
-    whose later part only asks on (哪些局写了信访数量？分别是多少？)."""
+    whose later part only asks on (哪些局写了信访数量？分别是多少？) or compares what the
+    earlier parts asked (各有多少？哪个多？)."""
     parts = [p.strip() for p in _END.split(question.strip()) if p.strip()]
     if len(parts) < 2 or not all(_ASKS.search(p) and _topic(p) for p in parts):
+        return [question.strip()]
+    if any(_COMPARES.match(p) for p in parts[1:]):
         return [question.strip()]
     return parts
 
