@@ -14,42 +14,17 @@ header rows right after a table of as many columns continues it (a table across 
 from __future__ import annotations
 
 import re
-import tomllib
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
 
-from qa.ingest.report_kind import LEXICON
-from qa.ingest.table_grids import Cell, Grid, is_value, line_spans, locate_grid, text_grids
+from qa.ingest.line_tables import line_grids
+from qa.ingest.table_grids import Cell, Grid, is_value, locate_grid, text_grids
+from qa.ingest.table_layouts import Layout, layout_of
+from qa.ingest.table_titles import table_words, title_and_unit, unit_in
 from qa.records import Table, TableEntry, TableValue
 
 MAX_HEADER_ROWS = 4
-TITLE_LINES = 6  # lines above a table searched for its title and unit
-MAX_TITLE = 60
 HEADER_FILL = 0.6  # a header row inside a table fills this share of its columns at least
-
-
-@dataclass(frozen=True, slots=True)
-class _Words:
-    code_words: tuple[str, ...]
-    code_exact: frozenset[str]
-    unit_words: tuple[str, ...]
-    units: tuple[str, ...]
-    title_words: tuple[str, ...]
-    total_words: tuple[str, ...]
-
-
-@cache
-def _words() -> _Words:
-    data = tomllib.loads((LEXICON / "tables.toml").read_text(encoding="utf-8"))
-    return _Words(
-        tuple(data["code_columns"]["words"]),
-        frozenset(data["code_columns"]["exact"]),
-        tuple(data["unit"]["words"]),
-        tuple(data["unit"]["units"]),
-        tuple(data["title"]["words"]),
-        tuple(data["total_rows"]["words"]),
-    )
 
 
 YUAN_PER_WAN = 10_000
@@ -94,31 +69,38 @@ def _column_names(headers: Grid, width: int, spans_known: bool) -> list[str]:
 
 
 def _is_code_column(name: str) -> bool:
-    words = _words()
+    words = table_words()
     parts = name.split("·")
     return any(w in name for w in words.code_words) or bool(parts and parts[-1] in words.code_exact)
 
 
-def _entries(rows: Grid, columns: list[str]) -> list[TableEntry]:
+def _entries(rows: Grid, columns: list[str], layout: Layout | None = None) -> list[TableEntry]:
     """Each row's values grouped under the label cells just left of them, read as a path
-    (三、本年度办理结果·（三）不予公开·1.属于国家秘密)."""
+    (三、本年度办理结果·（三）不予公开·1.属于国家秘密); a group of a fixed layout's width has
+    its values named by the layout's columns, wherever they stand in the row."""
     code = [_is_code_column(c) for c in columns]
     entries: list[TableEntry] = []
     for row in rows:
         labels: list[Cell] = []
         values: list[tuple[Cell, str]] = []
         for j, cell in enumerate(row):
-            if not cell.text:
+            if not cell.text or _RULE.fullmatch(cell.text):
                 continue
             if not is_value(cell.text):
                 if values:
-                    entries += _entry(labels, values)
+                    entries += _entry(labels, _named(values, layout))
                     labels, values = [], []
                 labels.append(cell)
             elif cell.start >= 0 and not (j < len(code) and code[j]):
                 values.append((cell, columns[j] if j < len(columns) else ""))
-        entries += _entry(labels, values)
+        entries += _entry(labels, _named(values, layout))
     return entries
+
+
+def _named(values: list[tuple[Cell, str]], layout: Layout | None) -> list[tuple[Cell, str]]:
+    if layout is None or len(values) != layout.width:
+        return values
+    return [(cell, name) for (cell, _), name in zip(values, layout.columns, strict=True)]
 
 
 def _entry(labels: list[Cell], values: list[tuple[Cell, str]]) -> list[TableEntry]:
@@ -126,62 +108,32 @@ def _entry(labels: list[Cell], values: list[tuple[Cell, str]]) -> list[TableEntr
         return []
     found = [c.start for c in labels if c.start >= 0]
     start = found[-1] if found else values[0][0].start
-    path = dict.fromkeys(re.sub(r"\s+", "", c.text) for c in labels)
+    path = dict.fromkeys(re.sub(r"\s+", "", c.text) for c in labels if not _RULE.fullmatch(c.text))
     cells = tuple(TableValue(column, c.start, c.end) for c, column in values)
     return [TableEntry("·".join(p for p in path if p), start, values[-1][0].end, cells)]
+
+
+def _values_a_row(grid: Grid) -> int:
+    """The most common number of values after a row's label (a line of text may hold two rows
+    run together)."""
+    counts: Counter[int] = Counter()
+    for row in grid:
+        texts = [c.text for c in row if c.text and not _RULE.fullmatch(c.text)]
+        runs = re.findall(r"v+", "".join("v" if is_value(t) else "l" for t in texts))
+        counts.update(len(run) for run in runs)
+    return counts.most_common(1)[0][0] if counts else 0
+
+
+_RULE = re.compile(r"[-:|\s]*")  # a Markdown rule's cell (---) labels nothing
 
 
 def _first_offset(grid: Grid) -> int:
     return min((c.start for row in grid for c in row if c.start >= 0), default=-1)
 
 
-def _unit_in(line: str) -> str:
-    """The unit a line states (单位：万元 → 万元), or ""."""
-    words = _words()
-    units = "|".join(sorted(map(re.escape, words.units), key=len, reverse=True))
-    m = re.search(rf"(?:{'|'.join(words.unit_words)})[:：]\s*({units})(?![\u4e00-\u9fff])", line)
-    return m.group(1) if m else ""
-
-
 def is_total(label: str) -> bool:
     """A row that sums up its table: 合计, 本年收入合计, 支出总计."""
-    return any(label.startswith(w) or label.endswith(w) for w in _words().total_words)
-
-
-def _title_and_unit(text: str, start: int, headers: Sequence[list[Cell]] = ()) -> tuple[str, str]:
-    """The table's name and unit from the lines just above ``start``, past its header rows
-    (a line that starts with a header cell)."""
-    words = _words()
-    line_start = text.rfind("\n", 0, start) + 1
-    back = _nth_line_back(text, line_start, TITLE_LINES + len(headers))
-    heads = {re.sub(r"\s+", "", c.text) for row in headers for c in row} - {""}
-    title = unit = caption = ""
-    for a, b in reversed(line_spans(text, max(0, back), line_start)):
-        line = text[a:b].strip()
-        unit = unit or _unit_in(line)
-        squeezed = re.sub(r"\s+", "", line)
-        if any(squeezed.startswith(h) for h in heads if len(h) >= 2):
-            continue
-        if not title and len(line) <= MAX_TITLE and any(w in line for w in words.title_words):
-            title = re.split(r"\s{2,}|\t", line)[0]
-        caption = caption or (squeezed if _CAPTION.fullmatch(squeezed) else "-")
-    # a grid of the text starts at its header row, so the line above is outside the table (a
-    # PDF's header cells may stand above where its grid is found again: 类 款 项)
-    return (title if headers else caption.strip("-") or title), unit
-
-
-# The line right above a table that names it, with or without a title's words: （一）予以公开,
-# 第二十条第（八）项 (short, Chinese, no sentence or label:value punctuation).
-_CAPTION = re.compile(r"(?=.*[\u4e00-\u9fff])[^。；;：:，,！？!?|\t]{2,30}")
-
-
-def _nth_line_back(text: str, line_start: int, n: int) -> int:
-    pos = line_start
-    for _ in range(n):
-        if pos <= 0:
-            return 0
-        pos = text.rfind("\n", 0, pos - 1) + 1
-    return pos
+    return any(label.startswith(w) or label.endswith(w) for w in table_words().total_words)
 
 
 def _segments(grid: Grid) -> list[Grid]:
@@ -205,8 +157,8 @@ def _segments(grid: Grid) -> list[Grid]:
 def _cut_unit_rows(grid: Grid) -> tuple[str, Grid]:
     """The unit stated by the grid's leading rows, and the grid without them."""
     unit = ""
-    while grid and (stated := _unit_in(line := " ".join(c.text for c in grid[0]))):
-        if not _unit_in(BRACKETED.sub("", line)):
+    while grid and (stated := unit_in(line := " ".join(c.text for c in grid[0]))):
+        if not unit_in(BRACKETED.sub("", line)):
             return unit or stated, grid  # 本年收费金额（单位：万元）: a header cell's unit
         unit, grid = stated, grid[1:]  # 编制部门：…\t单位：元 is said of the table, not in it
     return unit, grid
@@ -218,7 +170,8 @@ BRACKETED = re.compile(r"[（(]([^（()）]*)[）)]")
 
 def _continued(previous: Table, grid: Grid) -> Table:
     """``previous`` with the values of ``grid``, its continuation, added (as it was if none)."""
-    entries = _entries(grid, list(previous.columns))
+    texts = [c.text for row in grid for c in row] + [e.label for e in previous.entries]
+    entries = _entries(grid, list(previous.columns), layout_of(_values_a_row(grid), texts))
     if not entries:
         return previous
     return Table(
@@ -254,11 +207,16 @@ def tables_of(text: str, grids: Sequence[Grid], spans_known: bool = False) -> tu
             tables[-1] = _continued(previous, grid)
             continue
         columns = _column_names(grid[:n], width, spans_known)
-        entries = _entries(grid[n:], columns)
+        layout = layout_of(_values_a_row(grid), [c.text for row in grid for c in row])
+        if layout is not None:
+            columns = [*columns[: width - layout.width], *layout.columns][-width:]
+        entries = _entries(grid[n:], columns, layout)
         if not entries:
             continue
-        title, above = _title_and_unit(text, begin, grid[:n] if spans_known else [])
+        title, above = title_and_unit(text, begin, grid[:n] if spans_known else [])
         title = titles.get(g) or title
+        if layout is not None and layout.name not in title:
+            title = layout.name  # the format's name, not a garbled header cell above it
         titles[g] = title
         unit = unit or above
         tables.append(
@@ -289,4 +247,5 @@ def find_tables(
         located.append(grid)
     if located:
         return tables_of(text, located, spans_known=True)
-    return tables_of(text, text_grids(text))
+    found = text_grids(text) + line_grids(text)
+    return tables_of(text, sorted(found, key=_first_offset))

@@ -1,0 +1,46 @@
+"""Tables of a layout fixed by a national format (the statutory tables of a 政府信息公开工作年度
+报告): their columns named from the format when a table's width and words say it is one, since a
+web page or a text export often loses or garbles their header cells (自/然/人, 商业 | 科研)."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from qa.ingest.report_kind import LEXICON
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    name: str
+    width: int
+    words: tuple[str, ...]
+    columns: tuple[str, ...]
+    row_labels: bool
+
+
+@cache
+def layouts() -> tuple[Layout, ...]:
+    data = tomllib.loads((LEXICON / "tables.toml").read_text(encoding="utf-8"))
+    return tuple(
+        Layout(
+            entry["name"],
+            entry["width"],
+            tuple(entry["words"]),
+            tuple(entry["columns"]),
+            entry["row_labels"],
+        )
+        for entry in data["layouts"]
+    )
+
+
+def layout_of(width: int, texts: Sequence[str]) -> Layout | None:
+    """The fixed layout of a table of ``width`` values a row whose labels, headers and title
+    (``texts``) hold one of its words, or None."""
+    said = "".join(t.replace(" ", "") for t in texts)
+    for layout in layouts():
+        if width == layout.width and any(w in said for w in layout.words):
+            return layout
+    return None
