@@ -15,11 +15,13 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
-from qa.ingest.table_grids import Cell, Grid, is_value, line_spans, split_cells
+from qa.ingest.table_grids import VALUE, Cell, Grid, is_value, line_spans, split_cells
 from qa.ingest.table_layouts import layout_of
 
 SHORT = 40  # a line of a table cell is no longer than this
 _PROSE = re.compile(r"[。；;！!？?]")
+_VALUE_LINE = re.compile(rf"^[ \t\u3000]*{VALUE.pattern}[ \t\u3000]*$", re.MULTILINE)
+_SPLIT = re.compile(r"[\t|\u3000]| {2}")  # a line that may be a row of split cells
 MIN_ROWS = 2  # rows of one value each make a table only this many at least
 Row = tuple[list[Cell], list[Cell]]  # label lines, value lines
 
@@ -27,6 +29,8 @@ Row = tuple[list[Cell], list[Cell]]  # label lines, value lines
 def line_grids(text: str) -> list[Grid]:
     """The grids of the text's tables of one cell to a line, in text order."""
     grids: list[Grid] = []
+    if not _VALUE_LINE.search(text):
+        return grids
     for run in _runs(text):
         rows = _rows(run)
         for width, group in groupby(rows, key=lambda row: len(row[1])):
@@ -40,14 +44,18 @@ def _runs(text: str) -> list[list[Cell]]:
     """Runs of consecutive short lines that are no sentence and no row of split cells."""
     runs: list[list[Cell]] = [[]]
     for start, end in line_spans(text):
-        line = text[start:end]
-        if not line.strip():
+        body = text[start:end].strip()
+        if not body:
             continue
-        cell = _cell(text, start, end)
-        if len(cell.text) > SHORT or _PROSE.search(cell.text) or split_cells(text, start, end):
-            runs.append([])
+        if (
+            len(body) > SHORT
+            or _PROSE.search(body)
+            or (_SPLIT.search(body) and split_cells(text, start, end))
+        ):
+            if runs[-1]:
+                runs.append([])
         else:
-            runs[-1].append(cell)
+            runs[-1].append(_cell(text, start, end))
     return [run for run in runs if any(is_value(c.text) for c in run)]
 
 
