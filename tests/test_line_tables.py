@@ -3,8 +3,10 @@ the national format, whose garbled headers are named from it."""
 
 from __future__ import annotations
 
+from qa.answer.candidate import TableCell
 from qa.ingest.line_tables import line_grids
 from qa.ingest.tables import find_tables
+from qa.query.places import short_office_names
 
 # the statutory tables of a 信息公开年报 as a saved web page gives them: a cell to a line, a
 # header word split a character to a line (自/然/人), a row label over two lines
@@ -150,3 +152,28 @@ def test_prose_and_lone_figures_are_no_table() -> None:
     odd = _cells("项目\n本年\n上年\n第一行\n1\n2\n第二行\n3\n4\n")
     assert odd["第一行"] == {"本年": "1", "上年": "2"}
     assert odd["第二行"] == {"本年": "3", "上年": "4"}
+
+
+def test_a_unit_in_a_row_label_is_said_with_its_value() -> None:
+    table = next(t for t in find_tables(FLAT + FEES) if "行政事业性收费" in t.entries[-1].label)
+    fee = TableCell(table, table.entries[-1])
+    assert fee.render(FLAT + FEES).endswith("4068.208万元")
+
+
+FEES = """第二十条第（六）项
+信息内容
+本年处理决定数量
+行政处罚
+456773
+第二十条第（八）项
+信息内容
+本年收费金额（单位：万元）
+行政事业性收费
+4068.208
+"""
+
+
+def test_an_office_is_also_called_by_its_short_name() -> None:
+    assert short_office_names("城市管理局") == {"城管局"}
+    assert short_office_names("人力资源和社会保障局") == {"人社局"}
+    assert short_office_names("公安局") == set()

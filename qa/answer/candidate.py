@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qa.index.core import Index
+from qa.ingest.table_titles import unit_in
 from qa.ingest.tables import in_wan, is_total
 from qa.records import Report, Table, TableEntry, TableValue
 
@@ -54,8 +55,9 @@ class TableCell:
         return len(values) == 1 or any(is_total(v.column.split("·")[-1]) for v in values)
 
     def render(self, text: str) -> str:
-        """《title》label：column value unit, … (the values in the report's own figures)."""
-        unit = self.table.unit or self.counted
+        """《title》label：column value unit, … (the values in the report's own figures); the
+        unit the table, else the row's label (本年收费金额（单位：万元）), states."""
+        unit = self.table.unit or unit_in(self.entry.label) or self.counted
         said = "，".join(
             f"{v.column or '数值'} {_with_wan(text[v.start : v.end], unit)}" for v in self.values
         )

@@ -74,13 +74,19 @@ def _aliases(places: tuple[str, ...], agency_name: str, region: tuple[str, ...])
         names.add(agency)
         office = _office(agency, region)
         if office != agency:
-            said = {office, office.replace("人民政府", "政府")}
+            said = {office, office.replace("人民政府", "政府"), *short_office_names(office)}
             names.update(n + o for n in list(names) if n.endswith(("县", "区", "市")) for o in said)
         # a body of a place below the county: 万里街道办事处 is called 万里街道, 某某镇 by itself
         town = _TOWN.search(office.removeprefix("人民政府"))
         if town:
             names.add(town.group(1))
     return frozenset(n for n in names if len(n) >= 2)
+
+
+def short_office_names(office: str) -> set[str]:
+    """The short names officials call an office by (城市管理局 → 城管局, 人力资源和社会保障局 →
+    人社局)."""
+    return {office.replace(full, short) for full, short in _SHORT_NAMES if full in office}
 
 
 # 万里街道办事处, 某某镇人民政府, 某某乡人民政府: a sub-district or town and its short name.
@@ -202,6 +208,8 @@ _OLD = _OFFICES["old_names"]["words"]
 NATIONAL_NAMES = frozenset(_OFFICES["national"]["words"])
 NATIONAL_REGION = "中华人民共和国"
 _OLD_NAMES = tuple(zip(_OLD[::2], _OLD[1::2], strict=True))  # (old, new) pairs
+_SHORT = _OFFICES["short_names"]["words"]
+_SHORT_NAMES = tuple(zip(_SHORT[::2], _SHORT[1::2], strict=True))  # (full, short) pairs
 
 
 def other_office(question: str, named: list[Report], hits: dict[str, list[str]]) -> str | None:
