@@ -177,3 +177,10 @@ def test_an_office_is_also_called_by_its_short_name() -> None:
     assert short_office_names("城市管理局") == {"城管局"}
     assert short_office_names("人力资源和社会保障局") == {"人社局"}
     assert short_office_names("公安局") == set()
+
+
+def test_a_fixed_layout_counts_cases_whatever_unit_a_line_above_it_states() -> None:
+    text = FLAT.replace("三、收到", "单位：万元\n三、收到")
+    units = {t.title: t.unit for t in find_tables(text)}
+    assert units["收到和处理政府信息公开申请情况"] == "件"
+    assert find_tables(FLAT)[-1].unit == "件"

@@ -19,6 +19,7 @@ class Layout:
     words: tuple[str, ...]
     columns: tuple[str, ...]
     row_labels: bool
+    unit: str
 
 
 @cache
@@ -31,6 +32,7 @@ def layouts() -> tuple[Layout, ...]:
             tuple(entry["words"]),
             tuple(entry["columns"]),
             entry["row_labels"],
+            entry["unit"],
         )
         for entry in data["layouts"]
     )

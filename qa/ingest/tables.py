@@ -217,6 +217,7 @@ def tables_of(text: str, grids: Sequence[Grid], spans_known: bool = False) -> tu
         title = titles.get(g) or title
         if layout is not None and layout.name not in title:
             title = layout.name  # the format's name, not a garbled header cell above it
+        unit = layout.unit if layout is not None else unit
         titles[g] = title
         unit = unit or above
         tables.append(
