@@ -660,3 +660,18 @@ def test_a_page_title_only_cited_in_the_text_is_still_the_title(tmp_path: Path) 
     report = load_report(page)
     assert report.text.startswith("某市某局2024年度政府信息公开工作年度报告\n")
     assert report.kind == "政府信息公开工作年度报告"
+
+
+def test_a_web_pages_footnote_marks_are_not_read_into_its_figures(tmp_path: Path) -> None:
+    page = (
+        "<html><body><div class='content'><h1>某省2025年国民经济和社会发展统计公报</h1>"
+        "<p>全年地区生产总值<span style='vertical-align: super;'>[2]</span> 55308.7亿元，"
+        "比上年增长4.8%。全年城镇新增就业人员<sup>25</sup>82.7万人。</p>"
+        "<p>共有人大代表<sup>注</sup>5名。</p>"
+        "<p>[2]地区生产总值按可比价格计算。</p></div></body></html>"
+    )
+    text = read_document(write(tmp_path, "gb.html", page.encode())).text
+    assert "地区生产总值 55308.7亿元" in text
+    assert "新增就业人员82.7万人" in text
+    assert "人大代表注5名" in text  # a superscript that is no number stays
+    assert "[2]地区生产总值按可比价格计算" in text  # the note itself stays

@@ -234,3 +234,10 @@ def test_which_n_is_asking_not_a_topic(sample_library: Any) -> None:
     from qa.query.question import key_terms
 
     assert "六个" not in key_terms("“六稳”是指哪六个方面？", sample_library.index)
+
+
+def test_a_tables_number_is_no_figure() -> None:
+    assert not figure_fits("表5 2025年进出口总额及其增长速度", None)
+    assert not figure_fits("附表2 收入支出决算总表", None)
+    assert figure_fits("全年进出口总额5414.1亿元", None)
+    assert figure_fits("共有人大代表5名", None)

@@ -47,13 +47,26 @@ def _inside(node: Any, tags: frozenset[str]) -> bool:
     return False
 
 
+# A footnote's mark in the text: <sup>[2]</sup> or a superscript span, a number to a note at the
+# page's end (全年地区生产总值[2] 55308.7亿元 reads 地区生产总值 55308.7亿元).
+_FOOTNOTE_MARK = re.compile(r"\s*[\[［(（]?\s*\d{1,3}\s*[\]］)）]?\s*")
+
+
+def _footnote_mark(node: Any) -> bool:
+    style = (node.attributes.get("style") or "").replace(" ", "").lower()
+    if node.tag != "sup" and "vertical-align:super" not in style:
+        return False
+    return _FOOTNOTE_MARK.fullmatch(node.text(deep=True) or "") is not None
+
+
 def remove_html_junk(body: Any) -> None:
-    """Drop scripts, styles and page furniture (nav, header, footer, breadcrumbs ...)."""
+    """Drop scripts, styles, footnote marks and page furniture (nav, header, footer,
+    breadcrumbs ...)."""
     always: list[Any] = []
     layout: list[Any] = []
     for node in body.traverse(include_text=False):
         tag = node.tag
-        if tag in _HTML_ALWAYS_JUNK:
+        if tag in _HTML_ALWAYS_JUNK or _footnote_mark(node):
             always.append(node)
         elif tag in _HTML_LAYOUT_TAGS or _HTML_JUNK_TOKENS & set(_node_hints(node).split()):
             if tag in ("header", "footer") and _inside(node, frozenset(("article", "main"))):

@@ -77,6 +77,11 @@ _PERIOD = re.compile(
 )
 
 
+# 表5 2025年进出口总额及其增长速度, 附表2: a table's or figure's number opening a line or caption
+# (代表5名 is no table's)
+_NUMBERED = re.compile(r"(?:^|(?<=\s))(?:附|续)?[表图圖]\s*$")
+
+
 def figure_fits(text: str, units: str | None) -> bool:
     """Does the text hold a figure, followed by an allowed unit when one is asked for?
 
@@ -89,6 +94,8 @@ def figure_fits(text: str, units: str | None) -> bool:
         after = text[m.end() : m.end() + 1]
         if after in "、.．" and not text[: m.start()].strip("（( "):
             continue  # a heading's number (三、政府采购预算情况; 2. 收入预算总表) counts nothing
+        if _NUMBERED.search(text, max(0, m.start() - 4), m.start()):
+            continue  # 表5, 图3, 附表2: a table's or figure's number, not a figure
         if _PLAN_NAME.match(text, m.start()):
             continue  # “十五五”时期: a five-year plan's name, not a figure
         if (
