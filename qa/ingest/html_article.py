@@ -53,6 +53,8 @@ _FOOTNOTE_MARK = re.compile(r"\s*[\[［(（]?\s*\d{1,3}\s*[\]］)）]?\s*")
 
 
 def _footnote_mark(node: Any) -> bool:
+    if node.tag not in ("sup", "span"):
+        return False  # (cheap first: a page may have half a million elements)
     style = (node.attributes.get("style") or "").replace(" ", "").lower()
     if node.tag != "sup" and "vertical-align:super" not in style:
         return False

@@ -15,13 +15,12 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
-from qa.ingest.table_grids import VALUE, Cell, Grid, is_value, line_spans, split_cells
+from qa.ingest.table_grids import MAYBE_ROW, VALUE, Cell, Grid, is_value, line_spans, split_cells
 from qa.ingest.table_layouts import layout_of
 
 SHORT = 40  # a line of a table cell is no longer than this
 _PROSE = re.compile(r"[。；;！!？?]")
 _VALUE_LINE = re.compile(rf"^[ \t\u3000]*{VALUE.pattern}[ \t\u3000]*$", re.MULTILINE)
-_SPLIT = re.compile(r"[\t|\u3000]| {2}")  # a line that may be a row of split cells
 MIN_ROWS = 2  # rows of one value each make a table only this many at least
 Row = tuple[list[Cell], list[Cell]]  # label lines, value lines
 
@@ -50,7 +49,7 @@ def _runs(text: str) -> list[list[Cell]]:
         if (
             len(body) > SHORT
             or _PROSE.search(body)
-            or (_SPLIT.search(body) and split_cells(text, start, end))
+            or (MAYBE_ROW.search(body) and split_cells(text, start, end))
         ):
             if runs[-1]:
                 runs.append([])

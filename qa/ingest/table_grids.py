@@ -19,6 +19,7 @@ _FIND_AHEAD = 6  # text lines searched for a PDF grid row after the last one fou
 # cells of a text line: tabs; | … | …; two or more spaces (or an ideographic space)
 _SPACES = re.compile(r"[ \u3000]{2,}|\u3000")
 _MARKDOWN_RULE = re.compile(r"[|:\-\s]+")
+MAYBE_ROW = re.compile(r"[\t|\u3000]| {2}")  # a line without one is no row of cells (cheap test)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +93,8 @@ def text_grids(text: str) -> list[Grid]:
     grids: list[Grid] = []
     run: Grid = []
     for start, end in [*line_spans(text), (len(text), len(text))]:
-        cells = split_cells(text, start, end) if end > start else None
+        maybe = end > start and MAYBE_ROW.search(text, start, end) is not None
+        cells = split_cells(text, start, end) if maybe else None
         if cells is not None:
             run += [cells] if cells else []
             continue
