@@ -15,7 +15,15 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
-from qa.ingest.table_grids import MAYBE_ROW, VALUE, Cell, Grid, is_value, line_spans, split_cells
+from qa.ingest.table_grids import (
+    VALUE,
+    Cell,
+    Grid,
+    is_value,
+    line_spans,
+    split_cells,
+    trimmed_cell,
+)
 from qa.ingest.table_layouts import layout_of
 
 SHORT = 40  # a line of a table cell is no longer than this
@@ -46,23 +54,12 @@ def _runs(text: str) -> list[list[Cell]]:
         body = text[start:end].strip()
         if not body:
             continue
-        if (
-            len(body) > SHORT
-            or _PROSE.search(body)
-            or (MAYBE_ROW.search(body) and split_cells(text, start, end))
-        ):
+        if len(body) > SHORT or _PROSE.search(body) or split_cells(text, start, end):
             if runs[-1]:
                 runs.append([])
         else:
-            runs[-1].append(_cell(text, start, end))
+            runs[-1].append(trimmed_cell(text, start, end))
     return [run for run in runs if any(is_value(c.text) for c in run)]
-
-
-def _cell(text: str, start: int, end: int) -> Cell:
-    raw = text[start:end]
-    lead = len(raw) - len(raw.lstrip())
-    body = raw.strip()
-    return Cell(body, start + lead, start + lead + len(body))
 
 
 def _rows(run: list[Cell]) -> list[Row]:
@@ -93,19 +90,18 @@ def _grid(rows: list[Row], width: int) -> Grid:
         return []
     first_labels, first_values = rows[0]
     heads = _joined(first_labels)
-    labelled = width == 1 or layout is None or layout.row_labels
-    if labelled and heads:
+    if width == 1:  # label lines all: 第二十条第（五）项·信息内容·本年处理决定数量·行政许可
+        label, heads = first_labels, []
+    elif (layout is None or layout.row_labels) and heads:
         label, heads = first_labels[-1:], heads[:-1]
     else:
         label = []
     grid: Grid = []
-    if width > 1 and len(heads) >= width:  # 信息内容 | 本年制发件数 | 本年废止件数 | …
+    if len(heads) >= width:  # 信息内容 | 本年制发件数 | 本年废止件数 | …
         corner = heads[-width - 1] if len(heads) > width else Cell("")
         grid.append([corner, *heads[-width:]])
     elif layout is not None and heads:  # too few to name its columns: they say its layout
         grid.append([Cell(""), *heads])
-    if width == 1:
-        label = first_labels
     grid.append([_label(label), *first_values])
     grid += [[_label(labels), *values] for labels, values in rows[1:]]
     return grid

@@ -19,7 +19,7 @@ _FIND_AHEAD = 6  # text lines searched for a PDF grid row after the last one fou
 # cells of a text line: tabs; | … | …; two or more spaces (or an ideographic space)
 _SPACES = re.compile(r"[ \u3000]{2,}|\u3000")
 _MARKDOWN_RULE = re.compile(r"[|:\-\s]+")
-MAYBE_ROW = re.compile(r"[\t|\u3000]| {2}")  # a line without one is no row of cells (cheap test)
+_MAYBE_ROW = re.compile(r"[\t|\u3000]| {2}")  # a line without one is no row of cells (cheap test)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,8 @@ def line_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     return spans
 
 
-def _trimmed(text: str, start: int, end: int) -> Cell:
+def trimmed_cell(text: str, start: int, end: int) -> Cell:
+    """text[start:end] as a cell, its surrounding spaces left out of its text and span."""
     raw = text[start:end]
     lead = len(raw) - len(raw.lstrip())
     body = raw.strip()
@@ -65,6 +66,8 @@ def _trimmed(text: str, start: int, end: int) -> Cell:
 def split_cells(text: str, start: int, end: int) -> list[Cell] | None:
     """The cells of one line, [] for a Markdown rule line, or None when it is not a table
     row."""
+    if not _MAYBE_ROW.search(text, start, end):
+        return None  # no tab, | or run of spaces: said before splitting a long text's lines
     line = text[start:end]
     if "\t" in line:
         seps = [m.start() for m in re.finditer("\t", line)]
@@ -84,7 +87,7 @@ def split_cells(text: str, start: int, end: int) -> list[Cell] | None:
         ends = [lead, *(b for _, b in cuts)]
         stops = [*(a for a, _ in cuts), len(line.rstrip(" \u3000"))]
         bounds = list(zip(ends, stops, strict=True))
-    cells = [_trimmed(text, start + a, start + b) for a, b in bounds]
+    cells = [trimmed_cell(text, start + a, start + b) for a, b in bounds]
     return cells if len(cells) >= 2 else None
 
 
@@ -93,8 +96,7 @@ def text_grids(text: str) -> list[Grid]:
     grids: list[Grid] = []
     run: Grid = []
     for start, end in [*line_spans(text), (len(text), len(text))]:
-        maybe = end > start and MAYBE_ROW.search(text, start, end) is not None
-        cells = split_cells(text, start, end) if maybe else None
+        cells = split_cells(text, start, end) if end > start else None
         if cells is not None:
             run += [cells] if cells else []
             continue

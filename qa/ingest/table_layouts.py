@@ -4,12 +4,11 @@ web page or a text export often loses or garbles their header cells (自/然/人
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from qa.ingest.report_kind import LEXICON
+from qa.ingest.table_titles import tables_lexicon
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +23,6 @@ class Layout:
 
 @cache
 def layouts() -> tuple[Layout, ...]:
-    data = tomllib.loads((LEXICON / "tables.toml").read_text(encoding="utf-8"))
     return tuple(
         Layout(
             entry["name"],
@@ -34,7 +32,7 @@ def layouts() -> tuple[Layout, ...]:
             entry["row_labels"],
             entry["unit"],
         )
-        for entry in data["layouts"]
+        for entry in tables_lexicon()["layouts"]
     )
 
 

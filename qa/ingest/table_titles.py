@@ -7,6 +7,7 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from qa.ingest.report_kind import LEXICON
 from qa.ingest.table_grids import Cell, line_spans
@@ -26,8 +27,14 @@ class TableWords:
 
 
 @cache
+def tables_lexicon() -> dict[str, Any]:
+    """lexicon/tables.toml, read once."""
+    return tomllib.loads((LEXICON / "tables.toml").read_text(encoding="utf-8"))
+
+
+@cache
 def table_words() -> TableWords:
-    data = tomllib.loads((LEXICON / "tables.toml").read_text(encoding="utf-8"))
+    data = tables_lexicon()
     return TableWords(
         tuple(data["code_columns"]["words"]),
         frozenset(data["code_columns"]["exact"]),

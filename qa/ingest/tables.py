@@ -108,7 +108,7 @@ def _entry(labels: list[Cell], values: list[tuple[Cell, str]]) -> list[TableEntr
         return []
     found = [c.start for c in labels if c.start >= 0]
     start = found[-1] if found else values[0][0].start
-    path = dict.fromkeys(re.sub(r"\s+", "", c.text) for c in labels if not _RULE.fullmatch(c.text))
+    path = dict.fromkeys(re.sub(r"\s+", "", c.text) for c in labels)
     cells = tuple(TableValue(column, c.start, c.end) for c, column in values)
     return [TableEntry("·".join(p for p in path if p), start, values[-1][0].end, cells)]
 
