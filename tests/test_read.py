@@ -14,7 +14,7 @@ import pytest
 
 from qa.answer import reader_train
 from qa.answer.candidates import Candidate
-from qa.answer.rank import pick, read_out
+from qa.answer.rank import contested, pick, read_hits, read_out
 from qa.answer.read import (
     QUANTIZED,
     Reading,
@@ -28,6 +28,7 @@ from qa.answer.read import (
 from qa.errors import ModelError
 from qa.index.e5convert import sha256_file
 from qa.query.kind import Kind
+from qa.records import Hit
 from tests.conftest import graphless_model_folder
 
 JINGYAN = "000_4eefaf65ada41b4d"
@@ -275,3 +276,40 @@ def test_int8_rows_round_trip_within_half_a_step() -> None:
     assert (np.abs(back["w"] - tensors["w"]) <= step * 0.51).all()
     assert (back["zero"] == 0).all()
     np.testing.assert_allclose(back["b"], tensors["b"], rtol=1e-3, atol=1e-3)
+
+
+class _CountingReader:
+    """Stands in for the reader: counts the passages it is asked to read."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def read(self, question: str, texts: list[str]) -> list[Reading]:
+        self.texts += texts
+        return [Reading(np.zeros(len(t), np.float32), np.zeros(len(t), np.float32)) for t in texts]
+
+
+def test_the_reader_reads_only_when_its_readings_can_change_the_pick(sample_library: Any) -> None:
+    index = sample_library.index
+    passages = [p for p in index.passages if p.doc_id == JINGYAN][:3]
+    hits = [Hit(p, 1.0 - n / 10, n) for n, p in enumerate(passages)]
+    report = index.reports[JINGYAN]
+    top, third = passages[0], passages[2]
+
+    def able(p: Any, coverage: float = 0.8) -> Candidate:
+        return Candidate(report, p.passage_id, (), 0.5, p.start, p.start + 8, coverage, False)
+
+    kind, reader = Kind("fact", False), _CountingReader()
+    # one candidate that can answer: it is the pick whatever the reader says
+    assert contested(kind, [able(top), able(third, coverage=0.0)]) == []
+    # two, both outside the passages read: their order is the word match's
+    two_far = contested(kind, [able(third), able(third)])
+    assert len(two_far) == 2
+    assert read_hits(reader, "怎么做的？", hits, index, two_far) == {} and reader.texts == []
+    # two, one of them in the top passages: the reader reads those passages
+    readings = read_hits(
+        reader, "怎么做的？", hits, index, contested(kind, [able(top), able(third)])
+    )
+    assert set(readings) == {passages[0].passage_id, passages[1].passage_id}
+    assert len(reader.texts) == 2
+    assert read_hits(None, "怎么做的？", hits, index, [able(top)]) == {}

@@ -44,11 +44,15 @@ SURE_FIGURE = 0.6  # ... with a figure, when the sentence lacks the thing counte
 Readings = dict[str, tuple[int, Reading]]  # passage id → (its start offset, the reading)
 
 
-def read_hits(reader: Reader | None, question: str, hits: list[Hit], index: Index) -> Readings:
-    """The reader's answer probabilities over the top passages (none without a reader)."""
-    if reader is None or not hits:
-        return {}
+def read_hits(
+    reader: Reader | None, question: str, hits: list[Hit], index: Index, cands: list[Candidate]
+) -> Readings:
+    """The reader's answer probabilities over the top passages; none without a reader, or when
+    none of ``cands`` (the candidates whose rank the readings would change) lies in them."""
     top = [h.passage for h in hits[:READ_HITS]]
+    read = {p.passage_id for p in top}
+    if reader is None or not any(c.passage_id in read for c in cands):
+        return {}
     texts = [index.reports[p.doc_id].text[p.start : p.end] for p in top]
     return {
         p.passage_id: (p.start, r) for p, r in zip(top, reader.read(question, texts), strict=True)
@@ -133,6 +137,13 @@ def eligible(kind: Kind, c: Candidate) -> bool:
 def _names_body(kind: Kind, c: Candidate) -> bool:
     """The kind of body a 哪家 question asks for (律师事务所) is named, if it asks for one."""
     return not kind.body or has_word(to_simplified(c.said), kind.body)
+
+
+def contested(kind: Kind, cands: list[Candidate]) -> list[Candidate]:
+    """The candidates the reader may reorder: those that can answer, when two or more can (the
+    pick of one is the same whatever the reader says)."""
+    able = [c for c in cands if eligible(kind, c)]
+    return able if len(able) > 1 else []
 
 
 def pick(

@@ -25,7 +25,14 @@ from qa.answer.figures import (
     topic_words,
     without_tense_words,
 )
-from qa.answer.rank import UNFOCUSED_COVERAGE, apart_only, pick, read_hits, read_out
+from qa.answer.rank import (
+    UNFOCUSED_COVERAGE,
+    apart_only,
+    contested,
+    pick,
+    read_hits,
+    read_out,
+)
 from qa.answer.read import Reader
 from qa.answer.report_facts import fact_candidates
 from qa.answer.section_answer import fitting_section_items, section_items
@@ -128,10 +135,11 @@ def sentences(ask: Ask) -> list[Candidate] | None:
     # the reader ranks one answer's sentences; a figure's clause (whose reader mass grows with
     # every clause around it) and per-report answers are left to the word match
     one = kind.base in ("fact", "list") and not (kind.per_report or kind.each)
-    readings = read_hits(ask.reader if one else None, ask.query.resolved, ask.hits, ask.index)
+    contest = contested(kind, found) if one else []
+    readings = read_hits(ask.reader, ask.query.resolved, ask.hits, ask.index, contest)
     picked = pick(kind, found, resolved, readings)
     if not picked and ask.reader is not None and not (kind.per_report or kind.each):
-        readings = readings or read_hits(ask.reader, ask.query.resolved, ask.hits, ask.index)
+        readings = readings or read_hits(ask.reader, ask.query.resolved, ask.hits, ask.index, found)
         picked = read_out(found, resolved, readings, kind)
     if kind.base == "yesno" and terms:  # 有没有行政诉讼案件: 是 needs 诉讼 said, not 上诉
         topic = max(terms, key=lambda t: terms[t])
