@@ -460,3 +460,23 @@ def test_yes_needs_the_asked_thing_said(sample_library: Any) -> None:
     answer = _ask(sample_library, "湟中区有没有行政诉讼案件")
     assert answer.text.startswith("在已索引的报告中没有找到")
     assert _ask(sample_library, "井研县有没有败诉案件？").text.startswith("否。")
+
+
+def test_two_reports_of_one_body_and_year_are_told_apart_by_their_titles(
+    sample_library: Any,
+) -> None:
+    from dataclasses import replace
+
+    from qa.answer.candidates import Candidate
+    from qa.answer.compose import compose
+    from qa.query.kind import Kind
+
+    report = next(r for r in sample_library.index.reports.values() if r.agency and r.year)
+    unit = replace(report, doc_id="unit-budget", title="某区2026年区级单位预算")
+    dept = replace(report, doc_id="dept-budget", title="某区2026年区级部门预算")
+    said = [Candidate(r, "p", (), 0.5, 0, 12, 0.8, False) for r in (unit, dept)]
+    first, second = (s.text for s in compose(Kind("fact", True), said))
+    assert first.startswith(f"{report.label}《某区2026年区级单位预算》：")
+    assert second.startswith(f"{report.label}《某区2026年区级部门预算》：")
+    (alone,) = compose(Kind("fact", False), said[:1])
+    assert alone.text.startswith(f"{report.label}：")  # one report: its label is enough

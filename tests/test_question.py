@@ -241,3 +241,28 @@ def test_a_tables_number_is_no_figure() -> None:
     assert not figure_fits("附表2 收入支出决算总表", None)
     assert figure_fits("全年进出口总额5414.1亿元", None)
     assert figure_fits("共有人大代表5名", None)
+
+
+@pytest.mark.parametrize(
+    ("question", "base"),
+    [
+        ("普陀区司法局有几辆车？", "number"),
+        ("全县有几所中学？", "number"),
+        ("购置了几台设备？", "number"),
+        ("计划新建几座煤矿？", "number"),
+        ("这项工程用了几年？", "fact"),  # 几年/几月: how long or when, not a count of things
+        ("分为哪几类？", "list"),
+    ],
+)
+def test_any_measure_word_after_ji_asks_a_count(question: str, base: str) -> None:
+    from qa.query.kind import question_kind
+
+    assert question_kind(question).base == base
+
+
+def test_a_noun_glued_to_its_measure_word_is_read_as_the_reports_write_it(
+    sample_library: Any,
+) -> None:
+    terms = key_terms("司法局有几辆车？", sample_library.index)
+    assert "车辆" in terms and "辆车" not in terms
+    assert coverage("上海市普陀区司法局共有车辆3辆", terms) > 0

@@ -4,6 +4,7 @@ citing its quote (a table row cites its table's title too), or an honest decline
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
 from qa.answer.candidate import MAX_QUOTE, Candidate
@@ -20,11 +21,18 @@ from qa.query.kind import Kind
 from qa.query.parse import Query
 from qa.query.places import place_aliases
 from qa.query.scope import Scope
-from qa.records import Answer, Citation, Hit, Report, shown_title
+from qa.records import Answer, Citation, Hit, shown_title
 
 
-def _lead(report: Report) -> str:
-    return f"{report.label}："
+def _leads(picked: list[Candidate]) -> dict[str, str]:
+    """How each report's sentences open: its label, and its title too when another report of
+    the answer has the same label (a body's 部门预算 and 单位预算 of one year)."""
+    reports = {c.report.doc_id: c.report for c in picked}
+    twice = Counter(r.label for r in reports.values())
+    return {
+        doc_id: f"{r.label}《{shown_title(r.title)}》：" if twice[r.label] > 1 else f"{r.label}："
+        for doc_id, r in reports.items()
+    }
 
 
 QUOTE_REACH = 2 * MAX_QUOTE  # the longest sentence quoted whole around an answer's clause
@@ -61,10 +69,10 @@ def _citation(n: int, c: Candidate) -> Citation:
     )
 
 
-def _sentence(c: Candidate, head: str = "", lead: bool = True, tag: bool = False) -> AnswerSentence:
+def _sentence(c: Candidate, lead: str, head: str = "", tag: bool = False) -> AnswerSentence:
     body = c.said.rstrip("。；;！!？?")
     said = quote_tense(c, reviews_and_targets(c.report)) if tag else ""
-    text = f"{head}{_lead(c.report) if lead else ''}{body}{f'（{said}）' if said else ''}"
+    text = f"{head}{lead}{body}{f'（{said}）' if said else ''}"
     return AnswerSentence(text, (_citation(0, c), *_table_title(c)), opens_list=c.opens_list)
 
 
@@ -86,13 +94,14 @@ def _table_title(c: Candidate) -> tuple[Citation, ...]:
 
 def compose(kind: Kind, picked: list[Candidate]) -> list[AnswerSentence]:
     """Write the answer sentences, each quoting its evidence."""
+    leads = _leads(picked)
     if any(c.opens_list for c in picked):  # section headings, each followed by its items
-        return [_sentence(c, lead=c.opens_list) for c in picked]
+        return [_sentence(c, leads[c.report.doc_id] if c.opens_list else "") for c in picked]
     if kind.base == "yesno" and not kind.per_report:
         c = picked[0]
         negative = NEGATION.search(to_simplified(c.text)) is not None
-        return [_sentence(c, head="否。" if negative else "是。")]
-    return [_sentence(c, tag=kind.base == "number") for c in picked]
+        return [_sentence(c, leads[c.report.doc_id], head="否。" if negative else "是。")]
+    return [_sentence(c, leads[c.report.doc_id], tag=kind.base == "number") for c in picked]
 
 
 def _decline(

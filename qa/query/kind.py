@@ -11,9 +11,15 @@ from qa.ingest.clean import normalize_width, to_simplified
 from qa.query.cues import tense_words
 from qa.query.scope import Scope
 
-_NUMBER_Q = re.compile(
-    r"多少|(?<!哪)几[个件次名人起宗条项家份场亩天批处]|数量|金额|比例|百分之|多大|多长|多久"
+# Measure words an answer figure carries (多少|头, 几|岁); any other character after 多少
+# is a noun (多少经费, 多少融资) and says nothing about the unit.
+MEASURE_WORDS = frozenset(
+    "个件次名人起宗条项家份场亩天批处元岁年月日周米头只枚座所位种倍册卷本首部篇章台辆架艘"
+    "层户吨斤克升里顷栋间张期届轮门支队班对双套块片颗粒"
 )
+# 几 and a measure word counts (几辆, 几所, 几台); not 几年/几月/几日/几周 (when), 几种/几类 (which)
+_COUNTED = "".join(sorted(MEASURE_WORDS - set("年月日周种类")))
+_NUMBER_Q = re.compile(rf"多少|(?<!哪)几[{_COUNTED}]|数量|金额|比例|百分之|多大|多长|多久")
 _YESNO_Q = re.compile(r"是否|有没有|有无|是不是|吗[？?]?$")
 _LIST_Q = re.compile(r"哪些|哪几|有什么|什么(?:措施|方式|做法|举措|问题|工作|活动|内容)|几个方面")
 _PER_REPORT_Q = re.compile(

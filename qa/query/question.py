@@ -10,7 +10,7 @@ from qa.index.core import Index
 from qa.index.keywords import tokenize
 from qa.ingest.clean import normalize_width, to_simplified
 from qa.ingest.report_kind import LEXICON
-from qa.query.kind import GENERIC
+from qa.query.kind import GENERIC, MEASURE_WORDS
 from qa.query.scope import strip_scope_words
 
 
@@ -54,7 +54,7 @@ def key_terms(question: str, index: Index) -> dict[str, float]:
     codes = {m.group(1) for m in _CODE_NUMBER.finditer(q)}
     tokens = {
         t
-        for t in (_SPOKEN.get(w, w) for w in tokenize(q))
+        for t in (_spoken(w) for w in tokenize(q))
         if t not in GENERIC
         and (not t.isdigit() or t in codes)
         and len(t) > 1
@@ -69,6 +69,16 @@ def key_terms(question: str, index: Index) -> dict[str, float]:
         t: min(w, MAX_TERM_WEIGHT) if w > 0 else ABSENT_TERM_WEIGHT for t, w in terms.items()
     }
     return _as_phrases(q, weights)
+
+
+def _spoken(word: str) -> str:
+    """A spoken word as the reports write it (案子 → 案件); a measure word glued to the noun
+    it counts (几辆车: 辆车) lets the noun be read so too (车 → 车辆)."""
+    if word in _SPOKEN:
+        return _SPOKEN[word]
+    if len(word) == 2 and word[0] in MEASURE_WORDS and word[1] in _SPOKEN:
+        return _SPOKEN[word[1]]
+    return word
 
 
 def _as_phrases(q: str, weights: dict[str, float]) -> dict[str, float]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from qa.ingest.clean import normalize_width, to_simplified
-from qa.query.kind import DATE_Q, DAY_Q, YEAR_Q
+from qa.query.kind import DATE_Q, DAY_Q, MEASURE_WORDS, YEAR_Q
 
 # A number with its scale; the character after it is its unit: 112.23万|元, 20|件, 40|学时.
 # What a figure written in Chinese numerals counts: 三个, 两项, 十余家, 五年.
@@ -29,12 +29,6 @@ _UNITS = {
     "元": "元",
     "%": "%",
 }
-# Measure words an answer figure carries (多少|头, 几|岁); any other character after 多少
-# is a noun (多少经费, 多少融资) and says nothing about the unit.
-_MEASURE_WORDS = frozenset(
-    "个件次名人起宗条项家份场亩天批处元岁年月日周米头只枚座所位种倍册卷本首部篇章台辆架艘"
-    "层户吨斤克升里顷栋间张期届轮门支队班对双套块片颗粒"
-)
 # After 几/多少 but not a unit: 哪几类, 几种, 多少年, 多少钱 (money is asked below).
 _NOT_UNITS = frozenset("类种年钱方面")
 _MONEY = ("罚款", "罚没", "金额", "资金", "经费", "保证金", "费用", "多少钱", "收缴", "收取")
@@ -60,7 +54,7 @@ def asked_units(question: str) -> str | None:
         return _TIME_WORDS[timed.group(1)]
     # 哪几个局 asks which reports, not a count
     asked = [m.group(1) for m in re.finditer(r"(?:多少|(?<!哪)几)(个工作日|[\u4e00-\u9fff%])", q)]
-    asked = [u for u in asked if u not in _NOT_UNITS and (u in _UNITS or u in _MEASURE_WORDS)]
+    asked = [u for u in asked if u not in _NOT_UNITS and (u in _UNITS or u in MEASURE_WORDS)]
     if asked:
         unit = next((u for u in asked if u in _UNITS), asked[0])
         return "个" if unit == "个工作日" else _UNITS.get(unit, unit)
@@ -130,7 +124,7 @@ def stated_figures(text: str) -> list[str]:
     for m in _NUMBER_AND_SCALE.finditer(text):
         unit = next((u for u in _LONG_UNITS if text.startswith(u, m.end())), "")
         after = text[m.end() : m.end() + 1]
-        if not unit and after and (after in _MEASURE_WORDS or after == "%"):
+        if not unit and after and (after in MEASURE_WORDS or after == "%"):
             unit = after
         if unit and m.group() != "一":
             found.append(m.group() + unit)
