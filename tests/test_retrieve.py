@@ -433,13 +433,14 @@ def test_bigram_counts_count_passages_once_per_index(fake_index: Index) -> None:
 @pytest.fixture(scope="module")
 def dev_index(tmp_path_factory: pytest.TempPathFactory) -> Index:
     """Real reports of three kinds (two 海拉尔 years, two provinces, a 上海 city report and a
-    普陀区 office's budget), indexed with the HashEmbedder."""
+    普陀区 office's 部门预算 and 单位预算), indexed with the HashEmbedder."""
     names = [
         "txt/hailaer-2014-gov-work-report.txt",
         "txt/hailaer-2015-gov-work-report.txt",
         "txt/province-guangxi-2026-gov-work-report.txt",
         "txt/province-shanghai-2026-gov-work-report.txt",
         "pdf/shanghai-putuo-justice-2026-dept-budget.pdf",
+        "pdf/shanghai-putuo-justice-2026-unit-budget.pdf",
     ]
     folder = tmp_path_factory.mktemp("dev-reports")
     for name in names:
@@ -485,7 +486,7 @@ def test_a_province_no_report_is_by_is_unmatched_even_when_mentioned(dev_index: 
 def test_a_city_question_is_not_answered_from_a_district_office(dev_index: Index) -> None:
     assert _chosen(dev_index, "上海市2026年经济增长目标是多少") == {"2026年上海市政府工作报告"}
     office = _chosen(dev_index, "上海市普陀区司法局2026年“三公”经费预算是多少")
-    assert office == {"上海市普陀区2026年区级部门预算"}
+    assert office == {"上海市普陀区2026年区级部门预算", "上海市普陀区2026年区级单位预算"}
     # asked for the districts, or with no report of its own: the places inside it count
     assert "上海市普陀区2026年区级部门预算" in _chosen(dev_index, "上海市各区的部门预算")
     inner = _chosen(dev_index, "内蒙古有哪些报告提到了呼伦贝尔")
@@ -501,6 +502,18 @@ def test_the_kind_a_question_names_chooses_among_a_places_reports(dev_index: Ind
     assert scope.unmatched == ("普陀区政府工作报告",)
     budget = analyze_question("普陀区司法局2026年部门预算里公共安全支出是多少", dev_index)
     assert {dev_index.reports[d].kind for d in budget.doc_ids or ()} == {"部门预算"}
+    # the title word said chooses between a body's 部门预算 and 单位预算 of one year
+    titles = {
+        said: {dev_index.reports[d].title for d in analyze_question(q, dev_index).doc_ids or ()}
+        for said, q in (
+            ("单位预算", "普陀区司法局2026年单位预算的政府采购预算是多少？"),
+            ("部门预算", "普陀区司法局2026年部门预算的政府采购预算是多少？"),
+            ("两者", "普陀区司法局2026年部门预算和单位预算的机关运行经费分别是多少？"),
+        )
+    }
+    assert len(titles["单位预算"]) == len(titles["部门预算"]) == 1
+    assert all("单位预算" in t for t in titles["单位预算"])
+    assert titles["两者"] == titles["单位预算"] | titles["部门预算"]
     # an office is named as its people say it: 普陀区司法局, 区政府 for 人民政府
     assert not analyze_question("普陀区司法局2026年有几辆车", dev_index).unmatched
     assert analyze_question("普陀区司法局2024年“三公”经费决算是多少", dev_index).unmatched

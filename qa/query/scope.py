@@ -35,14 +35,18 @@ def _match_kind(
 ) -> list[Report]:
     """The reports of the kind the question names (2026年政府工作报告, 部门预算): a place whose
     reports are all of other kinds has no such report (上海市普陀区政府工作报告)."""
-    kind = next((k.name for k in kinds() if any(len(w) >= 4 and w in q for w in k.title)), None)
+    kind = next((k for k in kinds() if any(len(w) >= 4 and w in q for w in k.title)), None)
     if kind is None or not any(r.kind for r in selected):
         return selected
-    of_kind = [r for r in selected if r.kind == kind]
+    of_kind = [r for r in selected if r.kind == kind.name]
     if of_kind:
-        matched.append(kind)
+        matched.append(kind.name)
+        # the title words said (单位预算, not 部门预算): their reports, when only some have them
+        said = [w for w in kind.title if len(w) >= 4 and w in q]
+        titled = [r for r in of_kind if any(w in to_simplified(r.title) for w in said)]
+        of_kind = titled or of_kind
     elif named:
-        unmatched.append(f"{matched[-1] if matched else ''}{kind}")  # 普陀区政府工作报告
+        unmatched.append(f"{matched[-1] if matched else ''}{kind.name}")  # 普陀区政府工作报告
     return of_kind or selected
 
 
