@@ -480,3 +480,21 @@ def test_two_reports_of_one_body_and_year_are_told_apart_by_their_titles(
     assert second.startswith(f"{report.label}《某区2026年区级部门预算》：")
     (alone,) = compose(Kind("fact", False), said[:1])
     assert alone.text.startswith(f"{report.label}：")  # one report: its label is enough
+
+
+def test_a_sentence_a_report_repeats_is_shown_once(sample_library: Any) -> None:
+    from dataclasses import replace
+
+    from qa.answer.candidates import Candidate
+    from qa.answer.rank import pick
+    from qa.query.kind import Kind
+
+    line = "2026年1月27日在省人民代表大会上 省长 张三\n"
+    report = replace(next(iter(sample_library.index.reports.values())), text=line * 2)
+    twice = [
+        Candidate(report, "p", (), 0.5, s, s + len(line) - 1, 0.8, False) for s in (0, len(line))
+    ]
+    assert len(pick(Kind("fact", False), twice, "省长是谁？")) == 1
+    other = replace(report, doc_id="another-report")
+    both = [twice[0], replace(twice[1], report=other)]
+    assert len(pick(Kind("fact", False), both, "省长是谁？")) == 2  # two reports say it

@@ -238,6 +238,8 @@ def test_which_n_is_asking_not_a_topic(sample_library: Any) -> None:
 
 def test_a_tables_number_is_no_figure() -> None:
     assert not figure_fits("表5 2025年进出口总额及其增长速度", None)
+    assert not figure_fits("[25]城镇新增就业人数是指报告期内城镇累计新就业人员数", None)
+    assert figure_fits("[25]城镇新增就业82.7万人", None)  # a note's mark beside a figure
     assert not figure_fits("附表2 收入支出决算总表", None)
     assert figure_fits("全年进出口总额5414.1亿元", None)
     assert figure_fits("共有人大代表5名", None)
@@ -266,3 +268,20 @@ def test_a_noun_glued_to_its_measure_word_is_read_as_the_reports_write_it(
     terms = key_terms("司法局有几辆车？", sample_library.index)
     assert "车辆" in terms and "辆车" not in terms
     assert coverage("上海市普陀区司法局共有车辆3辆", terms) > 0
+
+
+def test_a_head_noun_that_names_the_measure_is_no_part_of_the_focus(
+    sample_library: Any,
+) -> None:
+    from dataclasses import replace
+
+    from qa.answer.candidates import Candidate
+    from qa.answer.rank import eligible
+    from qa.query.kind import Kind
+
+    report = next(iter(sample_library.index.reports.values()))
+    said = replace(report, text="全年城镇新增就业82.7万人，农村劳动力转移就业1697.7万人。")
+    c = Candidate(said, "p", (), 0.5, 0, 13, 0.5, True)
+    assert eligible(Kind("number", False, focus=("就业人员",)), c)  # 就业人员 → 就业
+    assert not eligible(Kind("number", False, focus=("失业人员",)), c)
+    assert not eligible(Kind("number", False, focus=("行政诉讼",)), c)

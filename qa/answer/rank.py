@@ -86,12 +86,18 @@ def ranked(question: str, c: Candidate, readings: Readings | None = None) -> Can
     )
 
 
+# Head nouns that only name what is measured: 就业人员 is counted where a report says 新增就业
+_MEASURE_HEADS = ("人员", "人数", "数量", "总数", "数额", "金额")
+
+
 def _focused(c: Candidate, focus: tuple[str, ...]) -> bool:
     """A focus word, the first two of its three characters (信访件 → 信访; 常住人口 is not
-    常住) or its stem (学了 → 学) is there; a table row has its section's headings too (申请
+    常住), its stem (学了 → 学) or the word before a head that names the measure (就业人员 →
+    就业) is there; a table row has its section's headings too (申请
     of 三、收到和处理政府信息公开申请情况 for the row 予以公开)."""
     simple = to_simplified(" ".join([c.said, *c.section_path]) if c.cell else c.said)
     stems = {w.rstrip("了过的") or w for w in focus} | {w[:2] for w in focus if len(w) == 3}
+    stems |= {w[:-2] for w in focus if len(w) >= 4 and w.endswith(_MEASURE_HEADS)}
     return not focus or any(has_word(simple, w) for w in (*focus, *stems))
 
 
@@ -199,7 +205,11 @@ def _content_over_heading(best: Candidate, good: list[Candidate]) -> Candidate:
 
 
 def _apart(a: Candidate, b: Candidate) -> bool:
-    return a.report.doc_id != b.report.doc_id or a.end <= b.start or a.start >= b.end
+    """Two reports, or two places of one report that say different things (a web page may
+    repeat its title block: one of them is enough)."""
+    if a.report.doc_id != b.report.doc_id:
+        return True
+    return (a.end <= b.start or a.start >= b.end) and a.said.strip() != b.said.strip()
 
 
 def read_out(

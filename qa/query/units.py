@@ -90,6 +90,8 @@ def figure_fits(text: str, units: str | None) -> bool:
             continue  # a heading's number (三、政府采购预算情况; 2. 收入预算总表) counts nothing
         if _NUMBERED.search(text, max(0, m.start() - 4), m.start()):
             continue  # 表5, 图3, 附表2: a table's or figure's number, not a figure
+        if text[m.start() - 1 : m.start()] in ("[", "［") and after in ("]", "］"):
+            continue  # [25]城镇新增就业人数是指…: a note's mark
         if _PLAN_NAME.match(text, m.start()):
             continue  # “十五五”时期: a five-year plan's name, not a figure
         if (
