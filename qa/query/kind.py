@@ -90,6 +90,23 @@ def body_asked(question: str) -> str:
     return m.group(1) if m else ""
 
 
+# Verbs of change between a thing and the asking word (国防预算增长多少): the thing is asked of.
+_CHANGES = frozenset("增长 增加 提高 上涨 上升 下降 减少 降低 下跌 回落 扩大 缩小".split())
+
+
+def _content(words: list[str], at: int) -> bool:
+    """``words[at]`` is a content word of two characters or more."""
+    if at < 0:
+        return False
+    w = words[at]
+    return (
+        len(w) > 1
+        and w not in _FILLER
+        and w not in GENERIC
+        and bool(re.match(r"[\u4e00-\u9fff]", w))
+    )
+
+
 _COPULA_ASKING = re.compile(r"(?<=[\u4e00-\u9fff])(?=[是为](?:多少|几))")
 
 
@@ -109,6 +126,11 @@ def focus_words(question: str) -> tuple[str, ...]:
                 break  # the counted thing is in the asking clause: …哪几个局，各是多少
             if w in _FILLER or w in GENERIC or len(w) == 1 or w in tense_words():
                 continue  # particles, measure words, punctuation, 目标/实际完成 (a tense)
+            if step < 0 and w in _CHANGES and _content(words, i - 1):
+                # 国防预算增长多少: the thing that grew (its last two words), not 增长
+                two = _content(words, i - 2)
+                found.append("".join(words[i - 2 : i] if two else words[i - 1 : i]))
+                break
             if re.match(r"[\u4e00-\u9fff]", w):
                 found.append(w)
                 # 自然人提出的有多少: the thing counted is left out; who did it tells it
