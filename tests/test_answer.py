@@ -498,3 +498,32 @@ def test_a_sentence_a_report_repeats_is_shown_once(sample_library: Any) -> None:
     other = replace(report, doc_id="another-report")
     both = [twice[0], replace(twice[1], report=other)]
     assert len(pick(Kind("fact", False), both, "省长是谁？")) == 2  # two reports say it
+
+
+def test_a_figure_that_says_the_thing_asked_beats_one_that_does_not(sample_library: Any) -> None:
+    from dataclasses import replace
+
+    from qa.answer.candidates import Candidate
+    from qa.answer.rank import pick
+    from qa.query.kind import Kind
+
+    text = "“三公”经费支出年初预算为0.95万元，支出决算为0.80万元。"
+    report = replace(next(iter(sample_library.index.reports.values())), text=text)
+    cut = text.index("，")
+    short = Candidate(report, "p", (), 0.5, 0, cut, 0.8, True)  # the budget only
+    whole = Candidate(report, "p", (), 0.5, 0, len(text) - 1, 0.8, True)
+    kind = Kind("number", False, focus=("决算",))
+    (best,) = pick(kind, [short, whole], "“三公”经费决算数是多少？")
+    assert best.end == whole.end
+
+
+def test_a_decline_names_the_year_each_indexed_report_reviews() -> None:
+    from dataclasses import replace
+
+    from qa.answer.compose import _with_period
+    from qa.records import Report
+
+    report = Report("h", "h.txt", "", "海拉尔区人民政府", "海拉尔区", 2017, None, None, "…", "")
+    assert _with_period(replace(report, covers=2016)) == "海拉尔区人民政府（2017年，回顾2016年）"
+    assert _with_period(replace(report, covers=2017)) == "海拉尔区人民政府（2017年）"
+    assert _with_period(report) == "海拉尔区人民政府（2017年）"

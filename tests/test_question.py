@@ -152,6 +152,12 @@ def test_asks_for_whole_problems(question: str, whole: bool) -> None:
         ("分别有多少件行政复议？", ("行政复议",)),
         ("收缴罚款多少？", ("罚款",)),
         ("井研县和湟中区收到的信访件各有多少？哪个多？", ("信访件",)),
+        ("财政资金类有几条？", ("财政资金",)),  # not 类有: 有几 is asking
+        # the thing a verb of change is asked of, its last two words: not 增长
+        ("2019年国防预算增长多少？", ("国防预算",)),
+        ("财政支出增长了多少？", ("财政支出",)),
+        ("增长多少？", ("增长",)),  # nothing before it: the verb is all there is
+        ("“十四五”时期地区生产总值年均增长多少？", ("年均",)),  # not one year's growth
     ],
 )
 def test_focus_words(question: str, focus: tuple[str, ...]) -> None:
@@ -285,3 +291,22 @@ def test_a_head_noun_that_names_the_measure_is_no_part_of_the_focus(
     assert eligible(Kind("number", False, focus=("就业人员",)), c)  # 就业人员 → 就业
     assert not eligible(Kind("number", False, focus=("失业人员",)), c)
     assert not eligible(Kind("number", False, focus=("行政诉讼",)), c)
+
+
+def test_a_focus_word_is_found_as_the_reports_write_it(sample_library: Any) -> None:
+    from dataclasses import replace
+
+    from qa.answer.candidates import Candidate
+    from qa.answer.rank import eligible
+    from qa.query.kind import Kind
+
+    report = next(iter(sample_library.index.reports.values()))
+    said = replace(report, text="全年GDP增长4%，快于上年1.8个百分点。")
+    c = Candidate(said, "p", (), 0.5, 0, 9, 0.85, True)
+    assert eligible(Kind("number", False, focus=("地区生产总值",)), c)  # GDP, the spoken name
+    assert not eligible(Kind("number", False, focus=("财政收入",)), replace(c, coverage=0.6))
+
+
+def test_no_term_glues_a_word_to_the_verb_of_a_count(sample_library: Any) -> None:
+    terms = key_terms("自然资源局有几名执法人员？", sample_library.index)
+    assert "局有" not in terms and "执法" in terms

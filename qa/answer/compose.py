@@ -21,7 +21,7 @@ from qa.query.kind import Kind
 from qa.query.parse import Query
 from qa.query.places import place_aliases
 from qa.query.scope import Scope
-from qa.records import Answer, Citation, Hit, shown_title
+from qa.records import Answer, Citation, Hit, Report, shown_title
 
 
 def _leads(picked: list[Candidate]) -> dict[str, str]:
@@ -111,7 +111,11 @@ def _decline(
     places = [m for m in scope.matched if not re.fullmatch(r"\d{4}年", m)]
     if scope.unmatched and places:
         have = sorted(
-            {r.label for r in index.reports.values() if any(p in place_aliases(r) for p in places)}
+            {
+                _with_period(r)
+                for r in index.reports.values()
+                if any(p in place_aliases(r) for p in places)
+            }
         )
         if have:
             text += f"\n已索引的相关报告：{'；'.join(have)}"
@@ -122,6 +126,14 @@ def _decline(
     if related:
         text += f"\n可能相关：{related}"
     return Answer(question, resolved, text, (), tuple(hits), False, scope.unmatched)
+
+
+def _with_period(report: Report) -> str:
+    """A report's label, with the year it reviews when that is not the year it is named by:
+    海拉尔区人民政府（2017年，回顾2016年）."""
+    if report.covers is None or report.covers == report.year or not report.year:
+        return report.label
+    return f"{report.label[:-1]}，回顾{report.covers}年）"
 
 
 def _unknown_topic(simple: str, unknown: list[str]) -> str:

@@ -15,7 +15,7 @@ from qa.index.sentences import after_last
 from qa.ingest.clean import to_simplified
 from qa.query.kind import TOTAL_WORD, Kind
 from qa.query.plans import section_fit
-from qa.query.question import answer_cue, has_word, shared_run
+from qa.query.question import SYNONYMS, answer_cue, has_word, shared_run
 from qa.query.units import years_named
 from qa.records import Hit
 
@@ -39,6 +39,7 @@ SURE_READ = 0.5  # reader mass that answers a question the word match leaves una
 EXAMPLE_COST = 0.15  # a sentence giving an example (仅以…为例) is not the year's own figure
 PERIOD_COST = 0.15  # nor is one over several years (年均增长5.7%) when one year is asked
 SURE_FIGURE = 0.6  # ... with a figure, when the sentence lacks the thing counted (行政诉讼)
+UNFOCUSED_COST = 0.15  # a figure's clause without the words next to 多少, against one with them
 
 
 Readings = dict[str, tuple[int, Reading]]  # passage id → (its start offset, the reading)
@@ -98,12 +99,16 @@ def _focused(c: Candidate, focus: tuple[str, ...]) -> bool:
     simple = to_simplified(" ".join([c.said, *c.section_path]) if c.cell else c.said)
     stems = {w.rstrip("了过的") or w for w in focus} | {w[:2] for w in focus if len(w) == 3}
     stems |= {w[:-2] for w in focus if len(w) >= 4 and w.endswith(_MEASURE_HEADS)}
+    stems |= {said for w in focus for said in SYNONYMS.get(w, ())}  # 地区生产总值: GDP
     return not focus or any(has_word(simple, w) for w in (*focus, *stems))
 
 
 def _rank_key(c: Candidate, kind: Kind) -> float:
     length_cost = 0.0005 if kind.base in ("fact", "list") or kind.each else 0.0015
     bonus = 0.2 if kind.total and TOTAL_WORD.search(c.said) else 0.0
+    if kind.base == "number" and not _focused(c, kind.focus):
+        named = c.cell is not None and c.cell.row_named
+        bonus -= 0.0 if named else UNFOCUSED_COST  # 年初预算为0.95万元 for 决算数是多少
     if kind.base == "yesno" and (
         NEGATION.search(to_simplified(c.text)) or re.search(r"\d", c.text)
     ):

@@ -92,6 +92,7 @@ def body_asked(question: str) -> str:
 
 # Verbs of change between a thing and the asking word (国防预算增长多少): the thing is asked of.
 _CHANGES = frozenset("增长 增加 提高 上涨 上升 下降 减少 降低 下跌 回落 扩大 缩小".split())
+_RATES = frozenset("年均 平均 累计".split())  # how it changed: over years, on average, in all
 
 
 def _content(words: list[str], at: int) -> bool:
@@ -107,13 +108,13 @@ def _content(words: list[str], at: int) -> bool:
     )
 
 
-_COPULA_ASKING = re.compile(r"(?<=[\u4e00-\u9fff])(?=[是为](?:多少|几))")
+COPULA_ASKING = re.compile(r"(?<=[\u4e00-\u9fff])(?=[是为有](?:多少|几))")
 
 
 def focus_words(question: str) -> tuple[str, ...]:
     """The content words right before and after the asking word (败诉了几件 → 败诉)."""
     q = re.sub(r"(?:19|20)\d{2}\s*年度?", "，", to_simplified(normalize_width(question)))
-    q = _COPULA_ASKING.sub(" ", q)  # 预算数是多少: jieba would glue 数是
+    q = COPULA_ASKING.sub(" ", q)  # 预算数是多少, 类有几条: jieba would glue 数是, 类有
     words = [w for w in jieba.lcut(q) if w.strip()]
     at = next((i for i, w in enumerate(words) if "多少" in w or w.startswith("几")), None)
     if at is None:
@@ -126,10 +127,13 @@ def focus_words(question: str) -> tuple[str, ...]:
                 break  # the counted thing is in the asking clause: …哪几个局，各是多少
             if w in _FILLER or w in GENERIC or len(w) == 1 or w in tense_words():
                 continue  # particles, measure words, punctuation, 目标/实际完成 (a tense)
+            if step < 0 and w in _CHANGES and i > 0 and words[i - 1] in _RATES:
+                found.append(words[i - 1])  # 生产总值年均增长: 年均 sets the figure apart
+                break
             if step < 0 and w in _CHANGES and _content(words, i - 1):
                 # 国防预算增长多少: the thing that grew (its last two words), not 增长
                 two = _content(words, i - 2)
-                found.append("".join(words[i - 2 : i] if two else words[i - 1 : i]))
+                found.append("".join(words[i - 2 if two else i - 1 : i]))
                 break
             if re.match(r"[\u4e00-\u9fff]", w):
                 found.append(w)
