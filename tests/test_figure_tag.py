@@ -157,3 +157,24 @@ def test_a_figure_for_a_later_year_does_not_answer_for_the_year_asked() -> None:
     assert not for_later_year("2030年粮食综合生产能力达到多少？", goal)
     change = _candidate(text, "全年GDP增长4%，快于2024年1.8个百分点")
     assert not for_later_year("2025年GDP增长多少？", change)  # 2024: the base of the change
+
+
+def test_a_question_about_what_was_achieved_says_it_with_shi_ji_or_a_year_gone_by() -> None:
+    from qa.answer.figures import asked_tense
+
+    assert asked_tense("四川去年城镇调查失业率实际是多少？") == "实际完成"
+    assert asked_tense("江苏去年社会消费品零售总额是多少？") == "实际完成"
+    assert asked_tense("去年定的目标是多少？") == "预期目标"  # a target of a year gone by
+    assert asked_tense("社会消费品零售总额是多少？") == ""
+
+
+def test_a_budgets_figures_do_not_answer_what_was_spent() -> None:
+    from dataclasses import replace
+
+    said = "2025年“三公”经费预算数为37.91万元"
+    budget = _candidate(said + "。", said, covers=None)
+    budget = replace(budget, report=replace(budget.report, kind="部门预算"))
+    assert fitting_tense("2025年“三公”经费实际支出了多少？", [budget]) == []
+    assert fitting_tense("2025年“三公”经费预算是多少？", [budget]) == [budget]
+    assert fitting_tense("2025年“三公”经费的预算目标是多少？", [budget]) == [budget]
+    assert fitting_tense("“三公”经费预算比上年减少了多少？", [budget]) == [budget]

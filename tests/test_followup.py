@@ -157,3 +157,9 @@ def test_last_year_after_a_target_is_the_year_before_the_one_planned() -> None:
 def test_a_share_of_the_previous_figure_keeps_its_topic() -> None:
     resolved = resolve_one("占比是多少？", "山西省2025年新能源装机达到多少？", {"山西省"})
     assert resolved == "山西省2025年新能源装机达到，占比是多少？"
+
+
+def test_words_of_a_question_ending_in_sheng_are_no_place() -> None:
+    previous = "江苏今年的政府工作报告是哪位省长作的？"
+    resolved = resolve_one("那四川呢？", previous, frozenset({"江苏", "四川"}))
+    assert resolved == "四川今年的政府工作报告是哪位省长作的？"

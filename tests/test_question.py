@@ -157,6 +157,7 @@ def test_asks_for_whole_problems(question: str, whole: bool) -> None:
         ("2019年国防预算增长多少？", ("国防预算",)),
         ("财政支出增长了多少？", ("财政支出",)),
         ("增长多少？", ("增长",)),  # nothing before it: the verb is all there is
+        ("2015年旅游接待人数是多少？", ("接待",)),  # 人数 only names the count
         ("“十四五”时期地区生产总值年均增长多少？", ("年均",)),  # not one year's growth
     ],
 )

@@ -534,6 +534,7 @@ def test_a_place_a_report_misspells_is_read_as_the_report_spells_it() -> None:
         spelling_variants("沭阳县2025年受理了多少件申请", reports, said)
         == "沐阳县2025年受理了多少件申请"
     )
+    assert spelling_variants("沭阳去年受理了多少件申请", reports, said).startswith("沐阳去年")
     # a place one character away from an indexed report's real place is another place
     assert spelling_variants("井冈县的申请", [known], said) == "井冈县的申请"
     assert spelling_variants("宿迁市受理了多少件", reports, said) == "宿迁市受理了多少件"
@@ -613,3 +614,11 @@ def test_a_budget_figure_of_a_year_is_no_report_named_by_it(dev_index: Index) ->
     assert _chosen(dev_index, "2015年全国一般公共预算收入是多少？") == {"2016年政府工作报告"}
     budget = analyze_question("普陀区司法局2026年部门预算里公共安全支出是多少", dev_index)
     assert not budget.unmatched
+
+
+def test_a_years_target_and_what_it_achieved_are_asked_of_both_reports(dev_index: Index) -> None:
+    both = analyze_question("海拉尔区2014年地区生产总值的目标和实际完成分别是多少？", dev_index)
+    years = {(dev_index.reports[d].plans, dev_index.reports[d].covers) for d in both.doc_ids or ()}
+    assert {plans for plans, _ in years} >= {2014} and {covers for _, covers in years} >= {2014}
+    target = analyze_question("海拉尔区2014年地区生产总值的目标是多少？", dev_index)
+    assert [dev_index.reports[d].plans for d in target.doc_ids or ()] == [2014]

@@ -9,10 +9,12 @@ import re
 from qa.answer.candidate import Candidate
 from qa.index.sentences import after_last
 from qa.ingest.clean import to_simplified
+from qa.ingest.report_kind import figures_of
 from qa.query.cues import cues, tense_words
 from qa.query.plans import plan_section
 from qa.query.question import has_word
 from qa.query.units import figure_fits, years_named
+from qa.query.years import asks_target_and_actual
 from qa.records import Report
 
 TARGET, ACTUAL = "预期目标", "实际完成"
@@ -88,10 +90,15 @@ def figure_tag(quote: str, both: bool = True) -> str:
 
 def asked_tense(question: str) -> str:
     """预期目标 when the question asks for a target (目标是多少), 实际完成 when it asks what
-    was achieved (实际完成了多少), else ""."""
+    was achieved (实际完成了多少, 实际是多少, 去年…多少), else ""."""
+    if asks_target_and_actual(question):
+        return ""  # 目标和实际完成分别是多少: each report's own (fitting_tense by its year)
     if any(w in question for w in cues()["target_question"]):
         return TARGET
-    return figure_tag(question)
+    said = figure_tag(question)
+    if said or not any(w in question for w in cues()["actual_question"]):
+        return said
+    return ACTUAL  # 实际是多少, 去年…是多少
 
 
 def said_as(c: Candidate, near: bool = False) -> str:
@@ -152,6 +159,8 @@ def fitting_tense(question: str, found: list[Candidate]) -> list[Candidate]:
     years = {int(y) for y in years_named(question)}
     keep: list[Candidate] = []
     for c in found:
+        if _asks_spent(question) and figures_of(c.report.kind) not in ("", ACTUAL):
+            continue  # 实际支出了多少 of a 部门预算: its figures are all planned
         asked = said or _tense_of_year(c.report, years)
         if not asked or not reviews_and_targets(c.report):
             keep.append(c)
@@ -160,6 +169,11 @@ def fitting_tense(question: str, found: list[Candidate]) -> list[Candidate]:
         elif not said and said_as(c, near=True) in ("", asked):
             keep.append(c)  # the year alone rules out only what its sentence or section says
     return keep
+
+
+def _asks_spent(question: str) -> bool:
+    """实际 said and no 预算 (2025年预算和2024年实际…分别 asks a budget too; 比上年 is no 实际)."""
+    return "实际" in question and "预算" not in question
 
 
 def _tense_of_year(report: Report, years: set[int]) -> str:

@@ -13,7 +13,7 @@ from qa.answer.read import Reader, Reading
 from qa.index.core import Index
 from qa.index.sentences import after_last
 from qa.ingest.clean import to_simplified
-from qa.query.kind import TOTAL_WORD, Kind
+from qa.query.kind import MEASURE_HEADS, TOTAL_WORD, Kind
 from qa.query.plans import section_fit
 from qa.query.question import SYNONYMS, answer_cue, has_word, shared_run
 from qa.query.units import years_named
@@ -87,10 +87,6 @@ def ranked(question: str, c: Candidate, readings: Readings | None = None) -> Can
     )
 
 
-# Head nouns that only name what is measured: 就业人员 is counted where a report says 新增就业
-_MEASURE_HEADS = ("人员", "人数", "数量", "总数", "数额", "金额")
-
-
 def _focused(c: Candidate, focus: tuple[str, ...]) -> bool:
     """A focus word, the first two of its three characters (信访件 → 信访; 常住人口 is not
     常住), its stem (学了 → 学) or the word before a head that names the measure (就业人员 →
@@ -98,7 +94,7 @@ def _focused(c: Candidate, focus: tuple[str, ...]) -> bool:
     of 三、收到和处理政府信息公开申请情况 for the row 予以公开)."""
     simple = to_simplified(" ".join([c.said, *c.section_path]) if c.cell else c.said)
     stems = {w.rstrip("了过的") or w for w in focus} | {w[:2] for w in focus if len(w) == 3}
-    stems |= {w[:-2] for w in focus if len(w) >= 4 and w.endswith(_MEASURE_HEADS)}
+    stems |= {w[:-2] for w in focus if len(w) >= 4 and w.endswith(MEASURE_HEADS)}
     stems |= {said for w in focus for said in SYNONYMS.get(w, ())}  # 地区生产总值: GDP
     return not focus or any(has_word(simple, w) for w in (*focus, *stems))
 

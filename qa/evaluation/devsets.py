@@ -12,4 +12,5 @@ DEV_SETS = {
     "dev-national-validation": "fresh_validation.jsonl",
     "dev-xxgk2": "xxgk2_dev.jsonl",
     "dev-kinds": "kinds_dev.jsonl",
+    "dev-mixed": "mixed_dev.jsonl",
 }

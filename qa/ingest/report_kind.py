@@ -23,6 +23,7 @@ class Kind:
     title: tuple[str, ...]
     covers: int
     plans: int
+    figures: str = ""  # what every figure of such a report is (预期目标: a budget's), if one thing
 
 
 @cache
@@ -30,8 +31,14 @@ def kinds() -> tuple[Kind, ...]:
     """The kinds of report, in the order they are tried."""
     data = tomllib.loads((LEXICON / "kinds.toml").read_text(encoding="utf-8"))
     return tuple(
-        Kind(k["name"], tuple(k["title"]), int(k["covers"]), int(k["plans"])) for k in data["kind"]
+        Kind(k["name"], tuple(k["title"]), int(k["covers"]), int(k["plans"]), k.get("figures", ""))
+        for k in data["kind"]
     )
+
+
+def figures_of(kind: str) -> str:
+    """What every figure of a report of ``kind`` is (预期目标 for a 部门预算), else ""."""
+    return next((k.figures for k in kinds() if k.name == kind), "")
 
 
 # A saved web page's header (标题: …, 发布时间: …, 原文链接: …, ==== 正文 ====): its title line is

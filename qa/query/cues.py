@@ -20,11 +20,11 @@ def tense_words() -> frozenset[str]:
     """Every word that asks or tells target or actual (目标, 计划, 完成, 实际 …)."""
     words = cues()
     said = (*words["target"], *words["actual"], *words["target_question"])
-    return frozenset((*said, "实际", "预期"))
+    return frozenset((*said, *words["actual_question"], "预期"))
 
 
 @cache
 def actual_words() -> frozenset[str]:
     """The words that ask what was achieved (实际完成了多少): an actual sentence seldom says
     them (城镇新增就业1361万人), so they are never what a figure must be next to."""
-    return frozenset((*cues()["actual"], "实际"))
+    return frozenset((*cues()["actual"], *cues()["actual_question"]))

@@ -36,6 +36,9 @@ _OPENING = re.compile(r"^(?:那么|那|还有)")
 _COMPARED = re.compile(r"(?:比|跟|和|与|较|于)(?:全国|全省|全市|全区)|(?:全国|全省|全市|全区)平均")
 
 
+_NOT_IN_PLACE = frozenset("的是哪谁吗呢么了")  # no place's name holds these words of a question
+
+
 def _places(question: str, aliases: Set[str]) -> list[str]:
     """Place or agency names in a question, longest first, known or not (not the whole
     country a place is compared with)."""
@@ -47,7 +50,9 @@ def _places(question: str, aliases: Set[str]) -> list[str]:
             kept.append(name)
     for m in PLACE_NAME.finditer(_OPENING.sub("", question)):
         name = m.group()
-        if name[0] not in NOT_PLACE_START and not any(name in k or k in name for k in kept):
+        if name[0] in NOT_PLACE_START or _NOT_IN_PLACE.intersection(name):
+            continue  # 的政府工作报告是哪位省(长): words of a question, not a place's name
+        if not any(name in k or k in name for k in kept):
             kept.append(name)
     return kept
 

@@ -90,6 +90,8 @@ def body_asked(question: str) -> str:
     return m.group(1) if m else ""
 
 
+# Head nouns that only name what is measured: 就业人员 is counted where a report says 新增就业
+MEASURE_HEADS = ("人员", "人数", "数量", "总数", "数额", "金额")
 # Verbs of change between a thing and the asking word (国防预算增长多少): the thing is asked of.
 _CHANGES = frozenset("增长 增加 提高 上涨 上升 下降 减少 降低 下跌 回落 扩大 缩小".split())
 _RATES = frozenset("年均 平均 累计".split())  # how it changed: over years, on average, in all
@@ -127,6 +129,9 @@ def focus_words(question: str) -> tuple[str, ...]:
                 break  # the counted thing is in the asking clause: …哪几个局，各是多少
             if w in _FILLER or w in GENERIC or len(w) == 1 or w in tense_words():
                 continue  # particles, measure words, punctuation, 目标/实际完成 (a tense)
+            if step < 0 and w in MEASURE_HEADS and _content(words, i - 1):
+                found.append(words[i - 1])  # 旅游接待人数: 接待 is counted, 人数 names the count
+                break
             if step < 0 and w in _CHANGES and i > 0 and words[i - 1] in _RATES:
                 found.append(words[i - 1])  # 生产总值年均增长: 年均 sets the figure apart
                 break

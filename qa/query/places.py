@@ -176,7 +176,7 @@ def spelling_variants(q: str, reports: list[Report], known: frozenset[str]) -> s
     }
     if not unknown:
         return q
-    for at, d in list(gazetteer.names_in(q, short_up_to=1)):
+    for at, d in list(gazetteer.names_in(q, short_up_to=3)):  # 沭阳 as well as 沭阳县
         for name in {d.name, d.short}:
             if not q.startswith(name, at) or name in known:
                 continue

@@ -33,6 +33,8 @@ def _year_relations(question: str, year: int) -> tuple[str, ...]:
     reviews (2014年GDP增长多少), each falling back to the named year."""
     if any(int(m.group(1)) == year for m in _NAMES_REPORT.finditer(question)):
         return ("year",)
+    if asks_target_and_actual(question):  # 目标和实际完成分别是多少: both reports
+        return ("plans_or_covers", "year")
     if any(w in question for w in _TARGET_WORDS) or _FUTURE.search(question):
         return ("plans", "year")
     if _SAYS_ACTUAL.search(question):
@@ -42,6 +44,13 @@ def _year_relations(question: str, year: int) -> tuple[str, ...]:
 
 # 实际完成了多少 / 增长了多少: a question in the past tense asks what the year achieved.
 _SAYS_ACTUAL = re.compile(r"实际|实绩|完成了|实现了|了多少|了几")
+
+
+def asks_target_and_actual(question: str) -> bool:
+    """The question asks for a year's target and what it achieved (目标和实际完成分别是多少):
+    the report that planned the year and the one that reviews it."""
+    return bool(re.search(r"目标|预期", question)) and bool(re.search(r"实际|完成|实现", question))
+
 
 # A question after a figure of the year (多少, 增长几成): the year it names is the one reviewed.
 _ASKS_FIGURE = re.compile(r"多少|几|增长|增速|增幅|比重|占比")
@@ -56,7 +65,8 @@ def _fitting(reports: list[Report], year: int, question: str) -> list[Report]:
     after its own (a 2023 法治 report's 2024 plans state no 2024 figures)."""
     relations = _year_relations(question, year)
     for key in relations:
-        found = [r for r in reports if getattr(r, key) == year]
+        keys = key.split("_or_")
+        found = [r for r in reports if any(getattr(r, k) == year for k in keys)]
         if key == "plans" and relations[0] == "covers":
             found = [r for r in found if r.year == year]
         if key == "year" and len(relations) > 1 and _ASKS_FIGURE.search(question):
