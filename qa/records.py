@@ -116,11 +116,15 @@ class Report:
         return cls(**values)
 
     @property
+    def name(self) -> str:
+        """Who or what the report is by: its body, else its title as answers show it."""
+        return self.agency or shown_title(self.title)
+
+    @property
     def label(self) -> str:
         """How answers name the report: its body (or title) and the year it is named by,
         never a raw None (上海市普陀区司法局（2026年）, 政府工作报告)."""
-        name = self.agency or shown_title(self.title)
-        return f"{name}（{self.year}年）" if self.year else name
+        return f"{self.name}（{self.year}年）" if self.year else self.name
 
 
 UNKNOWN_TITLE = "（标题未识别）"

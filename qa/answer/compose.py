@@ -133,7 +133,7 @@ def _with_period(report: Report) -> str:
     海拉尔区人民政府（2017年，回顾2016年）."""
     if report.covers is None or report.covers == report.year or not report.year:
         return report.label
-    return f"{report.label[:-1]}，回顾{report.covers}年）"
+    return f"{report.name}（{report.year}年，回顾{report.covers}年）"
 
 
 def _unknown_topic(simple: str, unknown: list[str]) -> str:

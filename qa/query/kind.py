@@ -110,6 +110,22 @@ def _content(words: list[str], at: int) -> bool:
     )
 
 
+def _asked_of(words: list[str], at: int) -> str:
+    """What ``words[at]``, a head noun or a verb of change before the asking word, is asked
+    of, or "" when it is none or nothing stands before it."""
+    w = words[at]
+    if w in MEASURE_HEADS and _content(words, at - 1):
+        return words[at - 1]  # 旅游接待人数: 接待 is counted, 人数 names the count
+    if w not in _CHANGES:
+        return ""
+    if at > 0 and words[at - 1] in _RATES:
+        return words[at - 1]  # 生产总值年均增长: 年均 sets the figure apart
+    if not _content(words, at - 1):
+        return ""
+    # 国防预算增长多少: the thing that grew (its last two words), not 增长
+    return "".join(words[at - 2 if _content(words, at - 2) else at - 1 : at])
+
+
 COPULA_ASKING = re.compile(r"(?<=[\u4e00-\u9fff])(?=[是为有](?:多少|几))")
 
 
@@ -129,16 +145,9 @@ def focus_words(question: str) -> tuple[str, ...]:
                 break  # the counted thing is in the asking clause: …哪几个局，各是多少
             if w in _FILLER or w in GENERIC or len(w) == 1 or w in tense_words():
                 continue  # particles, measure words, punctuation, 目标/实际完成 (a tense)
-            if step < 0 and w in MEASURE_HEADS and _content(words, i - 1):
-                found.append(words[i - 1])  # 旅游接待人数: 接待 is counted, 人数 names the count
-                break
-            if step < 0 and w in _CHANGES and i > 0 and words[i - 1] in _RATES:
-                found.append(words[i - 1])  # 生产总值年均增长: 年均 sets the figure apart
-                break
-            if step < 0 and w in _CHANGES and _content(words, i - 1):
-                # 国防预算增长多少: the thing that grew (its last two words), not 增长
-                two = _content(words, i - 2)
-                found.append("".join(words[i - 2 if two else i - 1 : i]))
+            thing = _asked_of(words, i) if step < 0 else ""
+            if thing:
+                found.append(thing)
                 break
             if re.match(r"[\u4e00-\u9fff]", w):
                 found.append(w)
