@@ -111,6 +111,20 @@ def test_a_weak_target_word_in_the_review_of_the_year_states_an_actual() -> None
     assert said_as(c) == quote_tense(c, True) == "预期目标"  # in the plans, 左右 is a target
 
 
+def test_a_weak_actual_word_in_the_plan_of_the_year_states_a_target() -> None:
+    from dataclasses import replace
+
+    from qa.answer.figures import quote_tense
+
+    text = "抓好重大生态工程，完成营造林600万亩。2016年城镇常住居民人均可支配收入完成32942元。\n"
+    plan = _candidate(text, "抓好重大生态工程，完成营造林600万亩")  # under 二、2017年工作安排
+    assert said_as(plan) == quote_tense(plan, True) == "预期目标"
+    dated = _candidate(text, "2016年城镇常住居民人均可支配收入完成32942元")
+    assert said_as(dated) == "实际完成"  # it names the year the report reviews
+    review = replace(plan, section_path=("一、2016年工作回顾",))
+    assert said_as(review) == "实际完成"
+
+
 def test_a_list_of_targets_answers_only_for_the_compound_asked() -> None:
     from qa.answer.figures import figure_on_topic, topic_words
 

@@ -91,6 +91,11 @@ def test_the_values_stated_are_the_ones_asked_for() -> None:
     entry = TableEntry("", 0, 9, tuple(TableValue(c, 0, 1) for c in columns))
     assert asked_values(entry, {"行政复议": 1.0, "结果": 0.5, "维持": 0.5}) == (0,)
     assert asked_values(entry, {"申请": 1.0}) == (3,)  # nothing asked: a long row's total
+    # a word every column holds picks none; of a long row's totals, the one the question says
+    review = ["行政复议·结果维持", "行政复议·总计", "行政诉讼·未经复议直接起诉·结果维持"]
+    review += ["行政诉讼·未经复议直接起诉·总计", "行政诉讼·复议后起诉·总计"]
+    row = TableEntry("", 0, 9, tuple(TableValue(c, 0, 1) for c in review))
+    assert asked_values(row, {"复议": 1.0}, "被申请行政复议多少件") == (1,)
     both = TableEntry("合计", 0, 9, (TableValue("人员经费", 0, 1), TableValue("公用经费", 2, 3)))
     assert asked_values(both, {"人员经费": 1.0, "公用经费": 2.0}) == ()  # both asked: all
 

@@ -159,6 +159,10 @@ def test_asks_for_whole_problems(question: str, whole: bool) -> None:
         ("增长多少？", ("增长",)),  # nothing before it: the verb is all there is
         ("2015年旅游接待人数是多少？", ("接待",)),  # 人数 only names the count
         ("“十四五”时期地区生产总值年均增长多少？", ("年均",)),  # not one year's growth
+        # a tense word between the thing and its verb of change is no part of the thing
+        ("当年地方财政总收入预期增长多少？", ("财政总收入",)),
+        ("重点项目按类别分各有多少个？", ("重点项目",)),  # 按类别分 groups, is not counted
+        ("被申请行政复议的总数是多少？", ("行政复议",)),  # 总数 only names the count
     ],
 )
 def test_focus_words(question: str, focus: tuple[str, ...]) -> None:
@@ -246,6 +250,8 @@ def test_which_n_is_asking_not_a_topic(sample_library: Any) -> None:
 def test_a_tables_number_is_no_figure() -> None:
     assert not figure_fits("表5 2025年进出口总额及其增长速度", None)
     assert not figure_fits("[25]城镇新增就业人数是指报告期内城镇累计新就业人员数", None)
+    outline = "全文包括总体情况、收到和处理政府信息公开申请情况等共六个部分内容。"
+    assert not figure_fits(outline, "件个起宗")  # the report's own outline
     assert figure_fits("[25]城镇新增就业82.7万人", None)  # a note's mark beside a figure
     assert not figure_fits("附表2 收入支出决算总表", None)
     assert figure_fits("全年进出口总额5414.1亿元", None)

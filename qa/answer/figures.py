@@ -109,9 +109,7 @@ def said_as(c: Candidate, near: bool = False) -> str:
     text = c.report.text
     opening = after_last(text, "。！？\n", c.start)
     sentence, section = text[opening : c.end], _section_tense(c)
-    said = figure_tag(sentence) or section
-    if said == TARGET and section == ACTUAL and not figure_tag(_without_weak(sentence)):
-        said = ACTUAL  # 稳定在5%左右的较低水平, in the review of the year
+    said = _as_section_reads(figure_tag(sentence), section, sentence, c.report) or section
     if said or near:
         return said
     # the paragraph's opening sentence (主要预期目标是：…。城镇新增就业110万人以上。)
@@ -125,17 +123,24 @@ def said_as(c: Candidate, near: bool = False) -> str:
 def quote_tense(c: Candidate, both: bool) -> str:
     """What the quote itself says its figure is (:func:`figure_tag`), where a weak target word
     (左右) in the review of the year does not make it a target."""
-    said = figure_tag(c.text, both)
-    if said == TARGET and _section_tense(c) == ACTUAL and not figure_tag(_without_weak(c.text)):
-        return ACTUAL if both else ""
-    return said
+    said = _as_section_reads(figure_tag(c.text, both), _section_tense(c), c.text, c.report)
+    return "" if said == ACTUAL and not both else said
 
 
-def _without_weak(sentence: str) -> str:
+def _as_section_reads(said: str, section: str, sentence: str, report: Report) -> str:
+    """The tense a sentence says, unless only a word its section's tense also uses says it:
+    左右 in the review of the year (稳定在5%左右的较低水平) is no target, 完成 in the plan of
+    the year (完成营造林600万亩, under 三、2026年主要工作) no actual unless it names the
+    year reviewed (2016年…完成32942元)."""
+    weak = {TARGET: "weak_target", ACTUAL: "weak_actual"}.get(said)
+    if weak is None or not section or section == said:
+        return said
+    if said == ACTUAL and report.covers and f"{report.covers}年" in sentence:
+        return said
     simple = to_simplified(sentence)
-    for w in cues()["weak_target"]:
+    for w in cues()[weak]:
         simple = simple.replace(w, "")
-    return simple
+    return said if figure_tag(simple) else section
 
 
 def _section_tense(c: Candidate) -> str:

@@ -35,7 +35,10 @@ def section_items(
             cov = coverage(sec.path[-1], terms) if sec.path else 0.0
             if cov >= MIN_COVERAGE and section_fit(question, sec.path) >= 0:  # not other years
                 ranked.append((-cov, order, report, i))
-    for _, _, report, i in sorted(ranked, key=lambda r: (r[0], r[1], r[3])):
+    ranked.sort(key=lambda r: (r[0], r[1], r[3]))
+    for cov, _, report, i in ranked:
+        if cov > ranked[0][0]:
+            break  # a heading that says less of the question than a best one without items
         sections = per_report[report.doc_id]
         items = _items_under(index, report, sections, _fitting_part(question, sections, i))
         if items:

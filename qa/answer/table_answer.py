@@ -11,6 +11,7 @@ from qa.index.chunk import without_number
 from qa.index.core import Index
 from qa.ingest.clean import to_simplified
 from qa.ingest.tables import BRACKETED, is_total
+from qa.query.kind import TOTAL_Q
 from qa.query.question import context_credit, coverages, has_word, shared_run
 from qa.query.units import figure_fits
 from qa.records import Hit, Report, Table, TableEntry
@@ -116,7 +117,8 @@ def _rows_asked(table: Table, terms: dict[str, float]) -> tuple[TableEntry, ...]
     question, the rows whose labels hold most of it, else (基本支出里人员经费和公用经费各是
     多少: columns named, no row) its total row."""
     heads = to_simplified(" ".join((table.title, *table.columns)))
-    own = {t: w for t, w in terms.items() if not has_word(heads, t)}
+    # 总数/合计 ask for a total (its row or column), never a row of their own
+    own = {t: w for t, w in terms.items() if not has_word(heads, t) and not TOTAL_Q.fullmatch(t)}
     labels = [to_simplified(e.label) for e in table.entries]
     named = tuple(
         e
@@ -150,14 +152,22 @@ def asked_values(entry: TableEntry, terms: dict[str, float], asked: str = "") ->
     chosen = tuple(
         i for i, own in enumerate(held) if own and not any(own < other for other in held)
     )
-    if chosen and asked:
-        runs = {i: shared_run(asked, columns[i].replace("·", "")) for i in chosen}
-        chosen = tuple(i for i in chosen if runs[i] == max(runs.values()))
     if chosen:
+        chosen = _most_said(chosen, columns, asked)
         return chosen if len(chosen) < len(held) else ()
     if len(entry.values) <= LONG_ROW:
         return ()
-    return tuple(i for i, v in enumerate(entry.values) if is_total(v.column.split("·")[-1]))
+    totals = tuple(i for i, v in enumerate(entry.values) if is_total(v.column.split("·")[-1]))
+    return _most_said(totals, columns, asked)  # 行政复议多少件: 行政复议·总计, not 行政诉讼's
+
+
+def _most_said(chosen: tuple[int, ...], columns: list[str], asked: str) -> tuple[int, ...]:
+    """The chosen columns whose headers share the longest run of characters with the
+    question ``asked`` (all of them when there is no question)."""
+    if not chosen or not asked:
+        return chosen
+    runs = {i: shared_run(asked, columns[i].replace("·", "")) for i in chosen}
+    return tuple(i for i in chosen if runs[i] == max(runs.values()))
 
 
 _LABEL_CHARS = re.compile(r"[\u4e00-\u9fff]")

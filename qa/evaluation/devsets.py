@@ -13,4 +13,5 @@ DEV_SETS = {
     "dev-xxgk2": "xxgk2_dev.jsonl",
     "dev-kinds": "kinds_dev.jsonl",
     "dev-mixed": "mixed_dev.jsonl",
+    "dev-mixed2": "mixed2_dev.jsonl",
 }

@@ -185,7 +185,7 @@ def figures_verified(library: Library, answer: Answer) -> bool:
     """Every number in the answer appears in its cited quotes, their reports' names and
     dates, a cited table row's headers (and a 元 figure restated in 万元), or the question
     (restated above the answer to each of its parts)."""
-    support = support_text(answer.citations, library.index.reports) + answer.question
+    support = support_text(answer.citations, library.index.reports) + "\n" + answer.question
     numbers = set(_NUMBER.findall(support))
     return all(n in numbers for n in _NUMBER.findall(_MARKER.sub("", answer.text)))
 

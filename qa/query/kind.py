@@ -29,18 +29,18 @@ _EACH_Q = re.compile(r"分别|各自|各是|各多少|各有|哪几类|哪几种
 DAY_Q = re.compile(r"哪天|哪一天|日期|落款|哪日")
 DATE_Q = re.compile(rf"{DAY_Q.pattern}|何时|什么时候")  # a day, or any time (何时)
 YEAR_Q = re.compile(r"哪年|哪一年|何年|哪个年份|什么年份")
-_TOTAL_Q = re.compile(r"一共|总共|合计|共计|总计|总数|总额")
+TOTAL_Q = re.compile(r"一共|总共|合计|共计|总计|总数|总额")
 TOTAL_WORD = re.compile(r"共计|合计|总计|总数|总额|共")
 
 
 # Words between a topic word and the asking word: 收缴罚款(的)(大约)(是)多少.
 _FILLER = frozenset(
     "了 的 有 是 大约 大概 约 共 一共 总共 达 为 到 都 各 各有 各是 各为 各自 分别 分别有 分别是"
-    " 分别为 去年 上年 明年 当年 本年 前年".split()
+    " 分别为 去年 上年 明年 当年 本年 前年 当初 原先 最初 最后 最终".split()
 )
 GENERIC = frozenset(
     "自然资源 自然 资源 局 报告 年度 年 县 区 市 工作 情况 开展 提到 指出 列 认为 打算 哪些 哪几"
-    " 多少 几 我局 今年 去年 明年 全年 全省 全市 全区 全县 显示 共 方面 明确 写到 写明 其中 谁 分别 各自 多长 多久 长时间 一般 大约 大概"
+    " 多少 几 我局 今年 去年 明年 当年 上年 前年 当初 全年 全省 全市 全区 全县 显示 共 方面 明确 写到 写明 其中 谁 分别 各自 多长 多久 长时间 一般 大约 大概"
     " 已经 分成 分为 包括 包含 两个 三个 几个 各是 各为 各有 各局 各个 各单位 各部门 哪天 哪个 哪家 什么 名称 叫 叫什么 是什么 情况 相关 有关 主要 目前 一共 总共 同时"
     # the asking words of encyclopedic questions (什么时候, 哪一年, 怎样的, 文中提及…)
     " 时候 怎样 怎么 怎么样 什么样 有着 这个 那个 哪种 哪方面 为何 何时 何处 何年 如何 为什么"
@@ -64,7 +64,7 @@ def question_kind(question: str) -> Kind:
     """Classify a question by the answer it wants."""
     q = to_simplified(question)
     per_report = bool(_PER_REPORT_Q.search(q))
-    flags = {"each": bool(_EACH_Q.search(q)), "total": bool(_TOTAL_Q.search(q))}
+    flags = {"each": bool(_EACH_Q.search(q)), "total": bool(TOTAL_Q.search(q))}
     if _NUMBER_Q.search(q) or DATE_Q.search(q) or YEAR_Q.search(q):
         base = "number"
     elif _YESNO_Q.search(q):
@@ -114,8 +114,9 @@ def _asked_of(words: list[str], at: int) -> str:
     """What ``words[at]``, a head noun or a verb of change before the asking word, is asked
     of, or "" when it is none or nothing stands before it."""
     w = words[at]
-    if w in MEASURE_HEADS and _content(words, at - 1):
-        return words[at - 1]  # 旅游接待人数: 接待 is counted, 人数 names the count
+    if w in MEASURE_HEADS:  # 旅游接待人数, 行政复议的总数: 接待 is counted, 人数 names the count
+        before = at - 2 if at > 1 and words[at - 1] == "的" else at - 1
+        return words[before] if _content(words, before) else ""
     if w not in _CHANGES:
         return ""
     if at > 0 and words[at - 1] in _RATES:
@@ -126,6 +127,10 @@ def _asked_of(words: list[str], at: int) -> str:
     return "".join(words[at - 2 if _content(words, at - 2) else at - 1 : at])
 
 
+# 按类别分 / 分行业: how the things counted are grouped, not what is counted
+_GROUPED_BY = re.compile(
+    r"[按分](?:类别|类型|种类|行业|领域|地区|区域|门类|项目类型)(?:划?分|统计)?"
+)
 COPULA_ASKING = re.compile(r"(?<=[\u4e00-\u9fff])(?=[是为有](?:多少|几))")
 
 
@@ -133,7 +138,9 @@ def focus_words(question: str) -> tuple[str, ...]:
     """The content words right before and after the asking word (败诉了几件 → 败诉)."""
     q = re.sub(r"(?:19|20)\d{2}\s*年度?", "，", to_simplified(normalize_width(question)))
     q = COPULA_ASKING.sub(" ", q)  # 预算数是多少, 类有几条: jieba would glue 数是, 类有
-    words = [w for w in jieba.lcut(q) if w.strip()]
+    q = _GROUPED_BY.sub(" ", q)  # 重点项目按类别分各有多少个: 重点项目 are counted
+    # 目标/预期/实际完成 tell a tense, never the thing: 总收入预期增长多少 is of 总收入
+    words = [w for w in jieba.lcut(q) if w.strip() and w not in tense_words()]
     at = next((i for i, w in enumerate(words) if "多少" in w or w.startswith("几")), None)
     if at is None:
         return ()
@@ -143,8 +150,8 @@ def focus_words(question: str) -> tuple[str, ...]:
             w = words[i]
             if w in "，,；;。？?！!":
                 break  # the counted thing is in the asking clause: …哪几个局，各是多少
-            if w in _FILLER or w in GENERIC or len(w) == 1 or w in tense_words():
-                continue  # particles, measure words, punctuation, 目标/实际完成 (a tense)
+            if w in _FILLER or w in GENERIC or len(w) == 1:
+                continue  # particles, measure words, punctuation
             thing = _asked_of(words, i) if step < 0 else ""
             if thing:
                 found.append(thing)

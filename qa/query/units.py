@@ -76,6 +76,10 @@ _PERIOD = re.compile(
 _NUMBERED = re.compile(r"(?:^|(?<=\s))(?:附|续)?[表图圖]\s*$")
 
 
+_OWN_PARTS = re.compile(r"个?部分")
+_THE_REPORT = re.compile(r"全文|本报告|本年报")
+
+
 def figure_fits(text: str, units: str | None) -> bool:
     """Does the text hold a figure, followed by an allowed unit when one is asked for?
 
@@ -92,6 +96,8 @@ def figure_fits(text: str, units: str | None) -> bool:
             continue  # 表5, 图3, 附表2: a table's or figure's number, not a figure
         if text[m.start() - 1 : m.start()] in ("[", "［") and after in ("]", "］"):
             continue  # [25]城镇新增就业人数是指…: a note's mark
+        if _OWN_PARTS.match(text, m.end()) and _THE_REPORT.search(text, 0, m.start()):
+            continue  # 全文包括…共六个部分: the report's own outline, not a figure of it
         if _PLAN_NAME.match(text, m.start()):
             continue  # “十五五”时期: a five-year plan's name, not a figure
         if (
