@@ -27,6 +27,18 @@ def test_a_question_of_two_asks_has_two_parts() -> None:
     assert question_parts("两省增长多少？哪一个增长得更快？") == [
         "两省增长多少？哪一个增长得更快？"
     ]
+    assert question_parts("两省增长多少？哪个省更快？") == ["两省增长多少？哪个省更快？"]
+
+
+def test_two_figures_asked_in_one_sentence_are_two_parts() -> None:
+    assert question_parts("2015年一共安排了几个重点项目，年度计划完成投资多少？") == [
+        "2015年一共安排了几个重点项目？",
+        "年度计划完成投资多少？",
+    ]
+    # a year's target and its actual asked together: one part, answered from both reports
+    both = "2014年旅游接待人数的目标是多少，实际完成了多少？"
+    assert question_parts(both) == [both]
+    assert question_parts("各有多少，哪个多？") == ["各有多少，哪个多？"]
 
 
 def _answer(question: str, text: str, quotes: tuple[str, ...]) -> Answer:

@@ -59,3 +59,20 @@ def whole_sentence(
     if end - start > longest:
         return c
     return replace(c, start=start, end=end)
+
+
+# A sentence that breaks down the one before it: …主动公开政府信息22条。其中，机构职能4条，…
+_BREAKDOWN = re.compile(r"[ \t\u3000]*其中[，,：:]")
+
+
+def with_breakdown(c: Candidate, longest: int = 2 * MAX_QUOTE) -> Candidate:
+    """A whole sentence read on to the next one when that one opens with 其中 and breaks it
+    down into its parts (what 分成哪几类 / 各有多少 asks for)."""
+    text = c.report.text
+    if c.cell or not _BREAKDOWN.match(text, c.end):
+        return c
+    ends = [i for i in (text.find(mark, c.end) for mark in "。！？\n") if i >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    if end - c.start > longest:
+        return c
+    return replace(c, end=trim_span(text, c.start, end)[1])

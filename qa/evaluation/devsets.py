@@ -14,4 +14,5 @@ DEV_SETS = {
     "dev-kinds": "kinds_dev.jsonl",
     "dev-mixed": "mixed_dev.jsonl",
     "dev-mixed2": "mixed2_dev.jsonl",
+    "dev-mixed3": "mixed3_dev.jsonl",
 }
