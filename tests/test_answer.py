@@ -527,3 +527,10 @@ def test_a_decline_names_the_year_each_indexed_report_reviews() -> None:
     assert _with_period(replace(report, covers=2016)) == "海拉尔区人民政府（2017年，回顾2016年）"
     assert _with_period(replace(report, covers=2017)) == "海拉尔区人民政府（2017年）"
     assert _with_period(report) == "海拉尔区人民政府（2017年）"
+
+
+def test_a_decline_shows_no_figure_of_a_related_heading() -> None:
+    from qa.answer.compose import _without_figures
+
+    assert _without_figures("2.实现城镇新增就业18万人以上，发布就业岗位") == "2.实现城镇新增就业…"
+    assert _without_figures("三、2026年重点工作") == "三、2026年重点工作"  # a year is no figure

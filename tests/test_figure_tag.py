@@ -5,7 +5,7 @@ from __future__ import annotations
 from qa.answer.candidate import Candidate
 from qa.answer.figures import figure_tag, fitting_tense, over_years, said_as
 from qa.answer.rank import ranked
-from qa.answer.widen import with_level
+from qa.answer.widen import with_breakdown, with_level
 
 
 def test_a_target_sentence_is_tagged_as_a_target() -> None:
@@ -192,3 +192,21 @@ def test_a_budgets_figures_do_not_answer_what_was_spent() -> None:
     assert fitting_tense("2025年“三公”经费预算是多少？", [budget]) == [budget]
     assert fitting_tense("2025年“三公”经费的预算目标是多少？", [budget]) == [budget]
     assert fitting_tense("“三公”经费预算比上年减少了多少？", [budget]) == [budget]
+
+
+def test_a_list_reads_on_into_the_sentence_that_breaks_it_down() -> None:
+    text = "主动公开政府信息22条，全文电子化率达100%。其中，机构职能4条，权力运行6条。\n二、其他"
+    c = _candidate(text, "主动公开政府信息22条，全文电子化率达100%。")
+    assert with_breakdown(c).text.endswith("其中，机构职能4条，权力运行6条。")
+    plain = _candidate("主动公开政府信息22条。全年办结申请9件。", "主动公开政府信息22条。")
+    assert with_breakdown(plain) == plain  # the next sentence is no breakdown
+
+
+def test_the_focus_words_held_are_counted() -> None:
+    from qa.answer.rank import focus_share
+
+    c = _candidate("所有办结的申请中同意公开答复9件。", "所有办结的申请中同意公开答复9件")
+    assert focus_share(c, ("公开", "同意")) == 1.0
+    assert focus_share(c, ("公开", "不予")) == 0.5
+    total = _candidate("粮食产量838.6亿斤。", "粮食产量838.6亿斤")
+    assert focus_share(total, ("总产量",)) == 1.0  # 总产量 is said 产量

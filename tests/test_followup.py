@@ -113,7 +113,13 @@ def test_this_year_is_not_the_year_asked_before() -> None:
     resolved = resolve_one(
         "今年的目标呢？", "四川2025年地区生产总值增长多少？", frozenset({"四川"})
     )
-    assert "2025" not in resolved and resolved.startswith("四川今年的目标")
+    # the same thing (地区生产总值增长), this year's target, asked as before (多少)
+    assert resolved == "四川地区生产总值增长，今年的目标多少？"
+
+
+def test_a_new_topic_asks_the_change_asked_before() -> None:
+    previous = "安徽2025年规上工业增加值增长了多少？"
+    assert resolve_one("进出口呢？", previous, {"安徽"}) == "安徽2025年进出口增长了多少？"
 
 
 def test_a_follow_up_without_a_topic_asks_about_the_previous_one() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from qa.query.kind import body_asked, focus_words
 from qa.query.plans import asks_for_whole_plan, asks_for_whole_problems, section_fit
-from qa.query.question import answer_cue, coverage, key_terms, shared_run
+from qa.query.question import answer_cue, coverage, has_word, key_terms, shared_run
 from qa.query.units import asked_units, figure_fits
 
 
@@ -163,6 +163,10 @@ def test_asks_for_whole_problems(question: str, whole: bool) -> None:
         ("当年地方财政总收入预期增长多少？", ("财政总收入",)),
         ("重点项目按类别分各有多少个？", ("重点项目",)),  # 按类别分 groups, is not counted
         ("被申请行政复议的总数是多少？", ("行政复议",)),  # 总数 only names the count
+        ("国内生产总值总量达到多少？", ("国内生产总值",)),  # 达到 reaches a level; 总量 is a head
+        ("PM2.5年均浓度降到了多少？", ("年均浓度",)),
+        ("按“其他处理”答复的有多少件？", ("其他处理",)),  # the category quoted is asked for
+        ("“三公”经费决算数是多少？", ("决算",)),  # a quoted name is not
     ],
 )
 def test_focus_words(question: str, focus: tuple[str, ...]) -> None:
@@ -250,6 +254,9 @@ def test_which_n_is_asking_not_a_topic(sample_library: Any) -> None:
 def test_a_tables_number_is_no_figure() -> None:
     assert not figure_fits("表5 2025年进出口总额及其增长速度", None)
     assert not figure_fits("[25]城镇新增就业人数是指报告期内城镇累计新就业人员数", None)
+    assert figure_fits("行政处罚：本年处理决定数量 1100", None)  # a count, not a year
+    assert not figure_fits("截至2025", None)
+    assert has_word("GDP年均增长4.4%", "gdp")  # the question's terms are lower-cased
     outline = "全文包括总体情况、收到和处理政府信息公开申请情况等共六个部分内容。"
     assert not figure_fits(outline, "件个起宗")  # the report's own outline
     assert figure_fits("[25]城镇新增就业82.7万人", None)  # a note's mark beside a figure

@@ -622,3 +622,32 @@ def test_a_years_target_and_what_it_achieved_are_asked_of_both_reports(dev_index
     assert {plans for plans, _ in years} >= {2014} and {covers for _, covers in years} >= {2014}
     target = analyze_question("海拉尔区2014年地区生产总值的目标是多少？", dev_index)
     assert [dev_index.reports[d].plans for d in target.doc_ids or ()] == [2014]
+
+
+def test_a_division_named_inside_an_indexed_region_must_be_spoken_of() -> None:
+    from qa.query.places import inside_places
+    from qa.records import Report
+
+    city = Report("t", "t.txt", "", "天津市人民政府", "天津市", 2026, None, None, "…", "")
+    known = frozenset({"天津市", "天津"})
+    assert inside_places("天津滨海新区2025年地区生产总值是多少", [city], known) == ["滨海新区"]
+    assert inside_places("天津2025年地区生产总值是多少", [city], known) == []
+    # a division of another province is none of the named report's
+    assert inside_places("天津和昆明市的目标", [city], known) == []
+
+
+def test_a_subdivision_the_report_never_gives_a_figure_for_is_declined(
+    dev_index: Index,
+) -> None:
+    from qa.answer.compose import compose_answer
+    from qa.query.parse import parse_query
+
+    query = parse_query("上海浦东新区2025年地区生产总值是多少？", [], dev_index)
+    assert query.scope.within == ("浦东新区",)
+    hits = search(query.resolved, dev_index, HashEmbedder(), k=8, scope=query.scope)
+    answer = compose_answer(query, hits, dev_index)
+    assert answer.text.startswith("在已索引的报告中没有找到关于浦东新区的内容"), answer.text
+    # the city's own figure is answered as before
+    query = parse_query("上海2025年地区生产总值是多少？", [], dev_index)
+    hits = search(query.resolved, dev_index, HashEmbedder(), k=8, scope=query.scope)
+    assert compose_answer(query, hits, dev_index).citations

@@ -17,6 +17,7 @@ from qa.answer.verify import AnswerSentence, verify_sentences
 from qa.answer.widen import whole_sentence
 from qa.index.core import Index
 from qa.ingest.clean import to_simplified
+from qa.ingest.gazetteer import short_name
 from qa.query.kind import Kind
 from qa.query.parse import Query
 from qa.query.places import place_aliases
@@ -120,12 +121,37 @@ def _decline(
         if have:
             text += f"\n已索引的相关报告：{'；'.join(have)}"
     related = "；".join(
-        f"《{shown_title(h.passage.title)}》{' '.join(h.passage.section_path[-1:])}"
+        f"《{shown_title(h.passage.title)}》{_without_figures(' '.join(h.passage.section_path[-1:]))}"
         for h in hits[:3]
     )
     if related:
         text += f"\n可能相关：{related}"
     return Answer(question, resolved, text, (), tuple(hits), False, scope.unmatched)
+
+
+# A heading's own number (2. / （三） / 一、) and the first figure after it.
+_HEADING_NUMBER = re.compile(
+    r"^\s*(?:\d+[.．、]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)?"
+)
+
+
+_FIGURE_NOT_YEAR = re.compile(r"(?<!\d)(?!(?:19|20)\d{2}年)\d")
+
+
+def _without_figures(heading: str) -> str:
+    """A heading cut before its first figure but a year (2.实现城镇新增就业18万人以上 →
+    2.实现城镇新增就业…): a decline states no figure."""
+    start = _HEADING_NUMBER.match(heading)
+    at = _FIGURE_NOT_YEAR.search(heading, start.end() if start else 0)
+    if at is None:
+        return heading
+    return heading[: at.start()] + "…"
+
+
+def _names(text: str, place: str) -> bool:
+    """Does the text name the place, in full or by its short name (滨海新区, 滨海)?"""
+    simple = to_simplified(text)
+    return place in simple or short_name(place) in simple
 
 
 def _with_period(report: Report) -> str:
@@ -158,6 +184,11 @@ def compose_answer(
     kind, terms = query.kind, dict(query.terms)
     unknown = unknown_words(terms, index)
     picked = choose(Ask(query, hits, index, unknown, reader))
+    if scope.within:  # 天津滨海新区…: 天津市's report answers only where it names 滨海新区
+        picked = [c for c in picked if any(_names(c.said, place) for place in scope.within)]
+        if not picked:
+            why = f"关于{'、'.join(scope.within)}的内容"
+            return _decline(question, resolved, hits, scope, why, index)
     if not picked:
         why = _unknown_topic(query.simple, unknown) or "能回答这个问题的内容"
         return _decline(question, resolved, hits, scope, why, index)

@@ -88,23 +88,38 @@ def ranked(question: str, c: Candidate, readings: Readings | None = None) -> Can
 
 
 def _focused(c: Candidate, focus: tuple[str, ...]) -> bool:
-    """A focus word, the first two of its three characters (信访件 → 信访; 常住人口 is not
-    常住), its stem (学了 → 学) or the word before a head that names the measure (就业人员 →
-    就业) is there; a table row has its section's headings too (申请
-    of 三、收到和处理政府信息公开申请情况 for the row 予以公开)."""
+    """Is a focus word there (:func:`focus_share`)?"""
+    return not focus or focus_share(c, focus) > 0
+
+
+def focus_share(c: Candidate, focus: tuple[str, ...]) -> float:
+    """The share of the focus words there: each itself, the first two of its three
+    characters (信访件 → 信访; 常住人口 is not 常住), its stem (学了 → 学), the word before a
+    head that names the measure (就业人员 → 就业), its synonyms or, after 总, the rest
+    (总产量 → 粮食产量); a table row has its section's headings too (申请 of
+    三、收到和处理政府信息公开申请情况 for the row 予以公开)."""
+    if not focus:
+        return 1.0
     simple = to_simplified(" ".join([c.said, *c.section_path]) if c.cell else c.said)
-    stems = {w.rstrip("了过的") or w for w in focus} | {w[:2] for w in focus if len(w) == 3}
-    stems |= {w[:-2] for w in focus if len(w) >= 4 and w.endswith(MEASURE_HEADS)}
-    stems |= {said for w in focus for said in SYNONYMS.get(w, ())}  # 地区生产总值: GDP
-    return not focus or any(has_word(simple, w) for w in (*focus, *stems))
+    held = 0
+    for w in focus:
+        forms = {w, w.rstrip("了过的") or w, *SYNONYMS.get(w, ())}
+        if len(w) == 3:
+            forms.add(w[:2])
+        if len(w) >= 4 and w.endswith(MEASURE_HEADS):
+            forms.add(w[:-2])
+        if len(w) >= 3 and w[0] == "总":
+            forms.add(w[1:])
+        held += any(has_word(simple, f) for f in forms)
+    return held / len(focus)
 
 
 def _rank_key(c: Candidate, kind: Kind) -> float:
     length_cost = 0.0005 if kind.base in ("fact", "list") or kind.each else 0.0015
     bonus = 0.2 if kind.total and TOTAL_WORD.search(c.said) else 0.0
-    if kind.base == "number" and not _focused(c, kind.focus):
-        named = c.cell is not None and c.cell.row_named
-        bonus -= 0.0 if named else UNFOCUSED_COST  # 年初预算为0.95万元 for 决算数是多少
+    named = c.cell is not None and c.cell.row_named
+    if kind.base == "number" and not named:  # 年初预算为0.95万元 for 决算数是多少
+        bonus -= UNFOCUSED_COST * (1 - focus_share(c, kind.focus))
     if kind.base == "yesno" and (
         NEGATION.search(to_simplified(c.text)) or re.search(r"\d", c.text)
     ):

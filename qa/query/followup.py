@@ -88,19 +88,25 @@ def resolve_one(
         return _swap_scope(previous, prev_places, prev_years, places, years, covers)
     carried = _carry(prev_places if not places else [], prev_years if not years else [])
     if _DEPENDS.search(q) and not places:  # 其中12345转过来的有多少, 跟去年比呢: of the topic
-        ask = question.strip()
-        if elliptic:  # 跟去年比呢？ → 跟去年比多少件？
-            asking = _ASKING.search(previous)
-            ask = elliptic.group(1) + (asking.group() if asking else "") + "？"
+        ask = _asked_on(elliptic, previous) if elliptic else question.strip()
         return carried + _topic(previous, prev_places, prev_years) + "，" + ask
-    if elliptic:  # another kind of report (那单位预算呢？), or a new topic: the asking part
-        topic = elliptic.group(1)  # of the previous question about it
+    if elliptic and not _topicless(q, places, years):  # another kind of report (那单位预算呢？),
+        # or a new topic (那普法宣传呢？): the asking part of the previous question about it
+        topic = elliptic.group(1)
         anew = _carry(prev_places, prev_years) + _ask_anew(previous, topic)
         return _other_kind(previous, topic) or anew
     if _topicless(q, places, years):  # 今年的目标是多少？ 实际完成了多少？: of the same thing
         topic = _TENSE.sub("", _topic(previous, prev_places, YEAR.findall(previous)))
-        return carried + re.sub(r"^的|是$", "", topic) + "，" + question.strip()
+        ask = _asked_on(elliptic, previous) if elliptic else question.strip()
+        return carried + re.sub(r"^的|是$", "", topic) + "，" + ask
     return carried + question.strip()
+
+
+def _asked_on(elliptic: re.Match[str], previous: str) -> str:
+    """An elliptic follow-up asked as the previous question asked (跟去年比呢？ → 跟去年比
+    多少件？; 今年的目标呢？ → 今年的目标多少？)."""
+    asking = _ASKING.search(previous)
+    return elliptic.group(1) + (asking.group() if asking else "") + "？"
 
 
 def _relative_years(
@@ -156,7 +162,14 @@ def _ask_anew(previous: str, topic: str) -> str:
         asking = _ASKING.match(previous, which.end())  # 各局分别有多少件…: 多少件 stays
         return which.group() + (asking.group() if asking else "") + topic + "？"
     asking = _ASKING.search(previous)
-    return topic + (asking.group() if asking else "") + "？"
+    if not asking:
+        return topic + "？"
+    # 规上工业增加值增长了多少？ 进出口呢？ → 进出口增长了多少: the change asked carries over
+    change = _CHANGE_ASKED.search(previous[: asking.start()])
+    return topic + (change.group() if change else "") + asking.group() + "？"
+
+
+_CHANGE_ASKED = re.compile(r"(?:增长|增加|下降|减少|提高|降低|增速|增幅|占比|比重)了?(?:是|为)?$")
 
 
 # What a follow-up may say without naming a topic of its own: when, target or actual, asking.

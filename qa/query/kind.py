@@ -91,9 +91,12 @@ def body_asked(question: str) -> str:
 
 
 # Head nouns that only name what is measured: 就业人员 is counted where a report says 新增就业
-MEASURE_HEADS = ("人员", "人数", "数量", "总数", "数额", "金额")
+MEASURE_HEADS = ("人员", "人数", "数量", "总数", "总量", "数额", "金额")
 # Verbs of change between a thing and the asking word (国防预算增长多少): the thing is asked of.
-_CHANGES = frozenset("增长 增加 提高 上涨 上升 下降 减少 降低 下跌 回落 扩大 缩小".split())
+_CHANGES = frozenset(
+    "增长 增加 提高 上涨 上升 下降 减少 降低 下跌 回落 扩大 缩小"
+    " 降到 降至 降为 提高到 提升到 提升至 增加到 增至 升至 达到 上升到 下降到 减少到".split()
+)
 _RATES = frozenset("年均 平均 累计".split())  # how it changed: over years, on average, in all
 
 
@@ -121,6 +124,8 @@ def _asked_of(words: list[str], at: int) -> str:
         return ""
     if at > 0 and words[at - 1] in _RATES:
         return words[at - 1]  # 生产总值年均增长: 年均 sets the figure apart
+    if at > 1 and words[at - 1] in MEASURE_HEADS:
+        at -= 1  # 国内生产总值总量达到多少: 总量 only names the measure
     if not _content(words, at - 1):
         return ""
     # 国防预算增长多少: the thing that grew (its last two words), not 增长
@@ -134,8 +139,19 @@ _GROUPED_BY = re.compile(
 COPULA_ASKING = re.compile(r"(?<=[\u4e00-\u9fff])(?=[是为有](?:多少|几))")
 
 
+# A category quoted in the asking clause (按“其他处理”答复的有多少件, 属于“…”的) is the item
+# asked for, unless it names a period (“十四五”期间); a quoted name (“三公”经费) is not.
+_QUOTED_ASKED = re.compile(
+    r"(?:按|属于|为|作)[“\"「『]([\u4e00-\u9fff]{2,10})[”\"」』](?!期间|时期|以来|规划|末|初)[^，,；;。？?！!]*?(?:多少|几)"
+)
+
+
 def focus_words(question: str) -> tuple[str, ...]:
-    """The content words right before and after the asking word (败诉了几件 → 败诉)."""
+    """The content words right before and after the asking word (败诉了几件 → 败诉), or the
+    name the asking clause quotes."""
+    quoted = _QUOTED_ASKED.search(to_simplified(question))
+    if quoted:
+        return (quoted.group(1),)
     q = re.sub(r"(?:19|20)\d{2}\s*年度?", "，", to_simplified(normalize_width(question)))
     q = COPULA_ASKING.sub(" ", q)  # 预算数是多少, 类有几条: jieba would glue 数是, 类有
     q = _GROUPED_BY.sub(" ", q)  # 重点项目按类别分各有多少个: 重点项目 are counted

@@ -163,6 +163,20 @@ def unindexed_divisions(q: str, known: frozenset[str]) -> list[str]:
     return said
 
 
+def inside_places(q: str, named: list[Report], known: frozenset[str]) -> list[str]:
+    """Divisions the question names inside the named reports' regions that no report is by
+    (天津滨海新区 when only 天津市's report is indexed): an answer must speak of them."""
+    regions = [r.region for r in named if r.region]
+    found: list[str] = []
+    for _, d in gazetteer.names_in(q):
+        if d.name in known or any(d.name in k for k in known) or d.name in found:
+            continue
+        parents = [p.name for p in gazetteer.region_path(d.name)[:-1]]
+        if any(p in region for p in parents for region in regions):
+            found.append(d.name)
+    return found
+
+
 def spelling_variants(q: str, reports: list[Report], known: frozenset[str]) -> str:
     """The question with a division it names that no report is in written as an indexed
     report's own place that no division table holds and that is one character away (沭阳县

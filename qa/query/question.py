@@ -82,9 +82,14 @@ def _spoken(word: str) -> str:
     return word
 
 
+# A name the question quotes (按“其他处理”答复的, “十四五”期间): one term, as the reports write it.
+_QUOTED = re.compile(r"[“\"「『]([\u4e00-\u9fff]{2,10})[”\"」』]")
+
+
 def _as_phrases(q: str, weights: dict[str, float]) -> dict[str, float]:
-    """The words of a phrase the question says (经济增速) taken as one term, with their weight."""
-    for phrase in _PHRASES:
+    """The words of a phrase the question says (经济增速) or quotes (“其他处理”) taken as one
+    term, with their weight."""
+    for phrase in (*_PHRASES, *_QUOTED.findall(q)):
         parts = [t for t in weights if t in phrase]
         if phrase in q and parts:
             weights[phrase] = min(sum(weights.pop(t) for t in parts), MAX_TERM_WEIGHT)
@@ -107,7 +112,10 @@ SYNONYM_CREDIT = 0.8
 def _match(text: str, term: str, barred: tuple[str, ...] = ()) -> float:
     """1 for the word itself, a little less for one of its synonyms or for the items a
     numbered short name stands for, else 0; an occurrence right after a ``barred`` modifier
-    (人均地区生产总值 for 地区生产总值) does not count."""
+    (人均地区生产总值 for 地区生产总值) does not count. Latin letters match in either case
+    (the question's terms are lower-cased: gdp for GDP)."""
+    if term.isascii() and term != term.upper():
+        text = text.lower()
     if _free(text, term, barred):
         return 1.0
     synonyms = SYNONYMS.get(term, ())

@@ -9,6 +9,7 @@ from qa.index.core import Index
 from qa.ingest.clean import normalize_width, to_simplified
 from qa.ingest.report_kind import kinds
 from qa.query.places import (
+    inside_places,
     known_places,
     named_places,
     only_above,
@@ -28,6 +29,7 @@ class Scope:
     doc_ids: tuple[str, ...] | None  # None: every report
     matched: tuple[str, ...] = ()  # places/years/filters found in the index
     unmatched: tuple[str, ...] = ()  # places/years named that no report covers
+    within: tuple[str, ...] = ()  # places named inside the reports' regions: answers name them
 
 
 def _match_kind(
@@ -72,6 +74,7 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
     if other:  # 井研县公安局: the place is indexed, that office's reports are not
         unmatched.append(other)
     unmatched.extend(unindexed_places(q, index))
+    within = inside_places(q, [r for r in reports if r.doc_id in named], known_places(index))
     selected = _match_kind(selected, q, bool(named), matched, unmatched)
     named = {r.doc_id for r in selected} & named
     years = years_asked(q)
@@ -84,6 +87,7 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
         tuple(r.doc_id for r in selected) if restrict else None,
         tuple(matched),
         tuple(dict.fromkeys(unmatched)),
+        tuple(within),
     )
 
 

@@ -108,7 +108,7 @@ def figure_fits(text: str, units: str | None) -> bool:
             continue  # 一般, 三大, 十分: a numeral that counts nothing
         if (
             not (units and "年" in units)
-            and re.fullmatch(r"\d{4}", m.group())
+            and re.fullmatch(r"(?:19|20)\d{2}", m.group())
             and after in ("年", "")
         ):
             continue  # a year is not an answer figure, unless a year is asked for
