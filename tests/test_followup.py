@@ -169,3 +169,15 @@ def test_words_of_a_question_ending_in_sheng_are_no_place() -> None:
     previous = "江苏今年的政府工作报告是哪位省长作的？"
     resolved = resolve_one("那四川呢？", previous, frozenset({"江苏", "四川"}))
     assert resolved == "四川今年的政府工作报告是哪位省长作的？"
+
+
+def test_a_follow_up_asking_another_year_s_target_asks_the_target() -> None:
+    previous = "海拉尔区2011年地区生产总值完成了多少？"
+    resolved = resolve_one("那2012年的目标呢？", previous, {"海拉尔区"})
+    assert resolved == "海拉尔区2012年地区生产总值的目标是多少？"
+
+
+def test_a_quoted_name_in_a_follow_up_is_no_place() -> None:
+    previous = "三明市2024年通过市政府门户网站发布了多少条政务信息？"
+    resolved = resolve_one("“中国三明”微信公众号呢？", previous, {"三明市", "三明", "中国"})
+    assert resolved.startswith("三明市2024年“中国三明”微信公众号")

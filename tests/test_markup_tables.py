@@ -196,3 +196,14 @@ def test_the_same_table_printed_to_pdf_reads_the_same(tmp_path: Path) -> None:
     withheld = "三、本年度办理结果·（三）不予公开·2.其他法律行政法规禁止公开"
     assert found[(withheld, "申请人情况·自然人")] == "4"
     assert review.entries[0].values[0].column == "行政复议·结果维持"
+
+
+def test_the_thing_a_table_counts_and_its_total_are_no_row_of_their_own() -> None:
+    from qa.records import Table
+
+    columns = ("行政复议·结果维持", "行政复议·总计", "行政诉讼·未经复议直接起诉·总计")
+    row = TableEntry("", 0, 9, tuple(TableValue(c, 0, 1) for c in columns))
+    review = Table("政府信息公开行政复议、行政诉讼情况", "件", columns, 0, 9, (row,))
+    asked = {"复议": 3.75, "申请": 3.1, "案件": 4.0, "总数": 4.0, "公开": 1.7, "行政": 1.5}
+    assert _rows_asked(review, asked) == (row,)  # 案件 of a table of 件, 总数 of its total
+    assert _rows_asked(review, {**asked, "罚款": 9.0}) == ()  # a word it does not hold

@@ -166,6 +166,7 @@ def test_asks_for_whole_problems(question: str, whole: bool) -> None:
         ("国内生产总值总量达到多少？", ("国内生产总值",)),  # 达到 reaches a level; 总量 is a head
         ("PM2.5年均浓度降到了多少？", ("年均浓度",)),
         ("按“其他处理”答复的有多少件？", ("其他处理",)),  # the category quoted is asked for
+        ("因为政府信息公开被申请行政复议的一共有多少件？", ("行政复议",)),  # 被申请: no agent
         ("“三公”经费决算数是多少？", ("决算",)),  # a quoted name is not
     ],
 )

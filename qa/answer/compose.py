@@ -148,10 +148,13 @@ def _without_figures(heading: str) -> str:
     return heading[: at.start()] + "…"
 
 
-def _names(text: str, place: str) -> bool:
-    """Does the text name the place, in full or by its short name (滨海新区, 滨海)?"""
-    simple = to_simplified(text)
-    return place in simple or short_name(place) in simple
+def _naming(picked: list[Candidate], places: tuple[str, ...]) -> list[Candidate]:
+    """The candidates that name one of the places (天津滨海新区…: 天津市's report answers
+    only where it names 滨海新区, in full or by its short name); all when none is asked."""
+    if not places:
+        return picked
+    names = [n for place in places for n in (place, short_name(place))]
+    return [c for c in picked if any(n in to_simplified(c.said) for n in names)]
 
 
 def _with_period(report: Report) -> str:
@@ -181,18 +184,13 @@ def compose_answer(
     if asks_publish_date(query.simple):
         why = "报告在网站上的发布日期（网页页眉不进索引；报告落款日期可问“报告是哪天签发的”）"
         return _decline(question, resolved, hits, scope, why, index)
-    kind, terms = query.kind, dict(query.terms)
-    unknown = unknown_words(terms, index)
-    picked = choose(Ask(query, hits, index, unknown, reader))
-    if scope.within:  # 天津滨海新区…: 天津市's report answers only where it names 滨海新区
-        picked = [c for c in picked if any(_names(c.said, place) for place in scope.within)]
-        if not picked:
-            why = f"关于{'、'.join(scope.within)}的内容"
-            return _decline(question, resolved, hits, scope, why, index)
+    unknown = unknown_words(dict(query.terms), index)
+    picked = _naming(choose(Ask(query, hits, index, unknown, reader)), scope.within)
     if not picked:
         why = _unknown_topic(query.simple, unknown) or "能回答这个问题的内容"
+        why = f"关于{'、'.join(scope.within)}的内容" if scope.within else why
         return _decline(question, resolved, hits, scope, why, index)
-    sentences, dropped = verify_sentences(compose(kind, picked), index.reports)
+    sentences, dropped = verify_sentences(compose(query.kind, picked), index.reports)
     if not sentences:
         return _decline(question, resolved, hits, scope, "经核验能回答这个问题的内容", index)
     lines: list[str] = []

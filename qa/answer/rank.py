@@ -101,8 +101,12 @@ def focus_share(c: Candidate, focus: tuple[str, ...]) -> float:
     if not focus:
         return 1.0
     simple = to_simplified(" ".join([c.said, *c.section_path]) if c.cell else c.said)
+    unit = (c.cell.table.unit or c.cell.counted) if c.cell else ""
     held = 0
     for w in focus:
+        if unit and len(w) > 1 and w.endswith(unit):
+            held += 1  # 案件 of a table that counts 件
+            continue
         forms = {w, w.rstrip("了过的") or w, *SYNONYMS.get(w, ())}
         if len(w) == 3:
             forms.add(w[:2])

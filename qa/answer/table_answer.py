@@ -117,8 +117,15 @@ def _rows_asked(table: Table, terms: dict[str, float]) -> tuple[TableEntry, ...]
     question, the rows whose labels hold most of it, else (基本支出里人员经费和公用经费各是
     多少: columns named, no row) its total row."""
     heads = to_simplified(" ".join((table.title, *table.columns)))
-    # 总数/合计 ask for a total (its row or column), never a row of their own
-    own = {t: w for t, w in terms.items() if not has_word(heads, t) and not TOTAL_Q.fullmatch(t)}
+    # 总数/合计 ask for a total (its row or column), 案件 for what a table of 件 counts: never
+    # a row of their own
+    own = {
+        t: w
+        for t, w in terms.items()
+        if not has_word(heads, t)
+        and not TOTAL_Q.fullmatch(t)
+        and not (table.unit and len(t) > 1 and t.endswith(table.unit))
+    }
     labels = [to_simplified(e.label) for e in table.entries]
     named = tuple(
         e

@@ -15,4 +15,5 @@ DEV_SETS = {
     "dev-mixed": "mixed_dev.jsonl",
     "dev-mixed2": "mixed2_dev.jsonl",
     "dev-mixed3": "mixed3_dev.jsonl",
+    "dev-mixed4": "mixed4_dev.jsonl",
 }

@@ -152,14 +152,20 @@ def answer_hit(item: EvalItem, answer: Answer) -> bool:
     return all(found) if item.needs_all else any(found)
 
 
-def _evidence_spans(library: Library, item: EvalItem) -> list[tuple[str, int, int]]:
+def _evidence_spans(library: Library, item: EvalItem) -> list[list[tuple[str, int, int]]]:
+    """Each evidence quote's places in its report: every occurrence (a table row's label may
+    also stand in a note or the prose), one list per quote found."""
     spans = []
     for ev in item.evidence:
         report = library.index.reports.get(ev.doc_id)
-        if report is not None:
-            at = report.text.find(ev.quote)
-            if at >= 0:
-                spans.append((ev.doc_id, at, at + len(ev.quote)))
+        if report is None or not ev.quote:
+            continue
+        found = [
+            (ev.doc_id, m.start(), m.start() + len(ev.quote))
+            for m in re.finditer(re.escape(ev.quote), report.text)
+        ]
+        if found:
+            spans.append(found)
     return spans
 
 
@@ -175,8 +181,8 @@ def citation_scores(
     if not spans:
         return None, None, None
     cited = [(c.doc_id, c.start, c.end) for c in answer.citations]
-    covered = [any(_overlaps(s, c) for c in cited) for s in spans]
-    precise = [any(_overlaps(c, s) for s in spans) for c in cited]
+    covered = [any(_overlaps(s, c) for s in places for c in cited) for places in spans]
+    precise = [any(_overlaps(c, s) for places in spans for s in places) for c in cited]
     precision = sum(precise) / len(precise) if precise else None
     return any(covered), sum(covered) / len(covered), precision
 
@@ -197,7 +203,7 @@ def retrieval_rank(library: Library, item: EvalItem, hits: list[Hit]) -> int | N
         p = hit.passage
         if item.gold_doc is not None and p.doc_id == item.gold_doc:
             return hit.rank
-        if any(_overlaps((p.doc_id, p.start, p.end), s) for s in spans):
+        if any(_overlaps((p.doc_id, p.start, p.end), s) for places in spans for s in places):
             return hit.rank
     return None
 

@@ -29,6 +29,7 @@ _WHICH_REPORTS = re.compile(
     r"^(?:哪些|哪几个|哪个|哪家|各)(?:局|单位|部门|县|区)\S{0,6}?"
     r"(?:提到|提及|认为|写到|写了|说到|表示|开展了|开展|存在|有没有|是否有|有)"
 )
+_QUOTED = re.compile(r"[“\"「『][^”\"」』]{1,20}[”\"」』]")
 _OPENING = re.compile(r"^(?:那么|那|还有)")
 
 
@@ -80,12 +81,14 @@ def resolve_one(
     if not previous:
         return question.strip()
     previous = to_simplified(normalize_width(previous))
-    places, years = _places(q, aliases), YEAR.findall(q)
+    # a quoted name (“中国三明”微信公众号) is a thing's name, not a place asked about
+    places, years = _places(_QUOTED.sub("", q), aliases), YEAR.findall(q)
     prev_places, prev_years = _places(previous, aliases), YEAR.findall(previous)
     years, prev_years = _relative_years(q, previous, years, prev_years)
     elliptic = _ELLIPTIC.match(q)
     if elliptic and (places or years):
-        return _swap_scope(previous, prev_places, prev_years, places, years, covers)
+        swapped = _swap_scope(previous, prev_places, prev_years, places, years, covers)
+        return _with_tense(swapped, _TENSE_SAID.search(elliptic.group(1)))
     carried = _carry(prev_places if not places else [], prev_years if not years else [])
     if _DEPENDS.search(q) and not places:  # 其中12345转过来的有多少, 跟去年比呢: of the topic
         ask = _asked_on(elliptic, previous) if elliptic else question.strip()
@@ -123,6 +126,25 @@ def _relative_years(
     if _THIS_YEAR.search(q):
         return years, []
     return years, prev_years
+
+
+# A tense a follow-up asks of another year or place (那2012年的目标呢？), and the tense words
+# of the earlier question it replaces (完成了, 实际).
+_TENSE_SAID = re.compile(r"(?:预期)?目标|计划|实际完成|完成情况")
+_TENSE_WORDS = re.compile(r"(?:预期)?目标|计划|实际|完成了?|实现了?")
+
+
+def _with_tense(resolved: str, tense: re.Match[str] | None) -> str:
+    """The resolved question asking the tense the follow-up says: 2012年…地区生产总值完成了
+    多少？ with 目标 → 2012年…地区生产总值的目标是多少？"""
+    if tense is None:
+        return resolved
+    base = _TENSE_WORDS.sub("", resolved)
+    asking = _ASKING.search(base)
+    if asking is None:
+        return resolved
+    head = re.sub(r"[的是为]+$", "", base[: asking.start()])
+    return f"{head}的{tense.group()}是{base[asking.start() :]}"
 
 
 def _swap_scope(

@@ -44,7 +44,7 @@ GENERIC = frozenset(
     " 已经 分成 分为 包括 包含 两个 三个 几个 各是 各为 各有 各局 各个 各单位 各部门 哪天 哪个 哪家 什么 名称 叫 叫什么 是什么 情况 相关 有关 主要 目前 一共 总共 同时"
     # the asking words of encyclopedic questions (什么时候, 哪一年, 怎样的, 文中提及…)
     " 时候 怎样 怎么 怎么样 什么样 有着 这个 那个 哪种 哪方面 为何 何时 何处 何年 如何 为什么"
-    " 哪里 哪儿 一年 哪位 何人 文中 提及 提到的 自己 认为".split()
+    " 哪里 哪儿 一年 哪位 何人 文中 提及 提到的 自己 认为 因为 由于".split()
 )
 
 
@@ -146,6 +146,20 @@ _QUOTED_ASKED = re.compile(
 )
 
 
+def _agent_of(words: list[str], at: int) -> list[str]:
+    """自然人提出的有多少: the thing counted is left out and who did it (自然人) tells it, as
+    the content word before ``words[at]`` when 的 follows it; not after 被 (被申请行政复议的:
+    申请 is no agent)."""
+    if at < 1 or at + 1 >= len(words) or words[at + 1] != "的":
+        return []
+    if at > 1 and words[at - 2] == "被":
+        return []
+    before = words[at - 1]
+    if len(before) > 1 and before not in GENERIC and re.match(r"[\u4e00-\u9fff]", before):
+        return [before]
+    return []
+
+
 def focus_words(question: str) -> tuple[str, ...]:
     """The content words right before and after the asking word (败诉了几件 → 败诉), or the
     name the asking clause quotes."""
@@ -174,15 +188,8 @@ def focus_words(question: str) -> tuple[str, ...]:
                 break
             if re.match(r"[\u4e00-\u9fff]", w):
                 found.append(w)
-                # 自然人提出的有多少: the thing counted is left out; who did it tells it
-                if step < 0 and i + 1 < len(words) and words[i + 1] == "的" and i > 0:
-                    before = words[i - 1]
-                    if (
-                        len(before) > 1
-                        and before not in GENERIC
-                        and re.match(r"[\u4e00-\u9fff]", before)
-                    ):
-                        found.append(before)
+                if step < 0:
+                    found.extend(_agent_of(words, i))
             break
     return tuple(found)
 
