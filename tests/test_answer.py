@@ -534,3 +534,16 @@ def test_a_decline_shows_no_figure_of_a_related_heading() -> None:
 
     assert _without_figures("2.实现城镇新增就业18万人以上，发布就业岗位") == "2.实现城镇新增就业…"
     assert _without_figures("三、2026年重点工作") == "三、2026年重点工作"  # a year is no figure
+
+
+def test_a_sentence_the_question_says_in_full_answers_nothing() -> None:
+    from qa.answer.candidate import Candidate
+    from qa.answer.strategies import _echoes
+    from qa.records import Report
+
+    text = "三、第一责任人履职情况\n做到“一把手亲自抓，分管领导对口抓”的工作机制。"
+    report = Report("d", "d.txt", "", "某局", "", 2024, None, None, text, "x")
+    heading = Candidate(report, "d#0", (), 1.0, 0, 11, 1.0, False)
+    said = Candidate(report, "d#0", (), 1.0, 12, len(text), 1.0, False)
+    question = "第一责任人履职情况里提到的“三个抓”工作机制具体是什么？"
+    assert _echoes(heading, question) and not _echoes(said, question)

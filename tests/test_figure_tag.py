@@ -137,6 +137,9 @@ def test_a_list_of_targets_answers_only_for_the_compound_asked() -> None:
     assert topic_words({"院校": 4.0, "扩招": 4.0, "高职": 4.0}, "高职院校计划扩招多少人") == (
         "扩招",
     )
+    # a word no report has (对细, a tokenizer's cut) is no part of the compound
+    terms = {"对细": 1.0, "颗粒物": 3.9, "年均": 3.4, "浓度": 3.9}
+    assert topic_words(terms, "对细颗粒物年均浓度定的控制目标是多少") == ("颗粒物", "年均", "浓度")
 
 
 def test_a_section_about_five_years_gives_figures_over_them() -> None:
@@ -180,6 +183,7 @@ def test_a_question_about_what_was_achieved_says_it_with_shi_ji_or_a_year_gone_b
     assert asked_tense("江苏去年社会消费品零售总额是多少？") == "实际完成"
     assert asked_tense("去年定的目标是多少？") == "预期目标"  # a target of a year gone by
     assert asked_tense("社会消费品零售总额是多少？") == ""
+    assert asked_tense("黑龙江省2026年要完成营造林多少万亩？") == "预期目标"  # 要: a plan
 
 
 def test_a_budgets_figures_do_not_answer_what_was_spent() -> None:

@@ -181,3 +181,9 @@ def test_a_quoted_name_in_a_follow_up_is_no_place() -> None:
     previous = "三明市2024年通过市政府门户网站发布了多少条政务信息？"
     resolved = resolve_one("“中国三明”微信公众号呢？", previous, {"三明市", "三明", "中国"})
     assert resolved.startswith("三明市2024年“中国三明”微信公众号")
+
+
+def test_that_year_s_actual_is_asked_of_the_thing_not_of_the_report_named() -> None:
+    previous = "海拉尔区2016年政府工作报告定的新增就业目标是多少人？"
+    resolved = resolve_one("那一年实际完成了多少？", previous, {"海拉尔区"})
+    assert resolved == "海拉尔区2016年新增就业，那一年实际完成了多少？"

@@ -244,12 +244,17 @@ def test_a_numbered_short_name_matches_the_items_it_stands_for() -> None:
     assert not has_word("稳就业、稳金融", "六稳")  # two of six
     assert has_word("加强农业、农村、农民工作", "三农")
     assert not has_word("公务接待费：一般公共预算基本支出·公用经费", "三公")  # no list
+    assert has_word("一体推进资源经济、园区经济、口岸经济", "三大经济")  # 大 and a word of two
+    assert not has_word("一体推进资源经济、园区经济", "三大经济")
 
 
 def test_which_n_is_asking_not_a_topic(sample_library: Any) -> None:
     from qa.query.question import key_terms
 
     assert "六个" not in key_terms("“六稳”是指哪六个方面？", sample_library.index)
+    # words about the report and the asking (年报提出…具体是) are no topic
+    terms = key_terms("年报提出要从哪几方面改进？具体是哪些？", sample_library.index)
+    assert not {"年报", "提出", "具体"} & set(terms) and "改进" in terms
 
 
 def test_a_tables_number_is_no_figure() -> None:
@@ -258,6 +263,7 @@ def test_a_tables_number_is_no_figure() -> None:
     assert figure_fits("行政处罚：本年处理决定数量 1100", None)  # a count, not a year
     assert not figure_fits("截至2025", None)
     assert has_word("GDP年均增长4.4%", "gdp")  # the question's terms are lower-cased
+    assert has_word("粮食产量1600亿斤以上", "总产量")  # a total as the reports say it
     outline = "全文包括总体情况、收到和处理政府信息公开申请情况等共六个部分内容。"
     assert not figure_fits(outline, "件个起宗")  # the report's own outline
     assert figure_fits("[25]城镇新增就业82.7万人", None)  # a note's mark beside a figure

@@ -12,7 +12,7 @@ from qa.ingest.clean import to_simplified
 from qa.ingest.report_kind import figures_of
 from qa.query.cues import cues, tense_words
 from qa.query.plans import plan_section
-from qa.query.question import has_word
+from qa.query.question import ABSENT_TERM_WEIGHT, has_word
 from qa.query.units import figure_fits, years_named
 from qa.query.years import asks_target_and_actual
 from qa.records import Report
@@ -217,8 +217,15 @@ def topic_words(terms: dict[str, float], question: str) -> tuple[str, ...]:
         return ()
     top = max(topic, key=lambda t: (round(topic[t], 6), question.rfind(t)))
     words, at = [top], question.rfind(top)
-    while at > 0:
-        before = next((t for t in topic if t not in words and question.endswith(t, 0, at)), None)
+    while at > 0:  # a word no report has (对细 of 对细颗粒物) is no part of the reports' compound
+        before = next(
+            (
+                t
+                for t in topic
+                if t not in words and topic[t] != ABSENT_TERM_WEIGHT and question.endswith(t, 0, at)
+            ),
+            None,
+        )
         if before is None:
             break
         words, at = [before, *words], at - len(before)

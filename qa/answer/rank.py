@@ -95,8 +95,8 @@ def _focused(c: Candidate, focus: tuple[str, ...]) -> bool:
 def focus_share(c: Candidate, focus: tuple[str, ...]) -> float:
     """The share of the focus words there: each itself, the first two of its three
     characters (信访件 → 信访; 常住人口 is not 常住), its stem (学了 → 学), the word before a
-    head that names the measure (就业人员 → 就业), its synonyms or, after 总, the rest
-    (总产量 → 粮食产量); a table row has its section's headings too (申请 of
+    head that names the measure (就业人员 → 就业) or its synonyms (:func:`has_word`: 总产量
+    as 粮食产量 too); a table row has its section's headings too (申请 of
     三、收到和处理政府信息公开申请情况 for the row 予以公开)."""
     if not focus:
         return 1.0
@@ -112,8 +112,6 @@ def focus_share(c: Candidate, focus: tuple[str, ...]) -> float:
             forms.add(w[:2])
         if len(w) >= 4 and w.endswith(MEASURE_HEADS):
             forms.add(w[:-2])
-        if len(w) >= 3 and w[0] == "总":
-            forms.add(w[1:])
         held += any(has_word(simple, f) for f in forms)
     return held / len(focus)
 

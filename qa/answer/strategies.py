@@ -38,6 +38,7 @@ from qa.answer.report_facts import fact_candidates
 from qa.answer.section_answer import fitting_section_items, section_items
 from qa.answer.table_answer import table_candidates
 from qa.answer.widen import whole_sentence, with_antecedent, with_breakdown, with_level
+from qa.index.chunk import without_number
 from qa.index.core import Index
 from qa.ingest.clean import to_simplified
 from qa.query.kind import Kind
@@ -125,6 +126,7 @@ def sentences(ask: Ask) -> list[Candidate] | None:
     found = candidates(
         resolved, ask.hits, ask.index, terms, units, kind.base in ("number", "yesno")
     )
+    found = [c for c in found if not _echoes(c, resolved)]
     if kind.base == "number":
         found = _figures_asked(
             resolved,
@@ -149,6 +151,13 @@ def sentences(ask: Ask) -> list[Candidate] | None:
             if c.coverage >= UNFOCUSED_COVERAGE or has_word(to_simplified(c.text), topic)
         ]
     return [with_antecedent(c) for c in _shaped(kind, picked)]
+
+
+def _echoes(c: Candidate, question: str) -> bool:
+    """A sentence the question says in full tells nothing new: …第一责任人履职情况里提到的
+    “三个抓” is not answered by the heading 三、第一责任人履职情况."""
+    said = re.sub(r"\W", "", without_number(to_simplified(c.text)))
+    return len(said) >= 4 and said in re.sub(r"\W", "", question)
 
 
 def _figures_asked(

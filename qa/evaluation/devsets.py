@@ -16,4 +16,5 @@ DEV_SETS = {
     "dev-mixed2": "mixed2_dev.jsonl",
     "dev-mixed3": "mixed3_dev.jsonl",
     "dev-mixed4": "mixed4_dev.jsonl",
+    "dev-mixed5": "mixed5_dev.jsonl",
 }

@@ -196,13 +196,17 @@ _CHANGE_ASKED = re.compile(r"(?:增长|增加|下降|减少|提高|降低|增速
 
 # What a follow-up may say without naming a topic of its own: when, target or actual, asking.
 _NO_TOPIC = re.compile(
-    r"今年|本年度?|当年|去年|上年|明年|实际|完成|实现|达到|定的|定了|定下|目标|预期|计划|增长|增速|增幅"
+    r"今年|本年度?|当年|去年|上年|明年|[那这同]一?年|实际|完成|实现|达到|定的|定了|定下|目标|预期|计划"
+    r"|增长|增速|增幅"
     r"|支出|开支|占比|比重|比例|所占|份额"
     r"|多少|几|要|是|了|的|又|那么|那|呢|[？?。！!，,\s]"
 )
 # Target and actual words of the earlier question, dropped from a topic the follow-up carries
 # (…增长目标是多少？ 实际完成了多少？ → 增长，实际完成了多少？).
-_TENSE = re.compile(r"(?:预期)?目标|计划|实际(?:完成)?|预算(?=$|是|[？?，,])")
+_TENSE = re.compile(
+    r"(?:预期)?目标|计划|实际(?:完成)?|预算(?=$|是|[？?，,])"
+    r"|(?:政府工作)?报告(?:里|中)?(?:定的|提出的|确定的)?"  # 2016年政府工作报告定的新增就业
+)
 
 
 def _topicless(question: str, places: list[str], years: list[str]) -> bool:

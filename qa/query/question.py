@@ -89,10 +89,13 @@ _QUOTED = re.compile(r"[“\"「『]([\u4e00-\u9fff]{2,10})[”\"」』]")
 def _as_phrases(q: str, weights: dict[str, float]) -> dict[str, float]:
     """The words of a phrase the question says (经济增速) or quotes (“其他处理”) taken as one
     term, with their weight."""
-    for phrase in (*_PHRASES, *_QUOTED.findall(q)):
+    quoted = _QUOTED.findall(q)
+    for phrase in (*_PHRASES, *quoted):
         parts = [t for t in weights if t in phrase]
         if phrase in q and parts:
             weights[phrase] = min(sum(weights.pop(t) for t in parts), MAX_TERM_WEIGHT)
+        elif phrase in quoted:  # “三个抓”: a name the question stresses, though no word of it
+            weights[phrase] = ABSENT_TERM_WEIGHT  # is a term (three items, each with 抓)
     return weights
 
 
@@ -121,22 +124,25 @@ def _match(text: str, term: str, barred: tuple[str, ...] = ()) -> float:
     synonyms = SYNONYMS.get(term, ())
     if any(_free(text, s, barred) for s in synonyms) or _spelt_out(text, term):
         return SYNONYM_CREDIT
+    if len(term) >= 3 and term[0] == "总" and _free(text, term[1:], barred):
+        return SYNONYM_CREDIT  # 总产量 as the reports say it: 粮食产量
     return 0.0
 
 
-# 六稳, 三农, 六保: a count and the character each of the items named has (稳就业、稳金融…).
-_NUMBERED_NAME = re.compile(r"([两二三四五六七八九])([\u4e00-\u9fff])")
+# 六稳, 三农, 三大经济, 三个抓: a count and the word each of the items named has (稳就业、
+# 稳金融…; 资源经济、园区经济、口岸经济; 亲自抓，对口抓，具体抓).
+_NUMBERED_NAME = re.compile(r"([两二三四五六七八九])[大个]?([\u4e00-\u9fff]{1,3})")
 _COUNTS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"两": 2}
 
 
 def _spelt_out(text: str, term: str) -> bool:
     """Does the text list, one after another, the items a numbered short name stands for
-    (六稳: six items with 稳, 稳就业、稳金融、…)?"""
+    (六稳: six items with 稳, 稳就业、稳金融、…; 三大经济: three with 经济)?"""
     m = _NUMBERED_NAME.fullmatch(term)
     if not m:
         return False
-    item = rf"[\u4e00-\u9fff]{{0,2}}{m.group(2)}[\u4e00-\u9fff]{{0,6}}"
-    return re.search(rf"{item}(?:、{item}){{{_COUNTS[m.group(1)] - 1}}}", text) is not None
+    item = rf"[\u4e00-\u9fff]{{0,6}}{m.group(2)}[\u4e00-\u9fff]{{0,6}}"
+    return re.search(rf"{item}(?:[、，,]{item}){{{_COUNTS[m.group(1)] - 1}}}", text) is not None
 
 
 def _free(text: str, word: str, barred: tuple[str, ...]) -> bool:
