@@ -538,6 +538,9 @@ def test_a_place_a_report_misspells_is_read_as_the_report_spells_it() -> None:
     # a place one character away from an indexed report's real place is another place
     assert spelling_variants("井冈县的申请", [known], said) == "井冈县的申请"
     assert spelling_variants("宿迁市受理了多少件", reports, said) == "宿迁市受理了多少件"
+    # a division said in full is compared as said: 朝阳区 is not 沐阳 by its short name 朝阳
+    q = "北京市朝阳区2025年一般公共预算收入增长了多少"
+    assert spelling_variants(q, reports, said) == q
 
 
 def test_a_division_named_only_above_the_indexed_places_is_not_answered_for_them() -> None:
@@ -634,6 +637,9 @@ def test_a_division_named_inside_an_indexed_region_must_be_spoken_of() -> None:
     assert inside_places("天津2025年地区生产总值是多少", [city], known) == []
     # a division of another province is none of the named report's
     assert inside_places("天津和昆明市的目标", [city], known) == []
+    capital = Report("b", "b.txt", "", "北京市人民政府", "北京市", 2026, None, None, "…", "")
+    q = "北京市朝阳区2025年一般公共预算收入增长了多少"  # 朝阳区 of 北京, not of 长春
+    assert inside_places(q, [capital], frozenset({"北京市", "北京"})) == ["朝阳区"]
 
 
 def test_a_subdivision_the_report_never_gives_a_figure_for_is_declined(

@@ -171,7 +171,7 @@ def inside_places(q: str, named: list[Report], known: frozenset[str]) -> list[st
     for _, d in gazetteer.names_in(q):
         if d.name in known or any(d.name in k for k in known) or d.name in found:
             continue
-        parents = [p.name for p in gazetteer.region_path(d.name)[:-1]]
+        parents = [p.name for p in gazetteer.region_path(d.name, q)[:-1]]  # 北京市朝阳区
         if any(p in region for p in parents for region in regions):
             found.append(d.name)
     return found
@@ -190,13 +190,16 @@ def spelling_variants(q: str, reports: list[Report], known: frozenset[str]) -> s
     }
     if not unknown:
         return q
-    for at, d in list(gazetteer.names_in(q, short_up_to=3)):  # 沭阳 as well as 沭阳县
-        for name in {d.name, d.short}:
-            if not q.startswith(name, at) or name in known:
-                continue
-            near = [a for a in unknown if len(a) == len(name) and _one_apart(a, name)]
-            if len(near) == 1:
-                return q[:at] + near[0] + q[at + len(name) :]
+    found = list(gazetteer.names_in(q, short_up_to=3))  # 沭阳 as well as 沭阳县
+    # a name said in full (北京市朝阳区) is compared as said, never by its short name (朝阳)
+    full = {at: d.name for at, d in found if q.startswith(d.name, at)}
+    for at, d in found:
+        name = full.get(at, d.short)
+        if not q.startswith(name, at) or name in known:
+            continue
+        near = [a for a in unknown if len(a) == len(name) and _one_apart(a, name)]
+        if len(near) == 1:
+            return q[:at] + near[0] + q[at + len(name) :]
     return q
 
 
