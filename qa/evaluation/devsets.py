@@ -17,4 +17,6 @@ DEV_SETS = {
     "dev-mixed3": "mixed3_dev.jsonl",
     "dev-mixed4": "mixed4_dev.jsonl",
     "dev-mixed5": "mixed5_dev.jsonl",
+    "dev-mixed6": "mixed6_dev.jsonl",
+    "dev-xxgk3": "xxgk3_dev.jsonl",
 }
