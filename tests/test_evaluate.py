@@ -42,6 +42,8 @@ def test_answer_hit_any_or_all() -> None:
     listed = EvalItem("q2", "cross_doc", "?", gold=("井研县", "湘潭縣"))
     assert not answer_hit(listed, _answer("井研县……[1]"))
     assert answer_hit(listed, _answer("井研县……[1]\n湘潭县……[2]"))  # compared after t2s
+    wide = EvalItem("q3", "number", "?", gold=("6%左右",))
+    assert answer_hit(wide, _answer("增长6％左右[1]。"))  # full-width signs as scoring.md: NFKC
 
 
 def _result(**values: object) -> ItemResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -137,7 +138,8 @@ def load_questions(path: Path) -> list[EvalItem]:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", to_simplified(text))
+    """As scoring.md normalises: NFKC (６％ is 6%), simplified script, no whitespace."""
+    return re.sub(r"\s+", "", to_simplified(unicodedata.normalize("NFKC", text)))
 
 
 def answer_hit(item: EvalItem, answer: Answer) -> bool:
