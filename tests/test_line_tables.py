@@ -184,3 +184,17 @@ def test_a_fixed_layout_counts_cases_whatever_unit_a_line_above_it_states() -> N
     units = {t.title: t.unit for t in find_tables(text)}
     assert units["收到和处理政府信息公开申请情况"] == "件"
     assert find_tables(FLAT)[-1].unit == "件"
+
+
+def test_a_label_and_its_value_one_space_apart_are_two_cells() -> None:
+    text = (
+        "第二十条第（五）项\n信息内容本年处理决定数量\n行政许可 97\n"
+        "第二十条第（六）项\n信息内容本年处理决定数量\n行政处罚 0\n行政强制 0\n"
+    )
+    grids = line_grids(text)
+    rows = {row[0].text.split("·")[-1]: row[1] for grid in grids for row in grid}
+    assert rows["行政许可"].text == "97"
+    assert text[rows["行政许可"].start : rows["行政许可"].end] == "97"
+    assert rows["行政强制"].text == "0"
+    # prose with a figure inside stays prose: no value at the line's end
+    assert line_grids("全年收到申请 34 件\n其中同意公开 9 件\n") == []

@@ -29,6 +29,10 @@ from qa.ingest.table_layouts import layout_of
 SHORT = 40  # a line of a table cell is no longer than this
 _PROSE = re.compile(r"[。；;！!？?]")
 _VALUE_LINE = re.compile(rf"^[ \t\u3000]*{VALUE.pattern}[ \t\u3000]*$", re.MULTILINE)
+# A row's label and its one value on one line, one space apart, as PDF text gives a two-column
+# table (行政许可 97): words only, then the value alone at the line's end.
+_LABELLED_VALUE = re.compile(rf"([\u4e00-\u9fff（）()、]{{2,}}) ({VALUE.pattern})")
+_LABELLED_LINE = re.compile(rf"^[ \t\u3000]*{_LABELLED_VALUE.pattern}[ \t\u3000]*$", re.MULTILINE)
 MIN_ROWS = 2  # rows of one value each make a table only this many at least
 Row = tuple[list[Cell], list[Cell]]  # label lines, value lines
 
@@ -36,7 +40,7 @@ Row = tuple[list[Cell], list[Cell]]  # label lines, value lines
 def line_grids(text: str) -> list[Grid]:
     """The grids of the text's tables of one cell to a line, in text order."""
     grids: list[Grid] = []
-    if not _VALUE_LINE.search(text):
+    if not (_VALUE_LINE.search(text) or _LABELLED_LINE.search(text)):
         return grids
     for run in _runs(text):
         rows = _rows(run)
@@ -58,8 +62,18 @@ def _runs(text: str) -> list[list[Cell]]:
             if runs[-1]:
                 runs.append([])
         else:
-            runs[-1].append(trimmed_cell(text, start, end))
+            runs[-1] += _line_cells(text, start, end)
     return [run for run in runs if any(is_value(c.text) for c in run)]
+
+
+def _line_cells(text: str, start: int, end: int) -> list[Cell]:
+    """A short line as one cell, or as a label and its value (行政许可 97)."""
+    cell = trimmed_cell(text, start, end)
+    m = _LABELLED_VALUE.fullmatch(cell.text)
+    if not m:
+        return [cell]
+    at = cell.start
+    return [Cell(m.group(1), at, at + m.end(1)), Cell(m.group(2), at + m.start(2), cell.end)]
 
 
 def _rows(run: list[Cell]) -> list[Row]:
