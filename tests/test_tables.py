@@ -45,6 +45,21 @@ def test_tab_table_with_two_header_rows_title_and_unit() -> None:
     assert text[table.start : table.end].startswith("项目\t申请人情况")
 
 
+def test_a_unit_above_the_title_belongs_to_what_stands_before_it() -> None:
+    text = (
+        "信息内容本年收费金额（单位：万元）\n"
+        "表二：主动公开政府信息情况\n"
+        "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+        "|---|---|---|---|\n"
+        "| 规章 | 0 | 0 | 0 |\n"
+        "| 规范性文件 | 13 | 0 | 55 |\n"
+    )
+    (table,) = find_tables(text)
+    assert table.title == "表二：主动公开政府信息情况"
+    assert table.unit == ""
+    below = text.replace("信息内容本年收费金额（单位：万元）\n表二：主动公开政府信息情况\n", "表二\n单位：件\n")
+    assert find_tables(below)[0].unit == "件"
+
 def test_side_by_side_tables_give_two_entries_per_row_and_codes_are_not_values() -> None:
     text = (
         "2026年部门财务收支预算总表\n"
