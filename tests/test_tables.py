@@ -211,3 +211,17 @@ def test_pdf_tables_stop_at_half_the_time_budget_and_the_text_stays() -> None:
     late = time.monotonic() - DEFAULT_LIMITS.parse_timeout_s  # the budget is spent already
     assert pdf_grids(BUDGET_PDF, data, pages, DEFAULT_LIMITS, started=late) == ()
     assert pdf_grids(BUDGET_PDF, data, pages, DEFAULT_LIMITS)  # in time: the grids come
+
+
+def test_a_statutory_row_cut_from_its_heading_is_named_under_it() -> None:
+    text = (
+        "| 三、 | （一）予以公开 | 9 | 0 | 0 | 0 | 0 | 0 | 9 |\n"
+        "| （七）总计 | 33 | 2 | 0 | 0 | 0 | 0 | 35 |\n"
+        "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n"
+    )
+    labels = [e.label for t in find_tables(text) for e in t.entries]
+    assert labels == [
+        "三、本年度办理结果·（一）予以公开",
+        "三、本年度办理结果·（七）总计",
+        "四、结转下年度继续办理",
+    ]

@@ -142,7 +142,9 @@ def _rows_asked(table: Table, terms: dict[str, float]) -> tuple[TableEntry, ...]
     if best >= LABEL_SHARE * sum(terms.values()):
         return tuple(e for e, s in zip(table.entries, said, strict=True) if s == best)
     totals = [e for e in table.entries if is_total(e.label)]
-    return tuple(totals or [e for e in table.entries if not e.label])[:1]
+    if totals or any(e.label for e in table.entries):
+        return tuple(totals[:1])
+    return table.entries[:1]  # a table of one unlabelled row (表四), named by its title
 
 
 def asked_values(entry: TableEntry, terms: dict[str, float], asked: str = "") -> tuple[int, ...]:

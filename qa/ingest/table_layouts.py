@@ -19,6 +19,19 @@ class Layout:
     columns: tuple[str, ...]
     row_labels: bool
     unit: str
+    parent: str = ""  # the row that heads the rows marked by ``children`` (三、本年度办理结果)
+    children: tuple[str, ...] = ()  # （一）…（七）
+
+    def row_path(self, path: list[str]) -> list[str]:
+        """A row label's parts with the heading row the format puts them under, when a text
+        export lost or cut it: （七）总计 → 三、本年度办理结果·（七）总计; 三、 → the whole heading."""
+        if not self.parent or not path:
+            return path
+        if self.parent.startswith(path[0]) and path[0] != self.parent:
+            return [self.parent, *path[1:]]
+        if path[0].startswith(self.children):
+            return [self.parent, *path]
+        return path
 
 
 @cache
@@ -31,6 +44,8 @@ def layouts() -> tuple[Layout, ...]:
             tuple(entry["columns"]),
             entry["row_labels"],
             entry["unit"],
+            entry.get("parent", ""),
+            tuple(entry.get("children", ())),
         )
         for entry in tables_lexicon()["layouts"]
     )

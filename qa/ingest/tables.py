@@ -88,12 +88,12 @@ def _entries(rows: Grid, columns: list[str], layout: Layout | None = None) -> li
                 continue
             if not is_value(cell.text):
                 if values:
-                    entries += _entry(labels, _named(values, layout))
+                    entries += _entry(labels, _named(values, layout), layout)
                     labels, values = [], []
                 labels.append(cell)
             elif cell.start >= 0 and not (j < len(code) and code[j]):
                 values.append((cell, columns[j] if j < len(columns) else ""))
-        entries += _entry(labels, _named(values, layout))
+        entries += _entry(labels, _named(values, layout), layout)
     return entries
 
 
@@ -103,12 +103,15 @@ def _named(values: list[tuple[Cell, str]], layout: Layout | None) -> list[tuple[
     return [(cell, name) for (cell, _), name in zip(values, layout.columns, strict=True)]
 
 
-def _entry(labels: list[Cell], values: list[tuple[Cell, str]]) -> list[TableEntry]:
+def _entry(
+    labels: list[Cell], values: list[tuple[Cell, str]], layout: Layout | None = None
+) -> list[TableEntry]:
     if not values:
         return []
     found = [c.start for c in labels if c.start >= 0]
     start = found[-1] if found else values[0][0].start
-    path = dict.fromkeys(re.sub(r"\s+", "", c.text) for c in labels)
+    parts = [p for p in (re.sub(r"\s+", "", c.text) for c in labels) if p]
+    path = dict.fromkeys(layout.row_path(parts) if layout is not None else parts)
     cells = tuple(TableValue(column, c.start, c.end) for c, column in values)
     return [TableEntry("·".join(p for p in path if p), start, values[-1][0].end, cells)]
 
