@@ -219,6 +219,7 @@ def test_gazetteer_names_places_as_people_say_them() -> None:
     assert shorts == {"广东省": "广东", "海拉尔区": "海拉尔", "酉阳土家族苗族自治县": "酉阳"}
     assert gazetteer.short_name("新疆维吾尔自治区") == "新疆"
     assert gazetteer.short_name("广西壮族自治区") == "广西"
+    assert gazetteer.short_name("平潭综合实验区") == "平潭"
     # 普陀区 is in 上海 and in 舟山: the context decides, or nothing is claimed
     assert [d.name for d in gazetteer.region_path("普陀区", "上海市")] == ["上海市", "普陀区"]
     assert gazetteer.region_path("普陀区") == ()

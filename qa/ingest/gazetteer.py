@@ -18,6 +18,7 @@ from functools import cache
 # Suffixes of division names, longest first; what is left is the short name.
 _SUFFIXES = (
     "特别行政区",
+    "综合实验区",  # 平潭综合实验区 → 平潭 (the zone that governs 平潭县)
     "自治区",
     "自治州",
     "自治县",
