@@ -187,3 +187,11 @@ def test_that_year_s_actual_is_asked_of_the_thing_not_of_the_report_named() -> N
     previous = "海拉尔区2016年政府工作报告定的新增就业目标是多少人？"
     resolved = resolve_one("那一年实际完成了多少？", previous, {"海拉尔区"})
     assert resolved == "海拉尔区2016年新增就业，那一年实际完成了多少？"
+
+
+def test_another_kind_of_the_same_thing_keeps_the_thing_and_that_year() -> None:
+    previous = "井研县2024年现行有效的行政规范性文件有多少件？"
+    resolved = resolve_one("当年废止的呢？", previous, ALIASES)
+    assert resolved == "井研县2024年当年废止的行政规范性文件有多少件？"
+    # a new topic of its own is asked anew
+    assert resolve_one("抵押登记呢？", previous, ALIASES) == "井研县2024年抵押登记多少件？"

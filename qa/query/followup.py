@@ -95,7 +95,7 @@ def resolve_one(
         return carried + _topic(previous, prev_places, prev_years) + "，" + ask
     if elliptic and not _topicless(q, places, years):  # another kind of report (那单位预算呢？),
         # or a new topic (那普法宣传呢？): the asking part of the previous question about it
-        topic = elliptic.group(1)
+        topic = _kind_of_thing(elliptic.group(1), _topic(previous, prev_places, prev_years))
         anew = _carry(prev_places, prev_years) + _ask_anew(previous, topic)
         return _other_kind(previous, topic) or anew
     if _topicless(q, places, years):  # 今年的目标是多少？ 实际完成了多少？: of the same thing
@@ -167,6 +167,13 @@ def _swap_scope(
     return resolved
 
 
+def _kind_of_thing(topic: str, thing: str) -> str:
+    """A follow-up that says only what kind (当年废止的呢？ after 现行有效的行政规范性文件) asks
+    about the same thing: the new kind with the earlier thing's head noun."""
+    head = thing.rsplit("的", 1)[-1]
+    return topic + head if topic.endswith("的") and len(head) >= 2 else topic
+
+
 def _other_kind(previous: str, topic: str) -> str:
     """The previous question about another kind of report (单位预算 for 部门预算, 决算 for
     预算), when the follow-up names only that kind; else ""."""
@@ -219,8 +226,9 @@ def _topicless(question: str, places: list[str], years: list[str]) -> bool:
 # 前一年呢？ / 后一年呢？: the year before or after the one last asked about.
 _SHIFTS = {"前一年": -1, "上一年": -1, "后一年": 1, "下一年": 1, "次年": 1}
 _SHIFT = re.compile(rf"^那?({'|'.join(_SHIFTS)})")
-# 今年/本年/当年: the report's own year (a 政府工作报告's targets), whatever was asked before.
-_THIS_YEAR = re.compile(r"今年|本年度?|当年")
+# 今年/本年: the report's own year (a 政府工作报告's targets), whatever was asked before; 当年
+# (that year) is the one asked before.
+_THIS_YEAR = re.compile(r"今年|本年度?")
 _LAST_YEAR = re.compile(r"去年|上年(?!度?预算)")
 
 
