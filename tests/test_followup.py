@@ -195,3 +195,6 @@ def test_another_kind_of_the_same_thing_keeps_the_thing_and_that_year() -> None:
     assert resolved == "井研县2024年当年废止的行政规范性文件有多少件？"
     # a new topic of its own is asked anew
     assert resolve_one("抵押登记呢？", previous, ALIASES) == "井研县2024年抵押登记多少件？"
+    # a kind said of nothing earlier is a new topic (the earlier question named no kind)
+    other = resolve_one("那被申请行政复议的呢？", "井研县2024年收到多少件申请？", ALIASES)
+    assert other == "井研县2024年被申请行政复议的多少件？"

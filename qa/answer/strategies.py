@@ -41,7 +41,7 @@ from qa.answer.widen import whole_sentence, with_antecedent, with_breakdown, wit
 from qa.index.chunk import without_number
 from qa.index.core import Index
 from qa.ingest.clean import to_simplified
-from qa.query.kind import Kind
+from qa.query.kind import CATEGORIES_Q, Kind
 from qa.query.parse import Query
 from qa.query.plans import PROBLEM_WORDS, asks_for_whole_plan, asks_for_whole_problems
 from qa.query.question import has_word
@@ -107,7 +107,7 @@ def whole_section(ask: Ask) -> list[Candidate] | None:
 
 def section_list(ask: Ask) -> list[Candidate] | None:
     """有哪些…: the best-matching section heading with its sub-headings or 一是/二是 items."""
-    if ask.kind.base != "list":
+    if ask.kind.base != "list" or CATEGORIES_Q.search(ask.simple):
         return None
     hits = ask.hits[:4]
     found = section_items(ask.index, reports_of(hits, ask.index), dict(ask.query.terms), ask.simple)

@@ -170,8 +170,10 @@ def _swap_scope(
 def _kind_of_thing(topic: str, thing: str) -> str:
     """A follow-up that says only what kind (当年废止的呢？ after 现行有效的行政规范性文件) asks
     about the same thing: the new kind with the earlier thing's head noun."""
+    if not (topic.endswith("的") and "的" in thing):
+        return topic  # 那因…被申请行政复议的呢: no kind of the earlier thing said before
     head = thing.rsplit("的", 1)[-1]
-    return topic + head if topic.endswith("的") and len(head) >= 2 else topic
+    return topic + head if len(head) >= 2 else topic
 
 
 def _other_kind(previous: str, topic: str) -> str:

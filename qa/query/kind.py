@@ -26,6 +26,9 @@ _PER_REPORT_Q = re.compile(
     r"哪些局|哪几个局|各局|哪些(?:县|区|单位|部门|报告)|哪几(?:个|份)?(?:县|区|报告)"
 )
 _EACH_Q = re.compile(r"分别|各自|各是|各多少|各有|哪几类|哪几种")
+# 分成哪几类 / 有哪些类型: the kinds a thing is broken down into, which a sentence lists
+# (其中，工业类3个、城市建设类28个…), not a section's headings
+CATEGORIES_Q = re.compile(r"(?:哪几|哪些|几)(?:类|种|大类|个类别|种类型)|分(?:成|为)(?:哪|几)")
 DAY_Q = re.compile(r"哪天|哪一天|日期|落款|哪日")
 DATE_Q = re.compile(rf"{DAY_Q.pattern}|何时|什么时候")  # a day, or any time (何时)
 YEAR_Q = re.compile(r"哪年|哪一年|何年|哪个年份|什么年份")
