@@ -153,6 +153,12 @@ def test_a_section_about_five_years_gives_figures_over_them() -> None:
     # a paragraph of the section that names its own year is about that year
     year = _candidate("2025年，全年GDP增长4%。\n", "全年GDP增长4%")
     assert not ranked("2025年GDP增长多少？", replace(year, section_path=five.section_path)).period
+    # a section reviewing a year and five years: a paragraph that opens on the five is over them
+    both = ("一、2025年和“十四五”时期工作回顾",)
+    crop = _candidate("现代农业扎实推进。粮食产量515.6亿斤。\n", "粮食产量515.6亿斤")
+    assert not ranked("2025年粮食产量多少？", replace(crop, section_path=both)).period
+    five_years = _candidate("“十四五”时期，粮食产量跃上500亿斤台阶。\n", "粮食产量跃上500亿斤台阶")
+    assert ranked("2025年粮食产量多少？", replace(five_years, section_path=both)).period
 
 
 def test_a_figure_over_several_years_never_answers_for_one_year() -> None:

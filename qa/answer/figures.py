@@ -60,7 +60,9 @@ def in_period_paragraph(text: str, start: int, end: int, section: str = "") -> b
     lead = to_simplified(text[text.rfind("\n", 0, start) + 1 : end])
     before = lead[: len(lead) - (end - start)]
     period = max((before.rfind(w) for w in cues()["period"]), default=-1)
-    if over_years(section):  # under 二、“十三五”时期主要目标任务: from the paragraph's start
+    # under 二、“十三五”时期主要目标任务: from the paragraph's start (not under 2025年和“十四五”
+    # 时期工作回顾, which reviews a year too)
+    if over_years(section) and not _ONE_YEAR.search(to_simplified(section)):
         period = max(period, 0)
     single = max((m.start() for m in _ONE_YEAR.finditer(lead)), default=-1)
     return period > single

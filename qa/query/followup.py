@@ -258,7 +258,10 @@ def resolve_question(question: str, history: Sequence[str], index: Index) -> str
     aliases = known_places(index)
 
     def covers(place: str, year: int) -> bool:
-        return any(r.year == year and place in place_aliases(r) for r in index.reports.values())
+        return any(
+            year in (r.year, r.covers, r.plans) and place in place_aliases(r)
+            for r in index.reports.values()
+        )
 
     previous: str | None = None
     for turn in [*history, question]:
