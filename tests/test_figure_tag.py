@@ -220,3 +220,12 @@ def test_the_focus_words_held_are_counted() -> None:
     assert focus_share(c, ("公开", "不予")) == 0.5
     total = _candidate("粮食产量838.6亿斤。", "粮食产量838.6亿斤")
     assert focus_share(total, ("总产量",)) == 1.0  # 总产量 is said 产量
+
+
+def test_one_part_s_figure_in_a_sentence_of_parts_is_not_the_whole_s() -> None:
+    text = "全年地区生产总值55308.7亿元。分区域看，长株潭地区生产总值22878.5亿元；湘南地区生产总值11021.2亿元。\n"
+    part = _candidate(text, "湘南地区生产总值11021.2亿元")
+    whole = _candidate(text, "全年地区生产总值55308.7亿元")
+    assert ranked("2025年全省地区生产总值是多少？", part).example
+    assert not ranked("2025年全省地区生产总值是多少？", whole).example
+    assert not ranked("分区域看各地区生产总值分别是多少？", part).example

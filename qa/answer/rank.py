@@ -20,6 +20,10 @@ from qa.query.units import years_named
 from qa.records import Hit
 
 _EXAMPLE = re.compile(r"为例|例如|比如|譬如|举例")
+# A sentence of parts (分区域看，长株潭地区生产总值…；湘南地区…): each clause is one part's
+# figure, not the whole's, unless the question asks by parts too.
+_BY_PARTS = re.compile(r"[ \t\u3000]*(?:分|按|从)[\u4e00-\u9fff]{1,4}?来?看[，,：:]")
+_PARTS_ASKED = re.compile(r"分[\u4e00-\u9fff]{1,4}?来?看|各|分别|哪些|哪几")
 # A figure the reader is sure of, without the words next to 多少 (常住人口: 常住居民人均…), holds
 # this much of the question at least.
 READ_FIGURE_COVERAGE = 0.6
@@ -36,7 +40,7 @@ STATES_FACT = 0.25
 READ_WEIGHT = 0.3
 READ_HITS = 2
 SURE_READ = 0.5  # reader mass that answers a question the word match leaves unanswered
-EXAMPLE_COST = 0.15  # a sentence giving an example (仅以…为例) is not the year's own figure
+EXAMPLE_COST = 0.15  # an example (仅以…为例) or one part (分区域看，…) is not the whole's figure
 PERIOD_COST = 0.15  # nor is one over several years (年均增长5.7%) when one year is asked
 SURE_FIGURE = 0.6  # ... with a figure, when the sentence lacks the thing counted (行政诉讼)
 UNFOCUSED_COST = 0.15  # a figure's clause without the words next to 多少, against one with them
@@ -69,6 +73,8 @@ def ranked(question: str, c: Candidate, readings: Readings | None = None) -> Can
     text = c.report.text
     sentence = text[after_last(text, "。！？\n", c.start) : c.end]
     example = bool(_EXAMPLE.search(sentence)) and not _EXAMPLE.search(question)
+    opening = after_last(text, "。！？\n", c.start)
+    example = example or (bool(_BY_PARTS.match(text, opening)) and not _PARTS_ASKED.search(question))
     period = (
         (
             over_years(sentence)
