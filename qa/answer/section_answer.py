@@ -12,12 +12,62 @@ from qa.index.chunk import Section, report_sections
 from qa.index.core import Index
 from qa.index.sentences import sentence_spans, trim_span
 from qa.query.plans import problem_part, section_fit
-from qa.query.question import coverage
+from qa.query.question import coverage, numbered_name
 from qa.records import Report
 
 # In-paragraph enumerations: 一是…。二是…。
 # (?<!…): an item starts after the numerals, not inside a long run of them (no rescans)
-_ENUM_ITEM = re.compile(r"(?<![一二三四五六七八九十])[一二三四五六七八九十]+是[^。；;！？\n]*")
+_ENUM_ITEM = re.compile(r"(?<![一二三四五六七八九十])([一二三四五六七八九十]+)是[^。；;！？\n]*")
+_ORDINALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+ITEM_GAP = 3000  # characters between one numbered item and the next of the same run at most
+
+
+def numbered_items(index: Index, reports: list[Report], terms: dict[str, float]) -> list[Candidate]:
+    """For a numbered short name asked about (“五大战略”分别是哪些): the run of 一是…五是
+    items (in one paragraph or opening paragraphs of their own) as many as it counts, each
+    with its word (战略), led by the sentence that names it; [] when no report has one."""
+    for term in sorted(terms, key=lambda t: -terms[t]):
+        named = numbered_name(term)
+        if named is None:
+            continue
+        count, word = named
+        for report in reports:
+            run = _item_run(report.text, term, count, word)
+            if run:
+                return _named_run(index, report, term, run)
+    return []
+
+
+def _item_run(text: str, term: str, count: int, word: str) -> list[re.Match[str]]:
+    """The first run of items numbered 一 to ``count`` in order, each holding ``word``, that
+    the text names by ``term`` shortly before."""
+    run: list[re.Match[str]] = []
+    for m in _ENUM_ITEM.finditer(text):
+        number = _ORDINALS.get(m.group(1), 0)
+        if run and number == len(run) + 1 and m.start() - run[-1].end() <= ITEM_GAP:
+            run.append(m)
+        elif number == 1:
+            run = [m]
+        else:
+            continue
+        if len(run) == count:
+            named = text.rfind(term, max(0, run[0].start() - ITEM_GAP), run[0].start()) >= 0
+            if named and all(word in item.group() for item in run):
+                return run
+            run = []
+    return []
+
+
+def _named_run(
+    index: Index, report: Report, term: str, run: list[re.Match[str]]
+) -> list[Candidate]:
+    text = report.text
+    items = [span_candidate(index, report, *trim_span(text, m.start(), m.end())) for m in run]
+    said = text.rfind(term, max(0, run[0].start() - ITEM_GAP), run[0].start())
+    start = max(text.rfind(mark, 0, said) for mark in "。！？\n") + 1
+    stops = [i for i in (text.find(mark, said) for mark in "。！？\n") if i >= 0]
+    head = trim_span(text, start, min(stops) + 1 if stops else len(text))
+    return [span_candidate(index, report, *head, opens_list=True), *items]
 
 
 def section_items(

@@ -35,7 +35,7 @@ from qa.answer.rank import (
 )
 from qa.answer.read import Reader
 from qa.answer.report_facts import fact_candidates
-from qa.answer.section_answer import fitting_section_items, section_items
+from qa.answer.section_answer import fitting_section_items, numbered_items, section_items
 from qa.answer.table_answer import table_candidates
 from qa.answer.widen import whole_sentence, with_antecedent, with_breakdown, with_level
 from qa.index.chunk import without_number
@@ -111,6 +111,14 @@ def section_list(ask: Ask) -> list[Candidate] | None:
         return None
     hits = ask.hits[:4]
     found = section_items(ask.index, reports_of(hits, ask.index), dict(ask.query.terms), ask.simple)
+    return found or None
+
+
+def numbered_list(ask: Ask) -> list[Candidate] | None:
+    """“五大战略”分别是哪些: the items the numbered name stands for, 一是 to 五是."""
+    if ask.kind.base not in ("list", "fact"):
+        return None
+    found = numbered_items(ask.index, reports_of(ask.hits[:4], ask.index), dict(ask.query.terms))
     return found or None
 
 
@@ -194,6 +202,7 @@ STRATEGIES: tuple[Strategy, ...] = (
     report_facts,
     unknown_topic,
     whole_section,
+    numbered_list,
     section_list,
     sentences,
 )

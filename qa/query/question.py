@@ -135,14 +135,21 @@ _NUMBERED_NAME = re.compile(r"([两二三四五六七八九])[大个]?([\u4e00-\
 _COUNTS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"两": 2}
 
 
+def numbered_name(term: str) -> tuple[int, str] | None:
+    """五大战略 → (5, 战略), 六稳 → (6, 稳): how many items a numbered short name stands for
+    and the word each has; None for any other term."""
+    m = _NUMBERED_NAME.fullmatch(term)
+    return (_COUNTS[m.group(1)], m.group(2)) if m else None
+
+
 def _spelt_out(text: str, term: str) -> bool:
     """Does the text list, one after another, the items a numbered short name stands for
     (六稳: six items with 稳, 稳就业、稳金融、…; 三大经济: three with 经济)?"""
-    m = _NUMBERED_NAME.fullmatch(term)
-    if not m:
+    named = numbered_name(term)
+    if not named:
         return False
-    item = rf"[\u4e00-\u9fff]{{0,6}}{m.group(2)}[\u4e00-\u9fff]{{0,6}}"
-    return re.search(rf"{item}(?:[、，,]{item}){{{_COUNTS[m.group(1)] - 1}}}", text) is not None
+    item = rf"[\u4e00-\u9fff]{{0,6}}{named[1]}[\u4e00-\u9fff]{{0,6}}"
+    return re.search(rf"{item}(?:[、，,]{item}){{{named[0] - 1}}}", text) is not None
 
 
 def _free(text: str, word: str, barred: tuple[str, ...]) -> bool:
