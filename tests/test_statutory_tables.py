@@ -125,3 +125,13 @@ def test_of_two_columns_holding_the_same_words_the_one_said_verbatim_is_stated()
     terms = {"行政": 1.0, "复议": 2.0, "结果": 1.0, "维持": 2.0}
     assert asked_values(entry, terms) == (0, 4)  # 维持 in both (复议 too: 未经复议)
     assert asked_values(entry, terms, "信息公开行政复议结果维持的有几件") == (0,)
+
+
+def test_a_row_is_named_by_what_tells_it_from_the_other_rows() -> None:
+    rows = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量")
+    asked = "因信息公开被申请行政复议的数量是多少"
+    assert label_said("二、上年结转政府信息公开申请数量", asked, rows) == 0.0
+    assert label_said("二、上年结转政府信息公开申请数量", "上年结转的申请有几件", rows) == 1.0
+    assert label_said("二、上年结转政府信息公开申请数量", asked) == pytest.approx(
+        9 / 14
+    )  # 信息公开申请数量

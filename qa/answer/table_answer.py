@@ -11,7 +11,7 @@ from qa.index.chunk import without_number
 from qa.index.core import Index
 from qa.ingest.clean import to_simplified
 from qa.ingest.tables import BRACKETED, is_total
-from qa.query.kind import TOTAL_Q
+from qa.query.kind import MEASURE_HEADS, TOTAL_Q
 from qa.query.question import context_credit, coverages, has_word, shared_run
 from qa.query.units import figure_fits
 from qa.records import Hit, Report, Table, TableEntry
@@ -49,7 +49,7 @@ def table_candidates(
                     table,
                     entry,
                     asked_values(entry, terms, asked),
-                    named=label_said(row_name(table, entry), asked),
+                    named=label_said(row_name(table, entry), asked, _label_ends(table)),
                 )
                 if units and _counted(cell, report.text, units):
                     cell = replace(cell, counted=units[0])
@@ -117,13 +117,14 @@ def _rows_asked(table: Table, terms: dict[str, float]) -> tuple[TableEntry, ...]
     question, the rows whose labels hold most of it, else (基本支出里人员经费和公用经费各是
     多少: columns named, no row) its total row."""
     heads = to_simplified(" ".join((table.title, *table.columns)))
-    # 总数/合计 ask for a total (its row or column), 案件 for what a table of 件 counts: never
-    # a row of their own
+    # 总数/合计 ask for a total (its row or column), 数量 names the count, 案件 is what a table
+    # of 件 counts: never a row of their own
     own = {
         t: w
         for t, w in terms.items()
         if not has_word(heads, t)
         and not TOTAL_Q.fullmatch(t)
+        and t not in MEASURE_HEADS
         and not (table.unit and len(t) > 1 and t.endswith(table.unit))
     }
     labels = [to_simplified(e.label) for e in table.entries]
@@ -191,11 +192,31 @@ def row_name(table: Table, entry: TableEntry) -> str:
     return entry.label or table.title
 
 
-def label_said(label: str, asked: str) -> float | None:
+def _label_ends(table: Table) -> tuple[str, ...]:
+    """The last parts of the table's row labels, without their numbers."""
+    return tuple(without_number(e.label.split("·")[-1]) for e in table.entries if e.label)
+
+
+def _own_part(last: str, others: tuple[str, ...]) -> str:
+    """A label's part that tells it from the table's other rows: 上年结转 of
+    二、上年结转政府信息公开申请数量 beside 一、本年新收政府信息公开申请数量."""
+    shared = max((_common_end(last, o) for o in others if o != last), default=0)
+    return last[: len(last) - shared] if shared >= 2 and shared < len(last) else last
+
+
+def _common_end(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+def label_said(label: str, asked: str, others: tuple[str, ...] = ()) -> float | None:
     """The share of a row label's own characters (its last part: 1.属于国家秘密 of
-    三、本年度办理结果·…, without a bracketed note) that the question holds; None for a
-    total row, no label or no question."""
-    last = without_number(label.split("·")[-1])
+    三、本年度办理结果·…, without a bracketed note, and without the ending it shares with the
+    table's ``others`` rows) that the question holds; None for a total row, no label or no
+    question."""
+    last = _own_part(without_number(label.split("·")[-1]), others)
     own = _LABEL_CHARS.findall(to_simplified(BRACKETED.sub(_kept, last)))
     if not asked or not own or is_total(label):
         return None
