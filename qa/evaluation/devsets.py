@@ -19,4 +19,5 @@ DEV_SETS = {
     "dev-mixed5": "mixed5_dev.jsonl",
     "dev-mixed6": "mixed6_dev.jsonl",
     "dev-xxgk3": "xxgk3_dev.jsonl",
+    "dev-mixed7": "mixed7_dev.jsonl",
 }
