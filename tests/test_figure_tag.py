@@ -83,6 +83,9 @@ def test_a_year_the_report_reviews_asks_for_an_actual_and_a_year_it_plans_for_a_
     assert fitting_tense("2016年城镇常住居民人均可支配收入是多少？", both) == [actual]
     assert fitting_tense("2017年城镇常住居民人均可支配收入是多少？", both) == [target]
     assert fitting_tense("2016年和2017年的人均可支配收入是多少？", both) == both
+    # the year the report is named by is no year of the figure asked
+    named = "2017年政府工作报告里，2016年城镇常住居民人均可支配收入是多少？"
+    assert fitting_tense(named, both) == [actual]
 
 
 def test_a_figure_over_several_years_is_not_the_one_year_asked_for() -> None:
@@ -228,4 +231,7 @@ def test_one_part_s_figure_in_a_sentence_of_parts_is_not_the_whole_s() -> None:
     whole = _candidate(text, "全年地区生产总值55308.7亿元")
     assert ranked("2025年全省地区生产总值是多少？", part).example
     assert not ranked("2025年全省地区生产总值是多少？", whole).example
-    assert not ranked("分区域看各地区生产总值分别是多少？", part).example
+    assert not ranked("分区域看地区生产总值分别是多少？", part).example
+    assert not ranked("各区域地区生产总值是多少？", part).example
+    assert not ranked("统计公报分区域统计时分成了哪几个地区？", part).example
+    assert ranked("湖南和新疆2025年的地区生产总值分别是多少？", part).example

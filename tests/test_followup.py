@@ -198,3 +198,10 @@ def test_another_kind_of_the_same_thing_keeps_the_thing_and_that_year() -> None:
     # a kind said of nothing earlier is a new topic (the earlier question named no kind)
     other = resolve_one("那被申请行政复议的呢？", "井研县2024年收到多少件申请？", ALIASES)
     assert other == "井研县2024年被申请行政复议的多少件？"
+
+
+def test_the_year_before_with_a_tense_asks_that_year_of_the_same_thing() -> None:
+    previous = "海拉尔区2016年政府工作报告定的地区生产总值目标是多少？"
+    aliases = frozenset({"海拉尔区", "海拉尔"})
+    resolved = resolve_one("前一年实际完成了多少？", previous, aliases)
+    assert resolved == "海拉尔区地区生产总值，2015年实际完成了多少？"

@@ -657,3 +657,13 @@ def test_a_subdivision_the_report_never_gives_a_figure_for_is_declined(
     query = parse_query("上海2025年地区生产总值是多少？", [], dev_index)
     hits = search(query.resolved, dev_index, HashEmbedder(), k=8, scope=query.scope)
     assert compose_answer(query, hits, dev_index).citations
+
+
+def test_a_year_compared_with_is_not_a_year_asked_about() -> None:
+    from qa.query.years import figure_years, years_asked
+
+    assert years_asked("“三公”经费比2010年压减了多少？") == []
+    assert years_asked("2015年地区生产总值较2014年增长多少？") == [2015]
+    assert years_asked("2014年与2015年的地区生产总值分别是多少？") == [2014, 2015]
+    assert figure_years("2026年政府工作报告里，2025年地区生产总值增长多少？") == {"2025"}
+    assert figure_years("2015年的报告定的目标是多少？") == {"2015"}

@@ -57,8 +57,11 @@ def test_a_unit_above_the_title_belongs_to_what_stands_before_it() -> None:
     (table,) = find_tables(text)
     assert table.title == "表二：主动公开政府信息情况"
     assert table.unit == ""
-    below = text.replace("信息内容本年收费金额（单位：万元）\n表二：主动公开政府信息情况\n", "表二\n单位：件\n")
+    below = text.replace(
+        "信息内容本年收费金额（单位：万元）\n表二：主动公开政府信息情况\n", "表二\n单位：件\n"
+    )
     assert find_tables(below)[0].unit == "件"
+
 
 def test_side_by_side_tables_give_two_entries_per_row_and_codes_are_not_values() -> None:
     text = (

@@ -14,7 +14,7 @@ from qa.query.cues import cues, tense_words
 from qa.query.plans import plan_section
 from qa.query.question import ABSENT_TERM_WEIGHT, has_word
 from qa.query.units import figure_fits, years_named
-from qa.query.years import asks_target_and_actual
+from qa.query.years import asks_target_and_actual, figure_years
 from qa.records import Report
 
 TARGET, ACTUAL = "预期目标", "实际完成"
@@ -31,7 +31,7 @@ def over_years_for_one(question: str, c: Candidate) -> bool:
     for one year's (陕西2025年一般公共预算收入增长了多少)? It never answers it."""
     return (
         c.cell is None
-        and bool(years_named(question))
+        and bool(figure_years(question))
         and not over_years(question)
         and over_years(c.text)
     )
@@ -41,7 +41,7 @@ def for_later_year(question: str, c: Candidate) -> bool:
     """Does the quote give its figure for a year after every year the question asks about
     (山西省2026年粮食产量目标 → 粮食综合生产能力2030年达到305亿斤: a goal for 2030)? A year
     before it is the base of a change (增长4%，快于2024年1.8个百分点) and may stay."""
-    asked = years_named(question)
+    asked = figure_years(question)
     if c.cell is not None or not asked:
         return False
     return any(int(y) > max(int(a) for a in asked) for y in years_named(c.text))
@@ -163,7 +163,7 @@ def fitting_tense(question: str, found: list[Candidate]) -> list[Candidate]:
     for the actual of a year the report reviews and the target of a year it plans (重庆2025年
     地区生产总值多少 of the 2026 report: what 2025 achieved, not 2030's goal)."""
     said = asked_tense(question)
-    years = {int(y) for y in years_named(question)}
+    years = {int(y) for y in figure_years(question)}
     keep: list[Candidate] = []
     for c in found:
         if _asks_spent(question) and figures_of(c.report.kind) not in ("", ACTUAL):

@@ -23,7 +23,10 @@ _EXAMPLE = re.compile(r"为例|例如|比如|譬如|举例")
 # A sentence of parts (分区域看，长株潭地区生产总值…；湘南地区…): each clause is one part's
 # figure, not the whole's, unless the question asks by parts too.
 _BY_PARTS = re.compile(r"[ \t\u3000]*(?:分|按|从)[\u4e00-\u9fff]{1,4}?来?看[，,：:]")
-_PARTS_ASKED = re.compile(r"分[\u4e00-\u9fff]{1,4}?来?看|各|分别|哪些|哪几")
+_PARTS = r"(?:区域|地区|板块|片区|行业|产业|区县|市州|城乡)"
+_PARTS_ASKED = re.compile(
+    rf"分[\u4e00-\u9fff]{{1,4}}?来?看|分{_PARTS}|各{_PARTS}|哪(?:几|些)个?{_PARTS}"
+)
 # A figure the reader is sure of, without the words next to 多少 (常住人口: 常住居民人均…), holds
 # this much of the question at least.
 READ_FIGURE_COVERAGE = 0.6
@@ -74,7 +77,9 @@ def ranked(question: str, c: Candidate, readings: Readings | None = None) -> Can
     sentence = text[after_last(text, "。！？\n", c.start) : c.end]
     example = bool(_EXAMPLE.search(sentence)) and not _EXAMPLE.search(question)
     opening = after_last(text, "。！？\n", c.start)
-    example = example or (bool(_BY_PARTS.match(text, opening)) and not _PARTS_ASKED.search(question))
+    example = example or (
+        bool(_BY_PARTS.match(text, opening)) and not _PARTS_ASKED.search(question)
+    )
     period = (
         (
             over_years(sentence)

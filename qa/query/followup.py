@@ -85,6 +85,9 @@ def resolve_one(
     places, years = _places(_QUOTED.sub("", q), aliases), YEAR.findall(q)
     prev_places, prev_years = _places(previous, aliases), YEAR.findall(previous)
     years, prev_years = _relative_years(q, previous, years, prev_years)
+    shift = _SHIFT.match(q)
+    if shift and years and not YEAR.search(q):  # 前一年实际完成了多少 → 2015年实际完成了多少
+        q = question = q.replace(shift.group(1), f"{years[0]}年", 1)
     elliptic = _ELLIPTIC.match(q)
     if elliptic and (places or years):
         swapped = _swap_scope(previous, prev_places, prev_years, places, years, covers)

@@ -11,8 +11,13 @@ from qa.records import Report
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
+# 比2010年压减了多少 / 较2020年增长: a year a figure is compared with, not one asked about.
+_BASE_YEAR = re.compile(r"(?:比|较)\s*(?:19|20)\d{2}\s*年(?:末|底|初)?")
+
+
 def years_asked(question: str) -> list[int]:
-    return [int(y) for y in YEAR.findall(question)]
+    """The years a question asks about (not the years it compares with)."""
+    return [int(y) for y in YEAR.findall(_BASE_YEAR.sub("", question))]
 
 
 # 2015年的报告 / 2026年政府工作报告 / 2025年部门预算: the year a report is named by (not
@@ -20,6 +25,16 @@ def years_asked(question: str) -> list[int]:
 _NAMES_REPORT = re.compile(
     r"((?:19|20)\d{2})\s*年度?的?[\u4e00-\u9fff]{0,12}?(?:报告|公报|年报|(?:预算|决算)(?![收支执资]))"
 )
+
+
+def figure_years(question: str) -> set[str]:
+    """The years a question asks figures of: those it names, less a year that only names the
+    report asked (2026年政府工作报告里，2025年… → 2025), unless no other is named."""
+    named = set(YEAR.findall(question))
+    rest = named - {m.group(1) for m in _NAMES_REPORT.finditer(question)}
+    return rest or named
+
+
 _TARGET_WORDS = (*("计划", "安排", "打算", "下一步", "思路"), *("目标", "预期", "力争"))
 # 要突破 / 将达到 / 拟安排 / 确保: a question in the future tense asks what a year plans.
 _FUTURE = re.compile(
