@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +135,10 @@ class Library:
             return joined_answer(question, answers)
         found = self.retrieve(question, history, filters)
         answer = self.compose(found)
+        if not answer.citations and found.query.scope.instead:  # said only in the year's plans
+            planned = self._search(_planned(found.query), filters)
+            answer = self.compose(planned) if planned.hits else answer
+            found = planned if answer.citations else found
         return self.generate(found, answer, on_text) if llm else answer
 
     def retrieve(
@@ -145,7 +149,12 @@ class Library:
         question = check_question(question, self.settings)
         history = check_history(history, self.settings)
         index = self.index  # one version for the whole answer, even if reload() runs meanwhile
-        query = parse_query(question, history, index, filters)
+        return self._search(parse_query(question, history, index, filters), filters, index)
+
+    def _search(
+        self, query: Query, filters: dict[str, Any] | None, index: Index | None = None
+    ) -> Retrieval:
+        index = index or self.index
         hits = search(
             query.resolved,
             index,
@@ -217,6 +226,12 @@ def check_history(history: Sequence[str], settings: Settings) -> list[str]:
         for n, q in enumerate(history, start=1)
         if not isinstance(q, str) or q.strip()
     ]
+
+
+def _planned(query: Query) -> Query:
+    """The query scoped to the reports that plan the year it asks about."""
+    scope = replace(query.scope, doc_ids=query.scope.instead, instead=())
+    return replace(query, scope=scope)
 
 
 def ask(question: str, history: Sequence[str] = (), *, library: Library) -> Answer:

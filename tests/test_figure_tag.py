@@ -235,3 +235,10 @@ def test_one_part_s_figure_in_a_sentence_of_parts_is_not_the_whole_s() -> None:
     assert not ranked("各区域地区生产总值是多少？", part).example
     assert not ranked("统计公报分区域统计时分成了哪几个地区？", part).example
     assert ranked("湖南和新疆2025年的地区生产总值分别是多少？", part).example
+
+
+def test_a_count_of_years_or_a_span_is_a_figure_over_several_years() -> None:
+    assert over_years("五年共实施重点工业项目141个")
+    assert over_years("2011—2015年累计完成投资615亿元")
+    assert not over_years("三年行动计划启动实施")
+    assert not over_years("今年内完成改造")

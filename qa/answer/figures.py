@@ -20,10 +20,18 @@ from qa.records import Report
 TARGET, ACTUAL = "预期目标", "实际完成"
 
 
+# 五年共实施, 三年间, 2011—2015年: a count of years over which a figure is summed, or a span.
+_YEARS_SPAN = re.compile(
+    r"(?<![\d今明去前后])(?:[两二三四五六七八九十]|\d{1,2})年(?:来|间|内|中|里|共|累计|合计)"
+    r"|(?:19|20)\d{2}年?\s*(?:—|－|-|~|至|到)\s*(?:19|20)\d{2}年"
+)
+
+
 def over_years(text: str) -> bool:
-    """Does the text speak of a figure over several years (年均增长, 五年来, “十四五”时期)?"""
+    """Does the text speak of a figure over several years (年均增长, 五年来, “十四五”时期,
+    五年共实施)?"""
     simple = to_simplified(text)
-    return any(w in simple for w in cues()["period"])
+    return any(w in simple for w in cues()["period"]) or bool(_YEARS_SPAN.search(simple))
 
 
 def over_years_for_one(question: str, c: Candidate) -> bool:

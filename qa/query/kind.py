@@ -136,7 +136,7 @@ def _asked_of(words: list[str], at: int) -> str:
 
 
 # 按类别分 / 分行业: how the things counted are grouped, not what is counted
-_GROUPED_BY = re.compile(
+GROUPED_BY = re.compile(
     r"[按分](?:类别|类型|种类|行业|领域|地区|区域|门类|项目类型)(?:划?分|统计)?"
 )
 COPULA_ASKING = re.compile(r"(?<=[\u4e00-\u9fff])(?=[是为有](?:多少|几))")
@@ -171,7 +171,7 @@ def focus_words(question: str) -> tuple[str, ...]:
         return (quoted.group(1),)
     q = re.sub(r"(?:19|20)\d{2}\s*年度?", "，", to_simplified(normalize_width(question)))
     q = COPULA_ASKING.sub(" ", q)  # 预算数是多少, 类有几条: jieba would glue 数是, 类有
-    q = _GROUPED_BY.sub(" ", q)  # 重点项目按类别分各有多少个: 重点项目 are counted
+    q = GROUPED_BY.sub(" ", q)  # 重点项目按类别分各有多少个: 重点项目 are counted
     # 目标/预期/实际完成 tell a tense, never the thing: 总收入预期增长多少 is of 总收入
     words = [w for w in jieba.lcut(q) if w.strip() and w not in tense_words()]
     at = next((i for i, w in enumerate(words) if "多少" in w or w.startswith("几")), None)

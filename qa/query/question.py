@@ -10,7 +10,7 @@ from qa.index.core import Index
 from qa.index.keywords import tokenize
 from qa.ingest.clean import normalize_width, to_simplified
 from qa.ingest.report_kind import LEXICON
-from qa.query.kind import COPULA_ASKING, GENERIC, MEASURE_WORDS
+from qa.query.kind import COPULA_ASKING, GENERIC, GROUPED_BY, MEASURE_WORDS
 from qa.query.scope import strip_scope_words
 
 
@@ -52,6 +52,7 @@ def key_terms(question: str, index: Index) -> dict[str, float]:
         q += " 撰稿"
     q = _ASKING_PHRASE.sub(" ", q)  # 哪些局配了… is no 局配, 有没有败诉 no 没有
     q = COPULA_ASKING.sub(" ", q)  # 局有几名: no 局有
+    q = GROUPED_BY.sub(" ", q)  # 按类别分: how the answer is split (工业类3个…), not what about
     codes = {m.group(1) for m in _CODE_NUMBER.finditer(q)}
     tokens = {
         t

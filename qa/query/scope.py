@@ -18,7 +18,7 @@ from qa.query.places import (
     unindexed_divisions,
     unindexed_places,
 )
-from qa.query.years import YEAR, match_years, years_asked
+from qa.query.years import YEAR, match_years, planned_instead, years_asked
 from qa.records import Report
 
 
@@ -30,6 +30,8 @@ class Scope:
     matched: tuple[str, ...] = ()  # places/years/filters found in the index
     unmatched: tuple[str, ...] = ()  # places/years named that no report covers
     within: tuple[str, ...] = ()  # places named inside the reports' regions: answers name them
+    # reports that plan the year asked, to answer from when those reviewing it say nothing
+    instead: tuple[str, ...] = ()
 
 
 def _match_kind(
@@ -78,8 +80,10 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
     selected = _match_kind(selected, q, bool(named), matched, unmatched)
     named = {r.doc_id for r in selected} & named
     years = years_asked(q)
+    instead: list[Report] = []
     if years:
         named_as = {d: max(hits[d], key=len) for d in named}
+        instead = planned_instead(selected, years, q)
         selected = match_years(selected, years, q, named_as, matched, unmatched)
     selected = _apply_filters(selected, filters or {}, matched)
     restrict = named or bool(matched) or bool(filters)
@@ -88,6 +92,7 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
         tuple(matched),
         tuple(dict.fromkeys(unmatched)),
         tuple(within),
+        tuple(r.doc_id for r in instead if r not in selected),
     )
 
 

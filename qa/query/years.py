@@ -91,6 +91,21 @@ def _fitting(reports: list[Report], year: int, question: str) -> list[Report]:
     return []
 
 
+def planned_instead(reports: list[Report], years: list[int], question: str) -> list[Report]:
+    """For a question that says no tense and is answered from the report reviewing its year
+    (2015年重点项目按类别分各有多少个 → the 2016 report): the reports named by that year, which
+    plan it (the 2015 report's 今年，我区安排重点项目105个), to answer from when the reviewing
+    report says nothing of it."""
+    found: list[Report] = []
+    for year in years:
+        if _year_relations(question, year)[0] != "covers" or "plans" not in _year_relations(
+            question, year
+        ):
+            return []
+        found += [r for r in reports if r.year == year and r.plans == year and r.covers != year]
+    return found
+
+
 def match_years(
     selected: list[Report],
     years: list[int],
