@@ -20,4 +20,5 @@ DEV_SETS = {
     "dev-mixed6": "mixed6_dev.jsonl",
     "dev-xxgk3": "xxgk3_dev.jsonl",
     "dev-mixed7": "mixed7_dev.jsonl",
+    "dev-budgets": "budgets_dev.jsonl",
 }
