@@ -94,7 +94,7 @@ def body_asked(question: str) -> str:
 
 
 # Head nouns that only name what is measured: 就业人员 is counted where a report says 新增就业
-MEASURE_HEADS = ("人员", "人数", "数量", "总数", "总量", "数额", "金额")
+MEASURE_HEADS = ("人员", "人数", "数量", "总数", "总量", "总额", "总计", "合计", "数额", "金额")
 # Verbs of change between a thing and the asking word (国防预算增长多少): the thing is asked of.
 _CHANGES = frozenset(
     "增长 增加 提高 上涨 上升 下降 减少 降低 下跌 回落 扩大 缩小"

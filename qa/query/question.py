@@ -10,7 +10,7 @@ from qa.index.core import Index
 from qa.index.keywords import tokenize
 from qa.ingest.clean import normalize_width, to_simplified
 from qa.ingest.report_kind import LEXICON
-from qa.query.kind import COPULA_ASKING, GENERIC, GROUPED_BY, MEASURE_WORDS
+from qa.query.kind import COPULA_ASKING, GENERIC, GROUPED_BY, MEASURE_WORDS, TOTAL_Q
 from qa.query.scope import strip_scope_words
 
 
@@ -61,6 +61,7 @@ def key_terms(question: str, index: Index) -> dict[str, float]:
         and (not t.isdigit() or t in codes)
         and len(t) > 1
         and not _ASKING_WORD.search(t)
+        and not TOTAL_Q.fullmatch(t)  # 总额/合计 ask for the total (Kind.total), no word of it
     }
     # jieba's search mode gives 力量薄弱 and also 力量, 薄弱: keep the parts only.
     whole = {t for t in tokens if _covered_by_parts(t, tokens - {t})}
