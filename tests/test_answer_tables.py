@@ -86,3 +86,19 @@ def test_no_table_in_a_report_without_one(library: Library) -> None:
     speech = next(r for r in library.index.reports.values() if r.path.endswith("speech.txt"))
     assert speech.tables == ()
     assert Path(speech.path).name == "speech.txt"
+
+
+def test_a_column_the_question_names_is_said_by_it() -> None:
+    from qa.answer.candidate import TableCell
+    from qa.answer.table_answer import _column_named
+    from qa.records import Table, TableEntry, TableValue
+
+    values = tuple(
+        TableValue(c, 0, 1) for c in ("支出预算·合计", "支出预算·基本支出", "支出预算·项目支出")
+    )
+    entry = TableEntry("合计", 0, 1, values)
+    table = Table("2026年部门支出预算总表", "元", ("科目名称",), 0, 1, (entry,))
+    asked = "某局2026年部门预算里项目支出安排了多少钱？"
+    assert _column_named(TableCell(table, entry, shown=(2,)), asked)
+    assert not _column_named(TableCell(table, entry, shown=(1,)), asked)
+    assert not _column_named(TableCell(table, entry), asked)  # every column stated

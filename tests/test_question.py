@@ -168,6 +168,8 @@ def test_asks_for_whole_problems(question: str, whole: bool) -> None:
         ("按“其他处理”答复的有多少件？", ("其他处理",)),  # the category quoted is asked for
         ("因为政府信息公开被申请行政复议的一共有多少件？", ("行政复议",)),  # 被申请: no agent
         ("“三公”经费决算数是多少？", ("决算",)),  # a quoted name is not
+        ("部门预算里项目支出安排了多少钱？", ("支出",)),  # 安排 allots, is not the thing
+        ("收入预算总额是多少？", ("预算",)),  # 总额 only names the total
     ],
 )
 def test_focus_words(question: str, focus: tuple[str, ...]) -> None:

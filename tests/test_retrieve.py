@@ -207,6 +207,16 @@ def test_place_aliases_are_worked_out_once_per_loaded_index(fake_index: Index) -
     assert known_places(fake_index) is known_places(fake_index)
 
 
+def test_a_district_s_office_goes_by_the_level_and_its_name(fake_index: Index) -> None:
+    from dataclasses import replace
+
+    report = next(iter(fake_index.reports.values()))
+    office = replace(report, region="上海市普陀区", agency="上海市普陀区人民政府办公室")
+    assert {"区政府办公室", "普陀区政府办公室"} <= place_aliases(office)
+    government = replace(report, region="上海市普陀区", agency="上海市普陀区人民政府")
+    assert "区政府" not in place_aliases(government)  # every district's government
+
+
 def test_question_without_place_or_year_is_not_restricted(fake_index: Index) -> None:
     scope = analyze_question("收缴罚款多少", fake_index)
     assert scope == type(scope)(None, (), ())

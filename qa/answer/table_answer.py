@@ -53,9 +53,10 @@ def table_candidates(
                 )
                 if units and _counted(cell, report.text, units):
                     cell = replace(cell, counted=units[0])
-                # a row the question names competes with its report's best passage: passages
-                # of table rows (figures, few words) rank low in retrieval
-                floor = best[doc_id] if cell.row_named else weakest
+                # a row (or the one column) the question names competes with its report's
+                # best passage: passages of table rows (figures, few words) rank low in
+                # retrieval
+                floor = best[doc_id] if cell.row_named or _column_named(cell, asked) else weakest
                 found.append(
                     _entry_candidate(index, report, cell, (terms, named), units, scores, floor)
                 )
@@ -97,6 +98,18 @@ def _entry_candidate(
         telling,
         cell=cell,
     )
+
+
+MIN_NAMED_COLUMN = 3  # characters of a column's own header the question says for it to name it
+
+
+def _column_named(cell: TableCell, asked: str) -> bool:
+    """Does the question say the header of the one column stated (项目支出 of 支出预算·项目支出)?"""
+    values = cell.values
+    if len(values) != 1 or not asked:
+        return False
+    own = to_simplified(values[0].column.split("·")[-1])
+    return len(own) >= MIN_NAMED_COLUMN and own in asked
 
 
 # Units that a table of counts leaves unsaid (收到申请 859: 件): not money, shares or dates.

@@ -39,7 +39,7 @@ TOTAL_WORD = re.compile(r"共计|合计|总计|总数|总额|共")
 # Words between a topic word and the asking word: 收缴罚款(的)(大约)(是)多少.
 _FILLER = frozenset(
     "了 的 有 是 大约 大概 约 共 一共 总共 达 为 到 都 各 各有 各是 各为 各自 分别 分别有 分别是"
-    " 分别为 去年 上年 明年 当年 本年 前年 当初 原先 最初 最后 最终".split()
+    " 分别为 去年 上年 明年 当年 本年 前年 当初 原先 最初 最后 最终 安排 安排了".split()
 )
 GENERIC = frozenset(
     "自然资源 自然 资源 局 报告 年度 年 县 区 市 工作 情况 开展 提到 指出 列 认为 打算 哪些 哪几"

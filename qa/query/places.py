@@ -76,6 +76,11 @@ def _aliases(places: tuple[str, ...], agency_name: str, region: tuple[str, ...])
         if office != agency:
             said = {office, office.replace("人民政府", "政府"), *short_office_names(office)}
             names.update(n + o for n in list(names) if n.endswith(("县", "区", "市")) for o in said)
+            # 区政府办公室, 区司法局: as a district's or county's own offices call each other
+            # (not its government itself, nor a city's: 市政府 names every city's)
+            level = places[-1][-1] if places and places[-1].endswith(("区", "县")) else ""
+            if level and not re.fullmatch(r"(?:人民)?政府", office):
+                names.update(level + o for o in said if len(o) >= 3)
         # a body of a place below the county: 万里街道办事处 is called 万里街道, 某某镇 by itself
         town = _TOWN.search(office.removeprefix("人民政府"))
         if town:
