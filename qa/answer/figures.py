@@ -20,10 +20,10 @@ from qa.records import Report
 TARGET, ACTUAL = "预期目标", "实际完成"
 
 
-# 五年共实施, 三年间, 2011—2015年: a count of years over which a figure is summed, or a span.
+# 五年共实施, 三年间: a count of years over which a figure is summed (not a span of years,
+# 1985年至1987年间, in which a fact held).
 _YEARS_SPAN = re.compile(
     r"(?<![\d今明去前后])(?:[两二三四五六七八九十]|\d{1,2})年(?:来|间|内|中|里|共|累计|合计)"
-    r"|(?:19|20)\d{2}年?\s*(?:—|－|-|~|至|到)\s*(?:19|20)\d{2}年"
 )
 
 
