@@ -136,7 +136,7 @@ class Library:
         found = self.retrieve(question, history, filters)
         answer = self.compose(found)
         if not answer.citations and found.query.scope.instead:  # said only in the year's plans
-            planned = self._search(_planned(found.query), filters)
+            planned = self._search(_planned(found.query), filters, found.index)
             answer = self.compose(planned) if planned.hits else answer
             found = planned if answer.citations else found
         return self.generate(found, answer, on_text) if llm else answer
@@ -151,10 +151,7 @@ class Library:
         index = self.index  # one version for the whole answer, even if reload() runs meanwhile
         return self._search(parse_query(question, history, index, filters), filters, index)
 
-    def _search(
-        self, query: Query, filters: dict[str, Any] | None, index: Index | None = None
-    ) -> Retrieval:
-        index = index or self.index
+    def _search(self, query: Query, filters: dict[str, Any] | None, index: Index) -> Retrieval:
         hits = search(
             query.resolved,
             index,

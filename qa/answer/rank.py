@@ -74,9 +74,9 @@ def ranked(question: str, c: Candidate, readings: Readings | None = None) -> Can
         at, reading = readings[c.passage_id]
         read = reading.mass(c.start - at, c.end - at)
     text = c.report.text
-    sentence = text[after_last(text, "。！？\n", c.start) : c.end]
-    example = bool(_EXAMPLE.search(sentence)) and not _EXAMPLE.search(question)
     opening = after_last(text, "。！？\n", c.start)
+    sentence = text[opening : c.end]
+    example = bool(_EXAMPLE.search(sentence)) and not _EXAMPLE.search(question)
     example = example or (
         bool(_BY_PARTS.match(text, opening)) and not _PARTS_ASKED.search(question)
     )

@@ -32,15 +32,17 @@ def numbered_items(index: Index, reports: list[Report], terms: dict[str, float])
             continue
         count, word = named
         for report in reports:
-            run = _item_run(report.text, term, count, word)
-            if run:
-                return _named_run(index, report, term, run)
+            found = _item_run(report.text, term, count, word)
+            if found:
+                return _named_run(index, report, *found)
     return []
 
 
-def _item_run(text: str, term: str, count: int, word: str) -> list[re.Match[str]]:
-    """The first run of items numbered 一 to ``count`` in order, each holding ``word``, that
-    the text names by ``term`` shortly before."""
+def _item_run(
+    text: str, term: str, count: int, word: str
+) -> tuple[int, list[re.Match[str]]] | None:
+    """Where the text names ``term`` and the first run of items numbered 一 to ``count`` in
+    order, shortly after, each holding ``word``; None when there is none."""
     run: list[re.Match[str]] = []
     for m in _ENUM_ITEM.finditer(text):
         number = _ORDINALS.get(m.group(1), 0)
@@ -51,19 +53,19 @@ def _item_run(text: str, term: str, count: int, word: str) -> list[re.Match[str]
         else:
             continue
         if len(run) == count:
-            named = text.rfind(term, max(0, run[0].start() - ITEM_GAP), run[0].start()) >= 0
-            if named and all(word in item.group() for item in run):
-                return run
+            said = text.rfind(term, max(0, run[0].start() - ITEM_GAP), run[0].start())
+            if said >= 0 and all(word in item.group() for item in run):
+                return said, run
             run = []
-    return []
+    return None
 
 
 def _named_run(
-    index: Index, report: Report, term: str, run: list[re.Match[str]]
+    index: Index, report: Report, said: int, run: list[re.Match[str]]
 ) -> list[Candidate]:
+    """The sentence naming the items (at ``said``), then the items."""
     text = report.text
     items = [span_candidate(index, report, *trim_span(text, m.start(), m.end())) for m in run]
-    said = text.rfind(term, max(0, run[0].start() - ITEM_GAP), run[0].start())
     start = max(text.rfind(mark, 0, said) for mark in "。！？\n") + 1
     stops = [i for i in (text.find(mark, said) for mark in "。！？\n") if i >= 0]
     head = trim_span(text, start, min(stops) + 1 if stops else len(text))

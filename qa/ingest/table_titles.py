@@ -63,9 +63,8 @@ def title_and_unit(text: str, start: int, headers: Sequence[list[Cell]] = ()) ->
     title = unit = caption = ""
     for a, b in reversed(line_spans(text, max(0, back), line_start)):
         line = text[a:b].strip()
-        if (
-            not title
-        ):  # a unit above the table's title is another table's (本年收费金额（单位：万元）)
+        # a unit above the table's title is another table's (本年收费金额（单位：万元）)
+        if not title:
             unit = unit or unit_in(line)
         squeezed = re.sub(r"\s+", "", line)
         if any(squeezed.startswith(h) for h in heads if len(h) >= 2):

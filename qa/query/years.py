@@ -98,9 +98,8 @@ def planned_instead(reports: list[Report], years: list[int], question: str) -> l
     report says nothing of it."""
     found: list[Report] = []
     for year in years:
-        if _year_relations(question, year)[0] != "covers" or "plans" not in _year_relations(
-            question, year
-        ):
+        relations = _year_relations(question, year)
+        if relations[0] != "covers" or "plans" not in relations:
             return []
         found += [r for r in reports if r.year == year and r.plans == year and r.covers != year]
     return found
