@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from qa.answer.candidate import MAX_QUOTE, Candidate
 from qa.answer.candidates import NEGATION, unknown_words
+from qa.answer.corroborate import corroboration
 from qa.answer.figures import quote_tense, reviews_and_targets
 from qa.answer.read import Reader
 from qa.answer.report_facts import asks_publish_date
@@ -70,11 +71,16 @@ def _citation(n: int, c: Candidate) -> Citation:
     )
 
 
-def _sentence(c: Candidate, lead: str, head: str = "", tag: bool = False) -> AnswerSentence:
+def _sentence(
+    c: Candidate, lead: str, head: str = "", tag: bool = False, also: Candidate | None = None
+) -> AnswerSentence:
+    """An answer sentence citing ``c`` (and its table's title), and ``also``: the other place
+    its report states the figure."""
     body = c.said.rstrip("。；;！!？?")
     said = quote_tense(c, reviews_and_targets(c.report)) if tag else ""
     text = f"{head}{lead}{body}{f'（{said}）' if said else ''}"
-    return AnswerSentence(text, (_citation(0, c), *_table_title(c)), opens_list=c.opens_list)
+    quotes = (_citation(0, c), *_table_title(c), *([_citation(0, also)] if also else []))
+    return AnswerSentence(text, quotes, opens_list=c.opens_list)
 
 
 TITLE_REACH = 2000  # characters above a table's first row where its title line is looked for
@@ -93,8 +99,9 @@ def _table_title(c: Candidate) -> tuple[Citation, ...]:
     return (replace(_citation(0, c), start=at, end=end, quote=table.title, page=page),)
 
 
-def compose(kind: Kind, picked: list[Candidate]) -> list[AnswerSentence]:
-    """Write the answer sentences, each quoting its evidence."""
+def compose(kind: Kind, picked: list[Candidate], index: Index) -> list[AnswerSentence]:
+    """Write the answer sentences, each quoting its evidence (a figure both where a table
+    and where the prose of its report state it)."""
     leads = _leads(picked)
     if any(c.opens_list for c in picked):  # section headings, each followed by its items
         return [_sentence(c, leads[c.report.doc_id] if c.opens_list else "") for c in picked]
@@ -102,7 +109,11 @@ def compose(kind: Kind, picked: list[Candidate]) -> list[AnswerSentence]:
         c = picked[0]
         negative = NEGATION.search(to_simplified(c.text)) is not None
         return [_sentence(c, leads[c.report.doc_id], head="否。" if negative else "是。")]
-    return [_sentence(c, leads[c.report.doc_id], tag=kind.base == "number") for c in picked]
+    if kind.base != "number":
+        return [_sentence(c, leads[c.report.doc_id]) for c in picked]
+    return [
+        _sentence(c, leads[c.report.doc_id], tag=True, also=corroboration(index, c)) for c in picked
+    ]
 
 
 def _decline(
@@ -190,7 +201,7 @@ def compose_answer(
         why = _unknown_topic(query.simple, unknown) or "能回答这个问题的内容"
         why = f"关于{'、'.join(scope.within)}的内容" if scope.within else why
         return _decline(question, resolved, hits, scope, why, index)
-    sentences, dropped = verify_sentences(compose(query.kind, picked), index.reports)
+    sentences, dropped = verify_sentences(compose(query.kind, picked, index), index.reports)
     if not sentences:
         return _decline(question, resolved, hits, scope, "经核验能回答这个问题的内容", index)
     lines: list[str] = []

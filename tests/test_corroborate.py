@@ -1,0 +1,73 @@
+"""A figure its report states both in a table and in prose is quoted from both: the answer
+shows the table's row and the sentence, which agree."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer.corroborate import _same
+from qa.api import Library
+from tests.conftest import hash_library
+
+BUDGET = """上海市某区某局2026年部门预算
+一、部门主要职能
+负责全区某项工作。
+二、部门预算表
+2026年部门财务收支预算总表
+编制部门：某局\t单位：元
+收入项目\t预算数\t支出项目\t预算数
+一、财政拨款收入\t96,282,213.44\t一、公共安全支出\t87,267,272.44
+二、事业收入\t0.00\t二、卫生健康支出\t1,149,678.00
+收入总计\t96,282,213.44\t支出总计\t96,282,213.44
+2026年一般公共预算基本支出预算表
+单位：元
+科目名称\t合计\t人员经费\t公用经费
+工资福利支出\t20,000,000.00\t20,000,000.00\t0.00
+合计\t25,741,666.44\t23,563,342.00\t2,178,324.44
+三、部门预算说明
+2026年，某局收入预算9628.22万元，比上年增加793.14万元。
+某局支出预算中，卫生健康支出114.97万元，主要用于职工医疗。
+本部门购置设备支出8726.73万元。
+四、机关运行经费
+2026年某局一般公共预算基本支出中，公用经费217.83万元。
+"""
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    return hash_library(tmp_path_factory.mktemp("corroborate"), {"budget.txt": BUDGET})
+
+
+def quotes(library: Library, question: str) -> list[str]:
+    answer = library.ask(question)
+    assert answer.grounded, answer.text
+    for c in answer.citations:
+        assert library.index.reports[c.doc_id].text[c.start : c.end] == c.quote
+    return [c.quote for c in answer.citations]
+
+
+def test_a_table_figure_is_quoted_where_the_prose_states_it_too(library: Library) -> None:
+    said = quotes(library, "某局2026年部门预算的收入总计是多少？")
+    assert any(q.startswith("收入总计") for q in said)
+    assert any("收入预算9628.22万元" in q for q in said)
+
+
+def test_a_prose_figure_is_quoted_where_its_table_holds_it(library: Library) -> None:
+    said = quotes(library, "某局2026年一般公共预算基本支出中公用经费是多少？")
+    assert any("公用经费217.83万元" in q for q in said)
+    assert any(q.startswith("合计") and "2,178,324.44" in q for q in said)
+
+
+def test_the_same_figure_under_another_name_is_no_corroboration(library: Library) -> None:
+    # 8726.73万元 is the 公共安全支出 row's figure, but the sentence names 购置设备支出
+    said = quotes(library, "某局2026年部门预算中公共安全支出的预算数是多少？")
+    assert not any("购置设备" in q for q in said)
+
+
+def test_figures_agree_as_the_prose_rounds_them() -> None:
+    assert _same("96,282,213.44", "元", "9628.22", "万元")
+    assert _same("2,087,959.00", "元", "208.8", "万元")
+    assert _same("2,152.26", "", "2152.26", "万元")  # a table with no unit: the prose's own
+    assert not _same("96,282,213.44", "元", "9628.23", "万元")
+    assert not _same("859", "件", "859", "万元")
+    assert not _same("0.00", "元", "0", "万元")
