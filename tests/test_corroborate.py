@@ -1,5 +1,5 @@
 """A figure its report states both in a table and in prose is quoted from both: the answer
-shows the table's row and the sentence, which agree."""
+shows the table's row and the sentence, which agree; a table's note is quoted with its rows."""
 
 from __future__ import annotations
 
@@ -24,8 +24,9 @@ BUDGET = """上海市某区某局2026年部门预算
 科目名称\t合计\t人员经费\t公用经费
 工资福利支出\t20,000,000.00\t20,000,000.00\t0.00
 合计\t25,741,666.44\t23,563,342.00\t2,178,324.44
+注：基本支出含离退休人员经费。
 三、部门预算说明
-2026年，某局收入预算9628.22万元，比上年增加793.14万元。
+2026年，某局收入预算9628.22万元，其中：财政拨款收入9628.22万元，比上年增加793.14万元。
 某局支出预算中，卫生健康支出114.97万元，主要用于职工医疗。
 本部门购置设备支出8726.73万元。
 四、机关运行经费
@@ -58,6 +59,14 @@ def test_a_prose_figure_is_quoted_where_its_table_holds_it(library: Library) -> 
     assert any(q.startswith("合计") and "2,178,324.44" in q for q in said)
 
 
+def test_a_table_row_is_quoted_with_the_note_on_its_table(library: Library) -> None:
+    said = quotes(library, "某局2026年基本支出预算表中工资福利支出的合计是多少？")
+    assert any(q.startswith("工资福利支出") for q in said)
+    assert "注：基本支出含离退休人员经费" in said
+    said = quotes(library, "某局2026年部门预算中公共安全支出的预算数是多少？")
+    assert not any(q.startswith("注") for q in said)
+
+
 def test_the_same_figure_under_another_name_is_no_corroboration(library: Library) -> None:
     # 8726.73万元 is the 公共安全支出 row's figure, but the sentence names 购置设备支出
     said = quotes(library, "某局2026年部门预算中公共安全支出的预算数是多少？")
@@ -71,3 +80,37 @@ def test_figures_agree_as_the_prose_rounds_them() -> None:
     assert not _same("96,282,213.44", "元", "9628.23", "万元")
     assert not _same("859", "件", "859", "万元")
     assert not _same("0.00", "元", "0", "万元")
+
+
+def test_a_change_asked_is_answered_by_the_sentence_stating_it(library: Library) -> None:
+    answer = library.ask("某局2026年财政拨款收入比上年增加了多少？")
+    assert "793.14万元" in answer.text
+    assert (
+        "一、财政拨款收入" not in answer.text
+    )  # a cell states one of the two figures, not the change
+
+
+def test_a_preposition_before_a_districts_office_is_no_place(library: Library) -> None:
+    from qa.query.places import unindexed_places
+
+    assert (
+        unindexed_places(
+            "按区政府办公室2025年部门预算的介绍，它和哪个机构合署办公？", library.index
+        )
+        == []
+    )
+
+
+def test_only_a_column_of_changes_answers_a_change() -> None:
+    from qa.answer.candidate import Candidate, TableCell
+    from qa.answer.strategies import _states_change
+    from qa.records import Report, Table, TableEntry, TableValue
+
+    def row(column: str) -> Candidate:
+        entry = TableEntry("财政拨款收入", 0, 6, (TableValue(column, 0, 6),))
+        cell = TableCell(Table("收支表", "万元", (column,), 0, 6, (entry,)), entry)
+        report = Report("d", "d.txt", "收支表", "", "", 2026, None, None, "123456", "")
+        return Candidate(report, "d#0", (), 1.0, 0, 6, 1.0, True, cell=cell)
+
+    assert _states_change(row("比上年增减"))
+    assert not _states_change(row("本年收入·预算数"))

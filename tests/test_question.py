@@ -333,3 +333,19 @@ def test_a_focus_word_is_found_as_the_reports_write_it(sample_library: Any) -> N
 def test_no_term_glues_a_word_to_the_verb_of_a_count(sample_library: Any) -> None:
     terms = key_terms("自然资源局有几名执法人员？", sample_library.index)
     assert "局有" not in terms and "执法" in terms
+
+
+@pytest.mark.parametrize(
+    ("question", "change"),
+    [
+        ("办公室2025年的财政拨款收入比2024年预算少了多少？", True),
+        ("与上年相比，一般公共预算收入增加了多少？", True),
+        ("“三公”经费增减了多少？", True),
+        ("地区生产总值增加到多少？", False),  # the level reached, not the change
+        ("一般公共预算收入是多少？", False),
+    ],
+)
+def test_a_change_between_two_figures_is_told_from_a_figure(question: str, change: bool) -> None:
+    from qa.query.kind import question_kind
+
+    assert question_kind(question).change is change

@@ -212,7 +212,7 @@ def test_a_district_s_office_goes_by_the_level_and_its_name(fake_index: Index) -
 
     report = next(iter(fake_index.reports.values()))
     office = replace(report, region="上海市普陀区", agency="上海市普陀区人民政府办公室")
-    assert {"区政府办公室", "普陀区政府办公室"} <= place_aliases(office)
+    assert {"区政府办公室", "普陀区政府办公室", "区府办", "普陀区政府办"} <= place_aliases(office)
     government = replace(report, region="上海市普陀区", agency="上海市普陀区人民政府")
     assert "区政府" not in place_aliases(government)  # every district's government
 
@@ -530,7 +530,7 @@ def test_the_kind_a_question_names_chooses_among_a_places_reports(dev_index: Ind
 
 
 def test_a_place_a_report_misspells_is_read_as_the_report_spells_it() -> None:
-    from qa.query.places import spelling_variants
+    from qa.query.spelling import spelling_variants
     from qa.records import Report
 
     def report(doc_id: str, agency: str, region: str) -> Report:
@@ -677,3 +677,24 @@ def test_a_year_compared_with_is_not_a_year_asked_about() -> None:
     assert years_asked("2014年与2015年的地区生产总值分别是多少？") == [2014, 2015]
     assert figure_years("2026年政府工作报告里，2025年地区生产总值增长多少？") == {"2025"}
     assert figure_years("2015年的报告定的目标是多少？") == {"2015"}
+
+
+def test_an_office_named_without_its_place_is_the_one_body_with_that_office() -> None:
+    from qa.query.places import bare_offices
+    from qa.records import Report
+
+    def report(doc_id: str, agency: str, region: str) -> Report:
+        return Report(doc_id, f"{doc_id}.txt", "", agency, region, 2025, None, None, "…", "")
+
+    reports = [
+        report("justice", "上海市普陀区司法局", "上海市普陀区"),
+        report("finance", "上海市普陀区财政局", "上海市普陀区"),
+        report("city", "上海市财政局", "上海市"),
+        report("junshan", "平潭综合实验区君山片区管理局", "福建省平潭综合实验区"),
+    ]
+    said = bare_offices("司法局2026年和财政局2025年的“三公”经费各是多少", reports)
+    assert said["justice"] == ["司法局"]
+    assert said["finance"] == said["city"] == []  # two places' 财政局: neither is meant
+    assert bare_offices("社会事业局和君山片区管理局各办理了多少件", reports)["junshan"]
+    # after a place that is not its own, the office is another place's: 杭州市司法局
+    assert bare_offices("杭州市司法局2026年的预算", reports)["justice"] == []

@@ -79,7 +79,8 @@ def _sentence(
     body = c.said.rstrip("。；;！!？?")
     said = quote_tense(c, reviews_and_targets(c.report)) if tag else ""
     text = f"{head}{lead}{body}{f'（{said}）' if said else ''}"
-    quotes = (_citation(0, c), *_table_title(c), *([_citation(0, also)] if also else []))
+    also_quoted = [_citation(0, also)] if also else []
+    quotes = (_citation(0, c), *_table_title(c), *_table_note(c), *also_quoted)
     return AnswerSentence(text, quotes, opens_list=c.opens_list)
 
 
@@ -97,6 +98,29 @@ def _table_title(c: Candidate) -> tuple[Citation, ...]:
         return ()
     end, page = at + len(table.title), c.report.page_at(at)
     return (replace(_citation(0, c), start=at, end=end, quote=table.title, page=page),)
+
+
+# A note on a table's figures (注：行政复议、行政诉讼数量含上年度结转数量).
+_NOTE = re.compile(r"(?:注|说明|备注)\s*[:：][^\n]{2,200}")
+
+
+def _table_note(c: Candidate) -> tuple[Citation, ...]:
+    """A table entry's note: the line right below its table, or right above its first row,
+    when it is a note on the table's figures."""
+    if c.cell is None:
+        return ()
+    text, table = c.report.text, c.cell.table
+    below = len(text) - len(text[table.end :].lstrip())
+    above = text.rfind("\n", 0, max(0, text.rfind("\n", 0, table.start))) + 1
+    for at in (below, above if text[above : table.start].count("\n") <= 1 else -1):
+        m = _NOTE.match(text, at) if at >= 0 else None
+        if m:
+            start, end = m.start(), m.start() + len(m.group().rstrip("。 \t"))
+            page = c.report.page_at(start)
+            return (
+                replace(_citation(0, c), start=start, end=end, quote=text[start:end], page=page),
+            )
+    return ()
 
 
 def compose(kind: Kind, picked: list[Candidate], index: Index) -> list[AnswerSentence]:

@@ -136,12 +136,9 @@ def sentences(ask: Ask) -> list[Candidate] | None:
     )
     found = [c for c in found if not _echoes(c, resolved)]
     if kind.base == "number":
-        found = _figures_asked(
-            resolved,
-            found + table_candidates(ask.hits, ask.index, terms, units, ask.query.simple),
-            terms,
-            units,
-        )
+        cells = table_candidates(ask.hits, ask.index, terms, units, ask.query.simple)
+        cells = [c for c in cells if not kind.change or _states_change(c)]
+        found = _figures_asked(resolved, found + cells, terms, units)
     # the reader ranks one answer's sentences; a figure's clause (whose reader mass grows with
     # every clause around it) and per-report answers are left to the word match
     one = kind.base in ("fact", "list") and not (kind.per_report or kind.each)
@@ -159,6 +156,15 @@ def sentences(ask: Ask) -> list[Candidate] | None:
             if c.coverage >= UNFOCUSED_COVERAGE or has_word(to_simplified(c.text), topic)
         ]
     return [with_antecedent(c) for c in _shaped(kind, picked)]
+
+
+# A column that states a change (增减, 比上年增长, 增减幅度).
+_CHANGE_COLUMN = re.compile(r"增减|增长|减少|变动|变化|比上年|同比")
+
+
+def _states_change(c: Candidate) -> bool:
+    """Does a table entry state a change (a column of 增减), as 比上年少了多少 asks?"""
+    return c.cell is not None and any(_CHANGE_COLUMN.search(v.column) for v in c.cell.values)
 
 
 def _echoes(c: Candidate, question: str) -> bool:

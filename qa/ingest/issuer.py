@@ -23,7 +23,7 @@ _AGENCY = re.compile(
 )
 # Characters that cannot start a place name (我县, 全县, 各区, 不含代理县 …).
 NOT_PLACE_START = frozenset(
-    "我全各本该此哪那这市县区省州到向对和与及在为由被据经将把从于请以是年不含除非代二三四五六七八九十"
+    "我全各本该此哪那这市县区省州到向对和与及在为由被据经将把从于请以是年不含除非代按给二三四五六七八九十"
 )
 # A place named in free text: 仁寿县, 酉阳土家族苗族自治县, 西宁市, 四川省.
 PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:自治县|自治州|县|区|市|州|省|旗)")

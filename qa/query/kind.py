@@ -33,6 +33,12 @@ DAY_Q = re.compile(r"哪天|哪一天|日期|落款|哪日")
 DATE_Q = re.compile(rf"{DAY_Q.pattern}|何时|什么时候")  # a day, or any time (何时)
 YEAR_Q = re.compile(r"哪年|哪一年|何年|哪个年份|什么年份")
 TOTAL_Q = re.compile(r"一共|总共|合计|共计|总计|总数|总额")
+# 比2024年预算少了多少 / 较上年增加多少 / 增减了多少: the change between two figures, which a
+# sentence states (比2024年预算减少2,389.52万元); a table's cell states one of the two.
+CHANGE_Q = re.compile(
+    r"(?:[比较]|与|同|相比)[^，。？?]{0,24}?(?:多|少)了?(?:多少|几)"
+    r"|(?:增加|减少|增长|下降|提高|降低|上升|下降|压减|增减|变化|变动)了?(?:多少|几)"
+)
 TOTAL_WORD = re.compile(r"共计|合计|总计|总数|总额|共")
 
 
@@ -59,6 +65,7 @@ class Kind:
     per_report: bool
     each: bool = False  # 分别/各多少/哪几类: the whole sentence, not one clause
     total: bool = False  # 一共/合计: prefer the clause that states the total
+    change: bool = False  # 比上年少了多少: a change between two figures, no table's cell
     focus: tuple[str, ...] = ()  # words next to 多少/几: one must be in a figure's clause
     body: str = ""  # the kind of body 哪家 asks for (律师事务所): the answer must name one
 
@@ -67,7 +74,11 @@ def question_kind(question: str) -> Kind:
     """Classify a question by the answer it wants."""
     q = to_simplified(question)
     per_report = bool(_PER_REPORT_Q.search(q))
-    flags = {"each": bool(_EACH_Q.search(q)), "total": bool(TOTAL_Q.search(q))}
+    flags = {
+        "each": bool(_EACH_Q.search(q)),
+        "total": bool(TOTAL_Q.search(q)),
+        "change": bool(CHANGE_Q.search(q)),
+    }
     if _NUMBER_Q.search(q) or DATE_Q.search(q) or YEAR_Q.search(q):
         base = "number"
     elif _YESNO_Q.search(q):

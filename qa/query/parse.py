@@ -15,9 +15,10 @@ from qa.index.core import Index
 from qa.ingest.clean import normalize_width, to_simplified
 from qa.query.followup import resolve_question
 from qa.query.kind import Kind, answer_kind
-from qa.query.places import known_places, spelling_variants
+from qa.query.places import known_places
 from qa.query.question import key_terms
 from qa.query.scope import Scope, analyze_question
+from qa.query.spelling import spelling_variants
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,11 +76,11 @@ def _aliases(places: tuple[str, ...], agency_name: str, region: tuple[str, ...])
         if office != agency:
             said = {office, office.replace("人民政府", "政府"), *short_office_names(office)}
             names.update(n + o for n in list(names) if n.endswith(("县", "区", "市")) for o in said)
-            # 区政府办公室, 区司法局: as a district's or county's own offices call each other
+            # 区政府办公室, 区司法局, 区府办: as a district's or county's own offices call each other
             # (not its government itself, nor a city's: 市政府 names every city's)
             level = places[-1][-1] if places and places[-1].endswith(("区", "县")) else ""
             if level and not re.fullmatch(r"(?:人民)?政府", office):
-                names.update(level + o for o in said if len(o) >= 3)
+                names.update(level + o for o in said if len(o) >= 3 or o.endswith("办"))
         # a body of a place below the county: 万里街道办事处 is called 万里街道, 某某镇 by itself
         town = _TOWN.search(office.removeprefix("人民政府"))
         if town:
@@ -117,7 +117,8 @@ def named_places(q: str, reports: list[Report]) -> dict[str, list[str]]:
     one (各区), the reports of places inside a named division count (四川 → 井研县). A report
     of a division that the question names only as the parent of another named report's place
     gives way too (上海市普陀区…: not 上海市's own report)."""
-    hits = {r.doc_id: [a for a in place_aliases(r) if a in q] for r in reports}
+    bare = bare_offices(q, reports)
+    hits = {r.doc_id: [a for a in place_aliases(r) if a in q] + bare[r.doc_id] for r in reports}
     if not any(hits.values()) or _SUBDIVISIONS.search(q):
         for r in reports:
             hits[r.doc_id] += [a for a in parent_aliases(r) if a in q]
@@ -135,6 +136,41 @@ def named_places(q: str, reports: list[Report]) -> dict[str, list[str]]:
     return hits
 
 
+# What may stand before an office named without its place: the question's start, a year
+# (2026年司法局), a joining word (…社会事业局和君山片区管理局) or punctuation.
+_BEFORE_BARE = "和与及、跟同对比按据在年的"
+MIN_BARE_OFFICE = 3  # characters: 科委 alone is too short to name one body
+
+
+def bare_offices(q: str, reports: list[Report]) -> dict[str, list[str]]:
+    """For each report, the name of its office the question says without a place (司法局,
+    君山片区管理局) when that office is one indexed body's only (two 财政局 of two places:
+    neither is meant)."""
+    owners: dict[str, set[str]] = {}
+    for r in reports:
+        agency = to_simplified(r.agency)
+        office = _office(agency, _region_parts(r.region)) if agency else ""
+        if not office or office == agency:
+            continue
+        for name in {office, office.replace("人民政府", "政府"), *short_office_names(office)}:
+            if len(name) >= MIN_BARE_OFFICE and _said_bare(q, name):
+                owners.setdefault(name, set()).add(agency)
+    return {
+        r.doc_id: [n for n, bodies in owners.items() if bodies == {to_simplified(r.agency)}]
+        for r in reports
+    }
+
+
+def _said_bare(q: str, name: str) -> bool:
+    at = q.find(name)
+    while at >= 0:
+        before = q[at - 1] if at else ""
+        if not before or not re.match(r"[\u4e00-\u9fff]", before) or before in _BEFORE_BARE:
+            return True
+        at = q.find(name, at + 1)
+    return False
+
+
 _GOVERNMENT = re.compile(r"(?:人民)?政府$")
 # 哪些局/各县/分别/有几个单位: a question across the reports of places inside a division
 _ACROSS = re.compile(
@@ -149,8 +185,10 @@ def only_above(q: str, reports: list[Report], hits: dict[str, list[str]]) -> str
     said = {a for found in hits.values() for a in found}
     if not said or _SUBDIVISIONS.search(q) or _ACROSS.search(q):
         return ""
-    if any(a in q for r in reports for a in place_aliases(r)):
-        return ""
+    if any(a in q for r in reports for a in place_aliases(r)) or any(
+        bare_offices(q, reports).values()
+    ):
+        return ""  # a place or an office (司法局) named as its own
     return max(said, key=len)
 
 
@@ -180,42 +218,6 @@ def inside_places(q: str, named: list[Report], known: frozenset[str]) -> list[st
         if any(p in region for p in parents for region in regions):
             found.append(d.name)
     return found
-
-
-def spelling_variants(q: str, reports: list[Report], known: frozenset[str]) -> str:
-    """The question with a division it names that no report is in written as an indexed
-    report's own place that no division table holds and that is one character away (沭阳县
-    for a report that misspells it 沐阳县): the same place, spelt as the report spells it."""
-    unknown = {
-        a
-        for r in reports
-        if r.region and _unknown_region(r.region)
-        for a in place_aliases(r)
-        if a in r.region
-    }
-    if not unknown:
-        return q
-    found = list(gazetteer.names_in(q, short_up_to=3))  # 沭阳 as well as 沭阳县
-    # a name said in full (北京市朝阳区) is compared as said, never by its short name (朝阳)
-    full = {at: d.name for at, d in found if q.startswith(d.name, at)}
-    for at, d in found:
-        name = full.get(at, d.short)
-        if not q.startswith(name, at) or name in known:
-            continue
-        near = [a for a in unknown if len(a) == len(name) and _one_apart(a, name)]
-        if len(near) == 1:
-            return q[:at] + near[0] + q[at + len(name) :]
-    return q
-
-
-@lru_cache(maxsize=8192)
-def _unknown_region(region: str) -> bool:
-    """No division table holds the region (worked out once a region, not once a question)."""
-    return not gazetteer.region_path(region)
-
-
-def _one_apart(a: str, b: str) -> bool:
-    return sum(x != y for x, y in zip(a, b, strict=True)) == 1 and a[-1] == b[-1]
 
 
 # Offices of a county government, by the stem before 局/委/办/院: an office is named right

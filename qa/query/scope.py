@@ -14,10 +14,10 @@ from qa.query.places import (
     named_places,
     only_above,
     other_office,
-    spelling_variants,
     unindexed_divisions,
     unindexed_places,
 )
+from qa.query.spelling import spelling_variants
 from qa.query.years import YEAR, match_years, planned_instead, years_asked
 from qa.records import Report
 
