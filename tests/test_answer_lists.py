@@ -113,3 +113,43 @@ def test_a_year_s_figure_the_review_does_not_give_is_read_from_its_plan(
     assert "工业类3个" in answer.text and "141个" not in answer.text, answer.text
     # what the review gives is answered from it, never from the plan
     assert "8.9%" in library.ask("某区2015年地区生产总值增长了多少？").text
+
+
+UNITS = """上海市某区某局2026年部门预算
+一、部门主要职能
+负责全区某项工作。
+二、部门机构设置
+某局部门预算是包括某局本部以及下属2家预算单位的综合收支计划。
+本部门中，行政单位1家，事业单位2家，
+    具体包括： 1. 某局本部
+               2. 某区法律援助中心
+               3. 某区公证处
+三、部门预算说明
+本部门2026年政府采购预算1486.42万元。
+"""
+
+
+def test_a_sentence_introducing_numbered_items_is_read_through_them(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    library = hash_library(tmp_path_factory.mktemp("units"), {"units.txt": UNITS})
+    answer = library.ask("某局2026年部门预算包括哪些预算单位？")
+    assert "法律援助中心" in answer.text and "公证处" in answer.text
+    assert any("3. 某区公证处" in c.quote for c in answer.citations)
+    assert "\n    " not in answer.text.split("\n\n")[0]  # the items' lines read as one sentence
+
+
+def test_a_bound_on_a_figure_gives_way_to_the_figure() -> None:
+    from qa.answer.candidate import Candidate
+    from qa.answer.rank import _bounded
+    from qa.records import Report
+
+    def clause(text: str) -> Candidate:
+        report = Report("d", "d.txt", "t", "", "", 2026, None, None, text, "")
+        return Candidate(report, "d#0", (), 1.0, 0, len(text), 1.0, True)
+
+    focus = ("失业率",)
+    assert _bounded(clause("城镇新增就业86.22万人，城镇调查失业率控制在5.5%以内"), focus)
+    assert _bounded(clause("城镇调查失业率不超过5.5%"), focus)
+    assert not _bounded(clause("CPI微降0.1%，城镇调查失业率5.2%"), focus)
+    assert not _bounded(clause("财政赤字控制在3%以内，城镇调查失业率5.2%"), focus)

@@ -76,7 +76,7 @@ def _sentence(
 ) -> AnswerSentence:
     """An answer sentence citing ``c`` (and its table's title), and ``also``: the other place
     its report states the figure."""
-    body = c.said.rstrip("。；;！!？?")
+    body = re.sub(r"\s*\n\s*", " ", c.said).rstrip("。；;！!？?")  # items on lines of their own
     said = quote_tense(c, reviews_and_targets(c.report)) if tag else ""
     text = f"{head}{lead}{body}{f'（{said}）' if said else ''}"
     also_quoted = [_citation(0, also)] if also else []

@@ -47,6 +47,9 @@ EXAMPLE_COST = 0.15  # an example (仅以…为例) or one part (分区域看，
 PERIOD_COST = 0.15  # nor is one over several years (年均增长5.7%) when one year is asked
 SURE_FIGURE = 0.6  # ... with a figure, when the sentence lacks the thing counted (行政诉讼)
 UNFOCUSED_COST = 0.15  # a figure's clause without the words next to 多少, against one with them
+BOUND_COST = 0.15  # a bound (失业率控制在5.5%以内) says less than the figure itself (失业率5.2%)
+# A bound on a figure, not the figure: 控制在5.5%以内, 不超过3%, 不高于.
+_BOUND = re.compile(r"(?:控制在|不超过|不高于)[^，,；;。\d]{0,6}\d|\d[\d.]*\s*%?以内")
 
 
 Readings = dict[str, tuple[int, Reading]]  # passage id → (its start offset, the reading)
@@ -142,6 +145,7 @@ def _rank_key(c: Candidate, kind: Kind) -> float:
         + bonus
         - EXAMPLE_COST * c.example
         - PERIOD_COST * c.period
+        - BOUND_COST * (kind.base == "number" and _bounded(c, kind.focus))
         - (c.cell.cost if c.cell else 0.0)
         + SCORE_WEIGHT * c.score
         + RUN_WEIGHT * c.run
@@ -149,6 +153,16 @@ def _rank_key(c: Candidate, kind: Kind) -> float:
         + READ_WEIGHT * c.read
         - length_cost * (c.end - c.start)
     )
+
+
+def _bounded(c: Candidate, focus: tuple[str, ...]) -> bool:
+    """Does the clause stating the focus's figure give a bound on it, not the figure?"""
+    if c.cell or not focus:
+        return False
+    for clause in re.split(r"[，,；;。]", to_simplified(c.text)):
+        if any(f in clause for f in focus) and re.search(r"\d", clause):
+            return _BOUND.search(clause) is not None
+    return False
 
 
 # A table-of-contents line: its dot leaders (………… 3) point to where the answer is.

@@ -37,7 +37,13 @@ from qa.answer.read import Reader
 from qa.answer.report_facts import fact_candidates
 from qa.answer.section_answer import fitting_section_items, numbered_items, section_items
 from qa.answer.table_answer import table_candidates
-from qa.answer.widen import whole_sentence, with_antecedent, with_breakdown, with_level
+from qa.answer.widen import (
+    whole_sentence,
+    with_antecedent,
+    with_breakdown,
+    with_items,
+    with_level,
+)
 from qa.index.chunk import without_number
 from qa.index.core import Index
 from qa.ingest.clean import to_simplified
@@ -195,9 +201,10 @@ def _shaped(kind: Kind, picked: list[Candidate]) -> list[Candidate]:
     if kind.each and not kind.per_report:
         return apart_only([with_breakdown(whole_sentence(c)) for c in picked])
     if kind.base == "list" and not kind.per_report:
-        return apart_only([with_breakdown(whole_sentence(c, "。！？\n")) for c in picked])
+        whole = [with_breakdown(whole_sentence(c, "。！？\n")) for c in picked]
+        return apart_only([with_items(c) for c in whole])
     if kind.base == "fact":  # a clause cut at ； reads whole with its sentence, if short
-        return apart_only([whole_sentence(c, "。！？\n", MAX_QUOTE) for c in picked])
+        return apart_only([with_items(whole_sentence(c, "。！？\n", MAX_QUOTE)) for c in picked])
     if kind.base == "number":
         return [with_level(c) for c in picked]
     return picked

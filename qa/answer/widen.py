@@ -76,3 +76,26 @@ def with_breakdown(c: Candidate, longest: int = 2 * MAX_QUOTE) -> Candidate:
     if end - c.start > longest:
         return c
     return replace(c, end=trim_span(text, c.start, end)[1])
+
+
+# Words that open numbered items on the lines after them (…，具体包括：\n1. …\n2. …).
+_INTRODUCES = re.compile(r"[，,]?\s*(?:(?:具体|主要)?(?:包括|如下|分别是|分别为)\s*)?[:：]")
+_ITEM = re.compile(r"\s*(?:(\d{1,2})[.．、]|[（(](\d{1,2})[)）])[ \t\u3000]*[^\n]{1,80}")
+MAX_ITEMS = 20
+
+
+def with_items(c: Candidate) -> Candidate:
+    """A sentence that ends by introducing numbered items (本部门中，行政单位1家，参公单位1家，
+    具体包括：) read on through them (1. 普陀区司法局本部 2. 普陀区法律援助中心): what it
+    says is in the items."""
+    text = c.report.text
+    intro = None if c.cell else _INTRODUCES.match(text, c.end)
+    if intro is None:
+        return c
+    end, n = intro.end(), 0
+    while n < MAX_ITEMS:
+        item = _ITEM.match(text, end)
+        if item is None or int(item.group(1) or item.group(2)) != n + 1:
+            break
+        end, n = item.end(), n + 1
+    return replace(c, end=end) if n >= 2 else c
