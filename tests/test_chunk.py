@@ -128,3 +128,11 @@ def test_embedding_text_carries_context() -> None:
     assert "井研县自然资源局" in text and "2023年" in text
     assert "（三）履行部门职能，推行依法行政" in text
     assert text.endswith(passage.text)
+
+
+def test_a_contents_line_is_no_heading() -> None:
+    text = (
+        "目录\n七、项目经费情况说明  ……………………………………… 12\n"
+        "二、部门机构设置\n本部门包括本部。\n"
+    )
+    assert [h.title for h in find_headings(text)] == ["二、部门机构设置"]

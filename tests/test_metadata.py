@@ -277,3 +277,11 @@ def test_a_statistics_bureau_of_a_province_issues_its_communique() -> None:
     text = "湖南省2025年国民经济和社会发展统计公报\n湖南省统计局 国家统计局湖南调查总队\n2026年3月25日\n一、综合\n"
     meta = infer_metadata(text + "注：行业标准数据来自省市场监督管理局。\n")
     assert (meta.agency, meta.region) == ("湖南省统计局", "湖南省")
+
+
+def test_final_accounts_set_no_later_years_plans() -> None:
+    from qa.ingest.report_dates import period
+    from qa.ingest.report_kind import kinds
+
+    accounts = next(k for k in kinds() if k.name == "部门决算")
+    assert period(accounts, 2024) == (2024, 2024)  # not a question about 2025's plans

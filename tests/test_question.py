@@ -349,3 +349,19 @@ def test_a_change_between_two_figures_is_told_from_a_figure(question: str, chang
     from qa.query.kind import question_kind
 
     assert question_kind(question).change is change
+
+
+def test_gong_of_a_total_is_not_gong_of_public() -> None:
+    from qa.query.kind import TOTAL_WORD
+
+    assert TOTAL_WORD.search("全年共办理行政复议案件12件")
+    assert TOTAL_WORD.search("全县共有人大代表5名")
+    assert not TOTAL_WORD.search("主要用于一般公共服务支出")
+    assert not TOTAL_WORD.search("推动共建共享")
+
+
+def test_words_pointing_back_are_not_the_thing_counted() -> None:
+    from qa.query.kind import question_kind
+
+    focus = question_kind("财政局2025年信息化建设这一项安排了多少钱？").focus
+    assert focus and not any("项" in w for w in focus)

@@ -698,3 +698,11 @@ def test_an_office_named_without_its_place_is_the_one_body_with_that_office() ->
     assert bare_offices("社会事业局和君山片区管理局各办理了多少件", reports)["junshan"]
     # after a place that is not its own, the office is another place's: 杭州市司法局
     assert bare_offices("杭州市司法局2026年的预算", reports)["justice"] == []
+
+
+def test_a_town_no_report_is_by_or_mentions_is_not_answered(dev_index: Index) -> None:
+    scope = analyze_question("普陀区长寿路街道2026年部门预算收入是多少？", dev_index)
+    assert "普陀区长寿路街道" in scope.unmatched
+    # a kind of place, or a verb before 镇, not a name
+    assert not analyze_question("海拉尔区城镇化率是多少？", dev_index).unmatched
+    assert not analyze_question("海拉尔区指导镇街开展了哪些工作？", dev_index).unmatched

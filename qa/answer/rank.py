@@ -10,6 +10,7 @@ from qa.answer.candidate import Candidate
 from qa.answer.candidates import MAX_SENTENCES, MIN_COVERAGE, NEGATION
 from qa.answer.figures import in_period_paragraph, over_years
 from qa.answer.read import Reader, Reading
+from qa.index.chunk import TOC_LINE
 from qa.index.core import Index
 from qa.index.sentences import after_last
 from qa.ingest.clean import to_simplified
@@ -165,13 +166,9 @@ def _bounded(c: Candidate, focus: tuple[str, ...]) -> bool:
     return False
 
 
-# A table-of-contents line: its dot leaders (………… 3) point to where the answer is.
-_TOC_LINE = re.compile(r"(?:…{3,}|\.{6,}|·{6,}|-{6,})\s*\d*\s*$")
-
-
 def eligible(kind: Kind, c: Candidate) -> bool:
     """Can the candidate answer at all: enough of the question, and a fitting figure for 多少?"""
-    if max(c.coverage, c.telling) < MIN_COVERAGE or _TOC_LINE.search(c.text):
+    if max(c.coverage, c.telling) < MIN_COVERAGE or TOC_LINE.search(c.text):
         return False
     if not _names_body(kind, c):
         return False  # 哪家律师事务所: a sentence that names none does not answer

@@ -21,4 +21,5 @@ DEV_SETS = {
     "dev-xxgk3": "xxgk3_dev.jsonl",
     "dev-mixed7": "mixed7_dev.jsonl",
     "dev-budgets": "budgets_dev.jsonl",
+    "dev-mixed8": "mixed8_dev.jsonl",
 }

@@ -20,6 +20,8 @@ HEADING_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("paren_arabic", re.compile(r"[（(](\d{1,2})[）)]")),  # （1） (1)
 )
 # A heading that runs on into its paragraph ends at the first of these.
+# A table-of-contents line: its dot leaders (………… 3) point to where the heading is.
+TOC_LINE = re.compile(r"(?:…{3,}|\.{6,}|·{6,}|-{6,})\s*\d*\s*$")
 _HEADING_END = re.compile(r"[。！？；：:]")
 _HEADING_MAX = 50
 # Sentence ends: 。！？； and line ends (a closing quote or bracket stays with its sentence).
@@ -69,6 +71,8 @@ def match_heading(line: str, start: int) -> Heading | None:
     lead = len(line) - len(stripped)
     if "\t" in stripped and any(is_value(cell) for cell in stripped.split("\t")[1:]):
         return None  # a table's row (（一）予以公开\t100\t5), not a heading
+    if TOC_LINE.search(stripped):
+        return None  # a contents line names a heading found further on
     for rank, (_, pattern) in enumerate(HEADING_KINDS):
         m = pattern.match(stripped)
         if not m or len(stripped) <= m.end():

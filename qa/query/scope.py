@@ -18,6 +18,7 @@ from qa.query.places import (
     unindexed_places,
 )
 from qa.query.spelling import spelling_variants
+from qa.query.towns import unindexed_towns
 from qa.query.years import YEAR, match_years, planned_instead, years_asked
 from qa.records import Report
 
@@ -76,6 +77,7 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
     if other:  # 井研县公安局: the place is indexed, that office's reports are not
         unmatched.append(other)
     unmatched.extend(unindexed_places(q, index))
+    unmatched.extend(unindexed_towns(q, index))
     within = inside_places(q, [r for r in reports if r.doc_id in named], known_places(index))
     selected = _match_kind(selected, q, bool(named), matched, unmatched)
     named = {r.doc_id for r in selected} & named
