@@ -131,8 +131,5 @@ def test_embedding_text_carries_context() -> None:
 
 
 def test_a_contents_line_is_no_heading() -> None:
-    text = (
-        "目录\n七、项目经费情况说明  ……………………………………… 12\n"
-        "二、部门机构设置\n本部门包括本部。\n"
-    )
+    text = "目录\n七、项目经费情况说明  ……………………………………… 12\n二、部门机构设置\n本部门包括本部。\n"
     assert [h.title for h in find_headings(text)] == ["二、部门机构设置"]
