@@ -140,16 +140,10 @@ def test_a_sentence_introducing_numbered_items_is_read_through_them(
 
 
 def test_a_bound_on_a_figure_gives_way_to_the_figure() -> None:
-    from qa.answer.candidate import Candidate
-    from qa.answer.rank import _bounded
-    from qa.records import Report
-
-    def clause(text: str) -> Candidate:
-        report = Report("d", "d.txt", "t", "", "", 2026, None, None, text, "")
-        return Candidate(report, "d#0", (), 1.0, 0, len(text), 1.0, True)
+    from qa.answer.figures import bounded
 
     focus = ("失业率",)
-    assert _bounded(clause("城镇新增就业86.22万人，城镇调查失业率控制在5.5%以内"), focus)
-    assert _bounded(clause("城镇调查失业率不超过5.5%"), focus)
-    assert not _bounded(clause("CPI微降0.1%，城镇调查失业率5.2%"), focus)
-    assert not _bounded(clause("财政赤字控制在3%以内，城镇调查失业率5.2%"), focus)
+    assert bounded("城镇新增就业86.22万人，城镇调查失业率控制在5.5%以内", focus)
+    assert bounded("城镇调查失业率不超过5.5%", focus)
+    assert not bounded("CPI微降0.1%，城镇调查失业率5.2%", focus)
+    assert not bounded("财政赤字控制在3%以内，城镇调查失业率5.2%", focus)

@@ -313,3 +313,23 @@ def test_the_reader_reads_only_when_its_readings_can_change_the_pick(sample_libr
     assert set(readings) == {passages[0].passage_id, passages[1].passage_id}
     assert len(reader.texts) == 2
     assert read_hits(None, "怎么做的？", hits, index, [able(top)]) == {}
+
+
+def test_the_reader_is_skipped_only_when_its_reading_could_change_nothing() -> None:
+    from qa.answer.candidate import Candidate
+    from qa.answer.rank import settled
+    from qa.query.kind import question_kind
+    from qa.records import Report
+
+    text = "本局聘请某律师事务所担任法律顾问。本局开展了普法宣传活动。"
+    report = Report("d", "d.txt", "t", "", "", 2023, None, None, text, "")
+
+    def sentence(start: int, end: int, telling: float) -> Candidate:
+        return Candidate(report, "d#0", (), 0.5, start, end, telling, True, telling)
+
+    kind = question_kind("本局的法律顾问是哪家律师事务所担任的？")
+    clear = [sentence(0, 16, 1.0), sentence(17, 29, 0.2)]
+    close = [sentence(0, 16, 1.0), sentence(17, 29, 0.95)]
+    assert settled(kind, clear, "本局的法律顾问是哪家律师事务所担任的？")
+    assert not settled(kind, close, "本局的法律顾问是哪家律师事务所担任的？")
+    assert not settled(question_kind("有哪些做法？"), clear, "有哪些做法？")  # a list's order

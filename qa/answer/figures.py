@@ -255,3 +255,16 @@ def figure_on_topic(text: str, top: tuple[str, ...], units: str | None) -> bool:
         and all(has_word("".join(clauses[max(0, i - 1) : i + 1]), t) for t in top)
         for i, clause in enumerate(clauses)
     )
+
+
+# A bound on a figure, not the figure: 控制在5.5%以内, 不超过3%, 不高于.
+_BOUND = re.compile(r"(?:控制在|不超过|不高于)[^，,；;。\d]{0,6}\d|\d[\d.]*\s*%?以内")
+
+
+def bounded(text: str, focus: tuple[str, ...]) -> bool:
+    """Does the clause stating the focus's figure give a bound on it (失业率控制在5.5%以内),
+    not the figure?"""
+    for clause in re.split(r"[，,；;。]", to_simplified(text)):
+        if any(f in clause for f in focus) and re.search(r"\d", clause):
+            return _BOUND.search(clause) is not None
+    return False

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from qa.answer.candidate import Candidate
 from qa.answer.candidates import MAX_SENTENCES, MIN_COVERAGE, NEGATION
-from qa.answer.figures import in_period_paragraph, over_years
+from qa.answer.figures import bounded, in_period_paragraph, over_years
 from qa.answer.read import Reader, Reading
 from qa.index.chunk import TOC_LINE
 from qa.index.core import Index
@@ -49,8 +49,6 @@ PERIOD_COST = 0.15  # nor is one over several years (年均增长5.7%) when one 
 SURE_FIGURE = 0.6  # ... with a figure, when the sentence lacks the thing counted (行政诉讼)
 UNFOCUSED_COST = 0.15  # a figure's clause without the words next to 多少, against one with them
 BOUND_COST = 0.15  # a bound (失业率控制在5.5%以内) says less than the figure itself (失业率5.2%)
-# A bound on a figure, not the figure: 控制在5.5%以内, 不超过3%, 不高于.
-_BOUND = re.compile(r"(?:控制在|不超过|不高于)[^，,；;。\d]{0,6}\d|\d[\d.]*\s*%?以内")
 
 
 Readings = dict[str, tuple[int, Reading]]  # passage id → (its start offset, the reading)
@@ -146,7 +144,7 @@ def _rank_key(c: Candidate, kind: Kind) -> float:
         + bonus
         - EXAMPLE_COST * c.example
         - PERIOD_COST * c.period
-        - BOUND_COST * (kind.base == "number" and _bounded(c, kind.focus))
+        - BOUND_COST * (kind.base == "number" and not c.cell and bounded(c.text, kind.focus))
         - (c.cell.cost if c.cell else 0.0)
         + SCORE_WEIGHT * c.score
         + RUN_WEIGHT * c.run
@@ -154,16 +152,6 @@ def _rank_key(c: Candidate, kind: Kind) -> float:
         + READ_WEIGHT * c.read
         - length_cost * (c.end - c.start)
     )
-
-
-def _bounded(c: Candidate, focus: tuple[str, ...]) -> bool:
-    """Does the clause stating the focus's figure give a bound on it, not the figure?"""
-    if c.cell or not focus:
-        return False
-    for clause in re.split(r"[，,；;。]", to_simplified(c.text)):
-        if any(f in clause for f in focus) and re.search(r"\d", clause):
-            return _BOUND.search(clause) is not None
-    return False
 
 
 def eligible(kind: Kind, c: Candidate) -> bool:
@@ -190,6 +178,23 @@ def contested(kind: Kind, cands: list[Candidate]) -> list[Candidate]:
     pick of one is the same whatever the reader says)."""
     able = [c for c in cands if eligible(kind, c)]
     return able if len(able) > 1 else []
+
+
+def settled(kind: Kind, able: list[Candidate], question: str) -> bool:
+    """Would the reader's reading change nothing? For one fact: the best candidate of the
+    best-fitting sections leads every other by more than a reading can add (READ_WEIGHT),
+    even against the bar a second sentence must clear (RUNNER_UP); reading costs most of an
+    answer's time."""
+    if kind.base != "fact" or kind.per_report or kind.each or len(able) < 2:
+        return False
+    plain = [ranked(question, c) for c in able]
+    fits = [section_fit(question, c.section_path) for c in plain]
+    top = max(fits)
+    keys = sorted(
+        (_rank_key(c, kind) for c, fit in zip(plain, fits, strict=True) if fit == top),
+        reverse=True,
+    )
+    return len(keys) < 2 or (keys[0] > 0 and keys[1] + READ_WEIGHT < RUNNER_UP * keys[0])
 
 
 def pick(

@@ -32,6 +32,7 @@ from qa.answer.rank import (
     pick,
     read_hits,
     read_out,
+    settled,
 )
 from qa.answer.read import Reader
 from qa.answer.report_facts import fact_candidates
@@ -149,6 +150,7 @@ def sentences(ask: Ask) -> list[Candidate] | None:
     # every clause around it) and per-report answers are left to the word match
     one = kind.base in ("fact", "list") and not (kind.per_report or kind.each)
     contest = contested(kind, found) if one else []
+    contest = [] if contest and settled(kind, contest, resolved) else contest
     readings = read_hits(ask.reader, ask.query.resolved, ask.hits, ask.index, contest)
     picked = pick(kind, found, resolved, readings)
     if not picked and ask.reader is not None and not (kind.per_report or kind.each):

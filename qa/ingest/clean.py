@@ -81,11 +81,12 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)
 def to_simplified(text: str) -> str:
     """Convert traditional characters to simplified (OpenCC t2s) for search and matching.
 
-    Cached: answering one question converts each candidate sentence several times.
+    Cached: answering one question converts each of its thousands of candidate clauses
+    several times (a smaller cache, cycled through in order, would miss every time).
     """
     return str(_t2s().convert(text))
 

@@ -137,6 +137,7 @@ _NUMBERED_NAME = re.compile(r"([两二三四五六七八九])[大个]?([\u4e00-\
 _COUNTS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"两": 2}
 
 
+@lru_cache(maxsize=4096)
 def numbered_name(term: str) -> tuple[int, str] | None:
     """五大战略 → (5, 战略), 六稳 → (6, 稳): how many items a numbered short name stands for
     and the word each has; None for any other term."""
@@ -181,6 +182,13 @@ def modifiers() -> tuple[str, ...]:
 
 def barred_modifiers(terms: dict[str, float]) -> tuple[str, ...]:
     """The modifiers the question's words do not carry themselves."""
+    return _barred(tuple(terms))
+
+
+@lru_cache(maxsize=256)
+def _barred(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """:func:`barred_modifiers`, worked out once for a question's words (not once for each of
+    its thousands of candidate clauses)."""
     return tuple(m for m in modifiers() if not any(m in t or t in m for t in terms))
 
 
