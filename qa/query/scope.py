@@ -76,8 +76,7 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
     other = other_office(q, [r for r in reports if r.doc_id in named], hits)
     if other:  # 井研县公安局: the place is indexed, that office's reports are not
         unmatched.append(other)
-    unmatched.extend(unindexed_places(q, index))
-    unmatched.extend(unindexed_towns(q, index))
+    unmatched.extend(unindexed_places(q, index) + unindexed_towns(q, index))
     within = inside_places(q, [r for r in reports if r.doc_id in named], known_places(index))
     selected = _match_kind(selected, q, bool(named), matched, unmatched)
     named = {r.doc_id for r in selected} & named
