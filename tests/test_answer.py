@@ -475,10 +475,10 @@ def test_two_reports_of_one_body_and_year_are_told_apart_by_their_titles(
     unit = replace(report, doc_id="unit-budget", title="某区2026年区级单位预算")
     dept = replace(report, doc_id="dept-budget", title="某区2026年区级部门预算")
     said = [Candidate(r, "p", (), 0.5, 0, 12, 0.8, False) for r in (unit, dept)]
-    first, second = (s.text for s in compose(Kind("fact", True), said))
+    first, second = (s.text for s in compose(Kind("fact", True), said, sample_library.index))
     assert first.startswith(f"{report.label}《某区2026年区级单位预算》：")
     assert second.startswith(f"{report.label}《某区2026年区级部门预算》：")
-    (alone,) = compose(Kind("fact", False), said[:1])
+    (alone,) = compose(Kind("fact", False), said[:1], sample_library.index)
     assert alone.text.startswith(f"{report.label}：")  # one report: its label is enough
 
 
