@@ -8,23 +8,12 @@ import pytest
 from qa.answer.corroborate import _same
 from qa.api import Library
 from tests.conftest import hash_library
+from tests.test_answer_tables import BUDGET as TABLES
 
-BUDGET = """上海市某区某局2026年部门预算
-一、部门主要职能
-负责全区某项工作。
-二、部门预算表
-2026年部门财务收支预算总表
-编制部门：某局\t单位：元
-收入项目\t预算数\t支出项目\t预算数
-一、财政拨款收入\t96,282,213.44\t一、公共安全支出\t87,267,272.44
-二、事业收入\t0.00\t二、卫生健康支出\t1,149,678.00
-收入总计\t96,282,213.44\t支出总计\t96,282,213.44
-2026年一般公共预算基本支出预算表
-单位：元
-科目名称\t合计\t人员经费\t公用经费
-工资福利支出\t20,000,000.00\t20,000,000.00\t0.00
-合计\t25,741,666.44\t23,563,342.00\t2,178,324.44
-注：基本支出含离退休人员经费。
+# the budget tables of the table-answer tests, then a note below the last and the prose
+BUDGET = (
+    TABLES.split("三、其他说明")[0]
+    + """注：基本支出含离退休人员经费。
 三、部门预算说明
 2026年，某局收入预算9628.22万元，其中：财政拨款收入9628.22万元，比上年增加793.14万元。
 某局支出预算中，卫生健康支出114.97万元，主要用于职工医疗。
@@ -32,6 +21,7 @@ BUDGET = """上海市某区某局2026年部门预算
 四、机关运行经费
 2026年某局一般公共预算基本支出中，公用经费217.83万元。
 """
+)
 
 
 @pytest.fixture(scope="module")

@@ -133,10 +133,12 @@ def compose(kind: Kind, picked: list[Candidate], index: Index) -> list[AnswerSen
         c = picked[0]
         negative = NEGATION.search(to_simplified(c.text)) is not None
         return [_sentence(c, leads[c.report.doc_id], head="否。" if negative else "是。")]
-    if kind.base != "number":
-        return [_sentence(c, leads[c.report.doc_id]) for c in picked]
+    number = kind.base == "number"
     return [
-        _sentence(c, leads[c.report.doc_id], tag=True, also=corroboration(index, c)) for c in picked
+        _sentence(
+            c, leads[c.report.doc_id], tag=number, also=corroboration(index, c) if number else None
+        )
+        for c in picked
     ]
 
 

@@ -12,7 +12,7 @@ from qa.index.chunk import without_number
 from qa.index.core import Index
 from qa.ingest.clean import to_simplified
 from qa.ingest.tables import BRACKETED
-from qa.records import Report, Table, TableEntry, TableValue
+from qa.records import Report, Table, TableEntry
 
 # A sum of money or a count in prose (9628.22万元, 2,389.52万元, 859件).
 FIGURE = re.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元|件|条|项|个|家|人次|次)")
@@ -33,15 +33,13 @@ def corroboration(index: Index, c: Candidate) -> Candidate | None:
 
 
 def _in_prose(index: Index, report: Report, cell: TableCell) -> Candidate | None:
-    text = report.text
-    names = [n for n in (_core(cell.entry.label),) if n]
-    if not names:
+    text, name = report.text, _core(cell.entry.label)
+    if not name:
         return None
     for m in FIGURE.finditer(text):
         if _in_a_table(report, m.start()) or not _enough(m.group(1)):
             continue
-        clause = to_simplified(text[_clause_start(text, m.start()) : m.start()])
-        if not any(n in clause for n in names):
+        if name not in to_simplified(text[_clause_start(text, m.start()) : m.start()]):
             continue
         if any(
             _same(text[v.start : v.end], cell.table.unit, m.group(1), m.group(2))
@@ -59,22 +57,19 @@ def _in_table(report: Report, start: int, end: int) -> Candidate | None:
         clause = to_simplified(text[_clause_start(text, m.start(), start) : m.start()])
         for table in report.tables:
             for entry in table.entries:
-                value = _agreeing(text, table, entry, clause, m)
-                if value is not None:
+                if _agrees(text, table, entry, clause, m):
                     return _entry_candidate(report, table, entry)
     return None
 
 
-def _agreeing(
-    text: str, table: Table, entry: TableEntry, clause: str, m: re.Match[str]
-) -> TableValue | None:
-    """The value of ``entry`` that states the figure ``m`` under a name its clause says."""
+def _agrees(text: str, table: Table, entry: TableEntry, clause: str, m: re.Match[str]) -> bool:
+    """Does a value of ``entry`` state the figure ``m`` under a name its clause says?"""
     row = _core(entry.label)
-    for v in entry.values:
-        named = (row and row in clause) or _named_column(v.column, clause)
-        if named and _same(text[v.start : v.end], table.unit, m.group(1), m.group(2)):
-            return v
-    return None
+    return any(
+        ((row and row in clause) or _named_column(v.column, clause))
+        and _same(text[v.start : v.end], table.unit, m.group(1), m.group(2))
+        for v in entry.values
+    )
 
 
 def _named_column(column: str, clause: str) -> bool:

@@ -185,10 +185,10 @@ def only_above(q: str, reports: list[Report], hits: dict[str, list[str]]) -> str
     said = {a for found in hits.values() for a in found}
     if not said or _SUBDIVISIONS.search(q) or _ACROSS.search(q):
         return ""
-    if any(a in q for r in reports for a in place_aliases(r)) or any(
-        bare_offices(q, reports).values()
-    ):
-        return ""  # a place or an office (司法局) named as its own
+    if any(a in q for r in reports for a in place_aliases(r)):
+        return ""
+    if any(a not in parent_aliases(r) for r in reports for a in hits[r.doc_id]):
+        return ""  # an office named without its place (司法局): named_places found it
     return max(said, key=len)
 
 
