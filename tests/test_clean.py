@@ -100,3 +100,11 @@ def test_simplified_form_and_offset_map() -> None:
     assert mapped.text.endswith("法治。")
     tail = mapped.text.index("法治")
     assert "記憶體，法治。"[mapped.original_offset(tail) :].startswith("法治")
+
+
+def test_an_items_number_alone_on_its_line_is_joined_to_its_text() -> None:
+    raw = "（一）主要问题\n一是\n网站栏目设置有待加强。\n（二）\n改进措施\n四、\n0\n1.\n好\n"
+    cleaned = clean_text(raw).text
+    assert "一是网站栏目设置有待加强。\n" in cleaned
+    assert "（二）改进措施\n" in cleaned
+    assert "四、\n0\n" in cleaned  # a table's cells, one to a line, stay apart

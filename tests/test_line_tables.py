@@ -6,7 +6,7 @@ from __future__ import annotations
 from qa.answer.candidate import TableCell
 from qa.ingest.line_tables import line_grids
 from qa.ingest.tables import find_tables
-from qa.query.places import short_office_names
+from qa.query.offices import short_office_names
 
 # the statutory tables of a 信息公开年报 as a saved web page gives them: a cell to a line, a
 # header word split a character to a line (自/然/人), a row label over two lines
@@ -200,3 +200,14 @@ def test_a_label_and_its_value_one_space_apart_are_two_cells() -> None:
     assert rows["行政强制"].text == "0"
     # prose with a figure inside stays prose: no value at the line's end
     assert line_grids("全年收到申请 34 件\n其中同意公开 9 件\n") == []
+
+
+def test_a_sentence_broken_at_its_numbers_is_no_table() -> None:
+    # a web page's text broken before and after each number of a sentence
+    broken = "工作\n2021\n年，我局共受理依申请公开\n4\n件，要求公开\n3\n件。\n"
+    assert line_grids(broken) == []
+    dates = "为深入贯彻《通知》（国办发〔\n2021\n〕12号）\n印发\n2021\n年要点\n"
+    assert line_grids(dates) == []
+    # a note in brackets may hold a comma: the row stays a row
+    rows = "（二）部分公开（区分处理的，只计这一情形）\n5\n（三）不予公开\n2\n"
+    assert len(line_grids(rows)) == 1

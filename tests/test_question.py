@@ -15,7 +15,7 @@ from qa.query.units import asked_units, figure_fits
 @pytest.mark.parametrize(
     ("question", "units"),
     [
-        ("井研县2023年办理了多少件行政复议？", "件个起宗"),
+        ("井研县2023年办理了多少件行政复议？", "件个起宗条"),
         ("肇事客机上有多少人受伤？", "人名次"),
         ("这种鱼有多少对鳍瓣？", "对"),
         ("加国政府通过多少经费来挹注此计划？", "元"),  # 经费 is money, not a unit 经
@@ -64,6 +64,8 @@ def test_answer_cue(question: str, holds: str, lacks: str) -> None:
 
 def test_answer_cue_is_silent_for_other_questions() -> None:
     assert answer_cue("井研县自然资源局做了哪些工作", "开展普法宣传。") == 0
+    # 哪几个 asks which ones, not how many: a numeral is no cue
+    assert answer_cue("2015年新设了哪几个自贸试验区？", "建设一批创新改革试验区。") == 0
 
 
 @pytest.mark.parametrize(
@@ -76,6 +78,14 @@ def test_answer_cue_is_silent_for_other_questions() -> None:
         ("布里斯托大约在何时成为城市？", "布里斯托是英国的城市。", False),
         ("孟子是哪一年被列为四经的？", "孟子在南宋時被列入四經。", False),  # 哪一年 wants a year
         ("新生儿一天要睡超过多少个小时？", "新生兒每天要睡18小時。", True),
+        # a day of observance written month·day
+        ("宣传活动是哪天办的？", "开展“6·25”全国土地日宣传活动。", True),
+        ("宣传活动是哪天办的？", "利用“4.22”、“12.4”主题日开展宣传。", True),
+        ("宣传活动是哪天办的？", "宣传覆盖面增长6.25%。", False),
+        # items of information or applications are counted in 条 or 件 alike
+        ("主动公开的政府信息有多少条？", "准确公开了政府信息共132件。", True),
+        ("收到多少件申请？", "共受理2条公开申请。", True),
+        ("收到多少件申请？", "受理申请的人员共2名。", False),
     ],
 )
 def test_figure_fits_the_asked_unit(question: str, text: str, fits: bool) -> None:
@@ -139,6 +149,8 @@ def test_asks_for_whole_plan(question: str, whole: bool) -> None:
         ("在普法宣传方面存在哪些不足？", False),  # one field
         ("下一步打算怎么解决存在的问题？", False),  # after the plans
         ("办理了多少件信访问题？", False),
+        ("文旅局年报提到的主要问题有哪两条？", True),  # as many as it names
+        ("存在哪几点不足？", True),
     ],
 )
 def test_asks_for_whole_problems(question: str, whole: bool) -> None:
@@ -283,6 +295,7 @@ def test_a_tables_number_is_no_figure() -> None:
         ("计划新建几座煤矿？", "number"),
         ("这项工程用了几年？", "fact"),  # 几年/几月: how long or when, not a count of things
         ("分为哪几类？", "list"),
+        ("上海的三大先导产业是哪三个？", "list"),  # as many as it names
     ],
 )
 def test_any_measure_word_after_ji_asks_a_count(question: str, base: str) -> None:

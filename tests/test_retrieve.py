@@ -680,7 +680,7 @@ def test_a_year_compared_with_is_not_a_year_asked_about() -> None:
 
 
 def test_an_office_named_without_its_place_is_the_one_body_with_that_office() -> None:
-    from qa.query.places import bare_offices
+    from qa.query.offices import bare_offices
     from qa.records import Report
 
     def report(doc_id: str, agency: str, region: str) -> Report:

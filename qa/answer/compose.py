@@ -80,7 +80,7 @@ def _sentence(
     said = quote_tense(c, reviews_and_targets(c.report)) if tag else ""
     text = f"{head}{lead}{body}{f'（{said}）' if said else ''}"
     also_quoted = [_citation(0, also)] if also else []
-    quotes = (_citation(0, c), *_table_title(c), *_table_note(c), *also_quoted)
+    quotes = (_citation(0, c), *_table_column(c), *_table_title(c), *_table_note(c), *also_quoted)
     return AnswerSentence(text, quotes, opens_list=c.opens_list)
 
 
@@ -98,6 +98,24 @@ def _table_title(c: Candidate) -> tuple[Citation, ...]:
         return ()
     end, page = at + len(table.title), c.report.page_at(at)
     return (replace(_citation(0, c), start=at, end=end, quote=table.title, page=page),)
+
+
+MIN_COLUMN_QUOTE = 4  # characters of a column header quoted (not 总计, 合计, 数值)
+
+
+def _table_column(c: Candidate) -> tuple[Citation, ...]:
+    """A table entry's quote of the header of the column its answer states (本年收费金额
+    （单位：万元）), where the text gives it above the row: the row alone does not say what its
+    figure counts."""
+    if c.cell is None or len(c.cell.values) != 1:
+        return ()
+    table, text = c.cell.table, c.report.text
+    head = c.cell.values[0].column.split("·")[-1].strip()
+    at = text.rfind(head, max(0, table.start - TITLE_REACH), c.cell.entry.start)
+    if len(head) < MIN_COLUMN_QUOTE or at < 0:
+        return ()
+    end, page = at + len(head), c.report.page_at(at)
+    return (replace(_citation(0, c), start=at, end=end, quote=head, page=page),)
 
 
 # A note on a table's figures (注：行政复议、行政诉讼数量含上年度结转数量).

@@ -36,10 +36,14 @@ def _in_prose(index: Index, report: Report, cell: TableCell) -> Candidate | None
     text, name = report.text, _core(cell.entry.label)
     if not name:
         return None
+    head = _head(name) if cell.states_total else ""
     for m in FIGURE.finditer(text):
-        if _in_a_table(report, m.start()) or not _enough(m.group(1)):
+        if _in_a_table(report, m.start()):
             continue
-        if name not in to_simplified(text[_clause_start(text, m.start()) : m.start()]):
+        clause = to_simplified(text[_clause_start(text, m.start()) : m.start()])
+        # a count of what the row counts (共受理2条公开申请 for 本年新收…申请数量: 2)
+        counted = bool(head) and m.group(2) in _COUNTS and head in clause
+        if not (counted or (name in clause and _enough(m.group(1)))):
             continue
         if any(
             _same(text[v.start : v.end], cell.table.unit, m.group(1), m.group(2))
@@ -47,6 +51,18 @@ def _in_prose(index: Index, report: Report, cell: TableCell) -> Candidate | None
         ):
             return span_candidate(index, report, m.start(), m.end())
     return None
+
+
+# Counts, and the words a row label ends with that name its kind of figure (数量, 件数).
+_COUNTS = ("件", "条", "项", "个", "家", "人次", "次")
+_MEASURE_END = re.compile(r"(?:数量|件数|总数|情况)$")
+
+
+def _head(name: str) -> str:
+    """What a row counts: the last two characters of its name before 数量/件数 (申请 of
+    本年新收政府信息公开申请数量); "" when too short to tell."""
+    own = _MEASURE_END.sub("", name)
+    return own[-2:] if len(own) >= 4 else ""
 
 
 def _in_table(report: Report, start: int, end: int) -> Candidate | None:
@@ -116,8 +132,8 @@ def _same(value: str, unit: str, figure: str, figure_unit: str) -> bool:
         return False
     if unit in _SCALE and figure_unit in _SCALE:
         cell = cell * _SCALE[unit] / _SCALE[figure_unit]
-    elif unit and unit != figure_unit:
-        return False
+    elif unit and unit != figure_unit and not {unit, figure_unit} <= set(_COUNTS):
+        return False  # 件 and 条 both count (申请 2 件 in the table, 受理2条 in prose)
     exponent = said.as_tuple().exponent
     places = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
     return said != 0 and cell.quantize(places, rounding=ROUND_HALF_UP) == said

@@ -134,7 +134,14 @@ def quote_tense(c: Candidate, both: bool) -> str:
     """What the quote itself says its figure is (:func:`figure_tag`), where a weak target word
     (左右) in the review of the year does not make it a target."""
     said = _as_section_reads(figure_tag(c.text, both), _section_tense(c), c.text, c.report)
+    lead = c.report.text[after_last(c.report.text, "。！？\n", c.start) : c.start]
+    if said != TARGET and _TARGETS_INTRO.search(lead):  # 预期目标是：…，同比增长21%
+        return TARGET
     return "" if said == ACTUAL and not both else said
+
+
+# A sentence that introduces its clauses as targets: 主要预期目标是：…
+_TARGETS_INTRO = re.compile(r"目标(?:是|为)?[:：]")
 
 
 def _as_section_reads(said: str, section: str, sentence: str, report: Report) -> str:

@@ -16,7 +16,7 @@ from qa.index.sentences import after_last
 from qa.ingest.clean import to_simplified
 from qa.query.kind import MEASURE_HEADS, TOTAL_WORD, Kind
 from qa.query.plans import section_fit
-from qa.query.question import SYNONYMS, answer_cue, has_word, shared_run
+from qa.query.question import SYNONYMS, answer_cue, has_word, names_laws, shared_run
 from qa.query.units import years_named
 from qa.records import Hit
 
@@ -218,6 +218,8 @@ def pick(
             best.setdefault(c.report.doc_id, c)
         return [_content_over_heading(b, good) for b in best.values()]
     if kind.base == "list":
+        if any(names_laws(question, c.said) for c in good):  # 学习了哪些法律: those naming
+            good = [c for c in good if names_laws(question, c.said)]  # laws
         chosen: list[Candidate] = []
         for c in good:
             if all(_apart(c, o) for o in chosen):
@@ -271,7 +273,7 @@ def read_out(
         and not _is_heading(c)
         and (
             kind.base != "number"
-            or _focused(c, kind.focus)
+            or (_focused(c, kind.focus) and c.cue >= 0)  # 多少: a numeral, at least
             or (c.figure_ok and c.read >= SURE_FIGURE and c.coverage >= READ_FIGURE_COVERAGE)
         )
         and _names_body(kind, c)

@@ -43,8 +43,9 @@ def table_candidates(
     for doc_id in doc_ids:
         report = index.reports[doc_id]
         named = context_credit(terms, to_simplified(report.title), share=1.0)
+        titled = frozenset(t for t, c in named.items() if c >= 1.0)  # 审计局: the report's body
         for table in report.tables:
-            for entry in _rows_asked(table, terms):
+            for entry in _rows_asked(table, terms, titled):
                 cell = TableCell(
                     table,
                     entry,
@@ -124,11 +125,13 @@ def _counted(cell: TableCell, text: str, units: str | None) -> bool:
     return all(text[v.start : v.end].replace(",", "").isdigit() for v in cell.values)
 
 
-def _rows_asked(table: Table, terms: dict[str, float]) -> tuple[TableEntry, ...]:
+def _rows_asked(
+    table: Table, terms: dict[str, float], titled: frozenset[str] = frozenset()
+) -> tuple[TableEntry, ...]:
     """The entries whose row label holds a word of the question that the table's title and
-    column headers do not; when none does and the title and headers hold most of the
-    question, the rows whose labels hold most of it, else (基本支出里人员经费和公用经费各是
-    多少: columns named, no row) its total row."""
+    column headers (and the report's title: ``titled``) do not; when none does and the
+    title and headers hold most of the question, the rows whose labels hold most of it, else
+    (基本支出里人员经费和公用经费各是多少: columns named, no row) its total row."""
     heads = to_simplified(" ".join((table.title, *table.columns)))
     # 总数/合计 ask for a total (its row or column), 数量 names the count, 案件 is what a table
     # of 件 counts: never a row of their own
@@ -136,6 +139,7 @@ def _rows_asked(table: Table, terms: dict[str, float]) -> tuple[TableEntry, ...]
         t: w
         for t, w in terms.items()
         if not has_word(heads, t)
+        and t not in titled
         and not TOTAL_Q.fullmatch(t)
         and t not in MEASURE_HEADS
         and not (table.unit and len(t) > 1 and t.endswith(table.unit))

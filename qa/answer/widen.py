@@ -29,13 +29,17 @@ def with_antecedent(c: Candidate) -> Candidate:
     return replace(c, start=start)
 
 
-# A clause that goes on to the level a change reaches: 增长8%，达到35578元.
-_LEVEL_NEXT = re.compile(r"[，,]\s*(?:达到|达|为|至|突破|超过)\s*\d[\d.,]*[^\d，,；;。！？\n]{0,8}")
+# A clause that goes on to the level a change reaches (增长8%，达到35578元), or to the change
+# of the level just stated (达到240亿元，同比增长21%; 完成2510.1亿元、增长5.3%).
+_LEVEL_NEXT = re.compile(
+    r"[，,]\s*(?:达到|达|为|至|突破|超过)\s*\d[\d.,]*[^\d，,；;。！？\n]{0,8}"
+    r"|[，,、]\s*(?:同比|比上年|较上年)?(?:增长|下降)\s*\d[\d.]*\s*(?:%|％|个百分点)"
+)
 
 
 def with_level(c: Candidate) -> Candidate:
-    """A figure's clause read on to the level it reaches (增长8%，达到35578元), when that
-    clause follows straight after it."""
+    """A figure's clause read on to the level it reaches (增长8%，达到35578元) or the change
+    of its level (240亿元，同比增长21%), when that clause follows straight after it."""
     if c.cell:
         return c
     m = _LEVEL_NEXT.match(c.report.text, c.end)

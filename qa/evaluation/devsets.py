@@ -22,4 +22,6 @@ DEV_SETS = {
     "dev-mixed7": "mixed7_dev.jsonl",
     "dev-budgets": "budgets_dev.jsonl",
     "dev-mixed8": "mixed8_dev.jsonl",
+    "dev-mixed9": "mixed9_dev.jsonl",
+    "dev-xxgk4": "xxgk4_dev.jsonl",
 }

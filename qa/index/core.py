@@ -53,6 +53,7 @@ class Index:
     # Every place alias of the reports, filled in once by ``places.known_places``: the
     # reports never change after loading, and a new version is a new Index.
     place_names: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    office_names: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _by_doc: dict[str, list[Passage]] | None = field(default=None, repr=False, compare=False)
     # How many passages hold each character bigram, filled in once by ``rerank.bigram_counts``.
     bigram_df: dict[str, int] | None = field(default=None, repr=False, compare=False)

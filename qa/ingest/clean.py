@@ -29,6 +29,13 @@ _FULLWIDTH = str.maketrans(
     | {chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)}
 )
 _BLANK_RUNS = re.compile(r"\n{3,}")
+# An item's number alone on its line, its text on the next (a web page's text as crawled:
+# 一是\n网站栏目设置有待进一步加强。; （一）\n政务公开工作要点…): one line, as published.
+_LONE_NUMBER = re.compile(
+    r"^([ \t\u3000]*(?:[一二三四五六七八九十]{1,3}是|[（(][一二三四五六七八九十]{1,3}[）)]"
+    r"|[一二三四五六七八九十]{1,3}、))[ \t\u3000]*\n(?=[ \t\u3000]*[\u4e00-\u9fff])",
+    re.M,
+)
 _TRAILING_BLANKS = " \t\u3000\xa0"
 
 
@@ -54,6 +61,7 @@ def clean_text(text: str) -> CleanResult:
     text = normalize_width(text)
     # str.rstrip per line: the pattern [ \t]+$ backtracked on a long run of spaces before text
     text = "\n".join(line.rstrip(_TRAILING_BLANKS) for line in text.split("\n"))
+    text = _LONE_NUMBER.sub(r"\1", text)
     text = _BLANK_RUNS.sub("\n\n", text).strip("\n ") + "\n"
     return CleanResult(text=text, warnings=tuple(find_mojibake(text)))
 

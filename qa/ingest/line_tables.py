@@ -28,6 +28,13 @@ from qa.ingest.table_layouts import layout_of
 
 SHORT = 40  # a line of a table cell is no longer than this
 _PROSE = re.compile(r"[。；;！!？?]")
+# A clause mark outside brackets: a sentence broken over lines (年，我局共受理依申请公开 / 4 /
+# 件，…), not a cell, whose note in brackets may hold one (部分公开（区分处理的，只计…）).
+_CLAUSE = re.compile(r"[，,]")
+_BRACKETED = re.compile(r"（[^）]*）|\([^)]*\)")
+# What a line goes on with after a number alone on the line before, in a broken sentence
+# (2021 / 年政务公开…; 〔 / 2021 / 〕12号).
+_UNIT_START = frozenset("年月日件条项个名次人万亿元%〕）)》”")
 _VALUE_LINE = re.compile(rf"^[ \t\u3000]*{VALUE.pattern}[ \t\u3000]*$", re.MULTILINE)
 # A row's label and its one value on one line, one space apart, as PDF text gives a two-column
 # table (行政许可 97): words only, then the value alone at the line's end.
@@ -58,7 +65,15 @@ def _runs(text: str) -> list[list[Cell]]:
         body = text[start:end].strip()
         if not body:
             continue
-        if len(body) > SHORT or _PROSE.search(body) or split_cells(text, start, end):
+        if runs[-1] and body[0] in _UNIT_START and is_value(runs[-1][-1].text):
+            runs[-1].pop()  # 2021 / 年政务公开…: a number of a sentence broken at it
+            body = "。"
+        if (
+            len(body) > SHORT
+            or _PROSE.search(body)
+            or _CLAUSE.search(_BRACKETED.sub("", body))
+            or split_cells(text, start, end)
+        ):
             if runs[-1]:
                 runs.append([])
         else:

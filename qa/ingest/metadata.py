@@ -33,8 +33,10 @@ _TITLE_WORDS = ("报告", "報告")
 # Raised when inference (or what loading keeps: 3-6 tables, 7-8 PDF line wraps, 9-15 web-page
 # and .docx tables, 16-17 table captions and header units, 20-21 tables one cell to a line and
 # fixed statutory layouts, 22 web pages' footnote marks dropped, 26 contents lines no headings
-# and a 决算 planning no later year) changes, so `qa index` reads unchanged files again.
-VERSION = 26
+# and a 决算 planning no later year, 27 an item's number alone on its line joined to its text
+# and a line with a clause mark no table cell)
+# changes, so `qa index` reads unchanged files again.
+VERSION = 27
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from qa.index.core import Index
 from qa.ingest.clean import normalize_width, to_simplified
 from qa.ingest.issuer import NOT_PLACE_START, PLACE_NAME
 from qa.ingest.report_kind import kinds
+from qa.query.offices import sole_offices
 from qa.query.places import known_places, place_aliases
 from qa.query.years import YEAR
 
@@ -257,8 +258,9 @@ def _carry(places: list[str], years: list[str]) -> str:
 
 
 def resolve_question(question: str, history: Sequence[str], index: Index) -> str:
-    """The question as asked in full, given the earlier questions of the conversation."""
-    aliases = known_places(index)
+    """The question as asked in full, given the earlier questions of the conversation (the
+    places, years and offices named alone that they carry over)."""
+    aliases = known_places(index) | sole_offices(index)
 
     def covers(place: str, year: int) -> bool:
         return any(

@@ -21,7 +21,9 @@ MEASURE_WORDS = frozenset(
 _COUNTED = "".join(sorted(MEASURE_WORDS - set("年月日周种类")))
 _NUMBER_Q = re.compile(rf"多少|(?<!哪)几[{_COUNTED}]|数量|金额|比例|百分之|多大|多长|多久")
 _YESNO_Q = re.compile(r"是否|有没有|有无|是不是|吗[？?]?$")
-_LIST_Q = re.compile(r"哪些|哪几|有什么|什么(?:措施|方式|做法|举措|问题|工作|活动|内容)|几个方面")
+_LIST_Q = re.compile(
+    r"哪些|哪几|哪[两二三四五六七八九十]+|有什么|什么(?:措施|方式|做法|举措|问题|工作|活动|内容)|几个方面"
+)
 _PER_REPORT_Q = re.compile(
     r"哪些局|哪几个局|各局|哪些(?:县|区|单位|部门|报告)|哪几(?:个|份)?(?:县|区|报告)"
 )
@@ -56,7 +58,9 @@ GENERIC = frozenset(
     " 已经 分成 分为 包括 包含 两个 三个 几个 各是 各为 各有 各局 各个 各单位 各部门 哪天 哪个 哪家 什么 名称 叫 叫什么 是什么 情况 相关 有关 主要 目前 一共 总共 同时"
     # the asking words of encyclopedic questions (什么时候, 哪一年, 怎样的, 文中提及…)
     " 时候 怎样 怎么 怎么样 什么样 有着 这个 那个 哪种 哪方面 为何 何时 何处 何年 如何 为什么"
-    " 哪里 哪儿 一年 哪位 何人 文中 提及 提到的 自己 认为 因为 由于 具体 具体是 年报 提出 就是 也就是".split()
+    " 哪里 哪儿 一年 哪位 何人 文中 提及 提到的 自己 认为 因为 由于 具体 具体是 年报 提出 就是 也就是"
+    # the asking frame of a question (有疑问的话应该找局里哪个科室, 这份年报是从…)
+    " 应该 应当 的话 如果 局里 这份 那份 是从".split()
 )
 
 
@@ -79,7 +83,7 @@ def question_kind(question: str) -> Kind:
     per_report = bool(_PER_REPORT_Q.search(q))
     flags = {
         "each": bool(_EACH_Q.search(q)),
-        "total": bool(TOTAL_Q.search(q)),
+        "total": bool(TOTAL_Q.search(q.rsplit("其中", 1)[-1])),  # …总额，其中X: a part
         "change": bool(CHANGE_Q.search(q)),
     }
     if _NUMBER_Q.search(q) or DATE_Q.search(q) or YEAR_Q.search(q):

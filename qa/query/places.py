@@ -4,14 +4,21 @@ names, and the ones no report is by."""
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import lru_cache
 
 from qa.index.core import Index
 from qa.ingest import gazetteer
 from qa.ingest.clean import to_simplified
 from qa.ingest.issuer import NOT_PLACE_START
-from qa.ingest.report_kind import LEXICON
+from qa.query.offices import (
+    NATIONAL_NAMES,
+    NATIONAL_REGION,
+    OFFICE,
+    bare_offices,
+    office_of,
+    region_parts,
+    short_office_names,
+)
 from qa.records import Report
 
 # A place a question asks about: at the start, after punctuation or after 和/与/那/在 …
@@ -28,7 +35,7 @@ def place_aliases(report: Report) -> frozenset[str]:
     report's are the country's (全国, 我国 …)."""
     if to_simplified(report.region) == NATIONAL_REGION:
         return NATIONAL_NAMES | _aliases((), report.agency, ())
-    parts = _region_parts(report.region)
+    parts = region_parts(report.region)
     return _aliases(parts[-1:], report.agency, parts)
 
 
@@ -36,7 +43,7 @@ def parent_aliases(report: Report) -> frozenset[str]:
     """Names of the divisions the report's place lies in (四川省, 四川, 乐山市 … for 井研县):
     a question about 上海市 means a 普陀区 office's report only when no report is 上海市's own,
     or when it asks for the districts."""
-    return _aliases(_region_parts(report.region)[:-1], "", ())
+    return _aliases(region_parts(report.region)[:-1], "", ())
 
 
 def known_places(index: Index) -> frozenset[str]:
@@ -47,13 +54,6 @@ def known_places(index: Index) -> frozenset[str]:
             a for r in index.reports.values() for a in place_aliases(r) | parent_aliases(r)
         )
     return index.place_names
-
-
-@lru_cache(maxsize=8192)
-def _region_parts(region_name: str) -> tuple[str, ...]:
-    """四川省乐山市井研县 → (四川省, 乐山市, 井研县)."""
-    region = to_simplified(region_name)
-    return tuple(re.findall(r"[\u4e00-\u9fff]+?(?:自治区|自治州|自治县|省|市|县|区|旗)", region))
 
 
 @lru_cache(maxsize=8192)
@@ -72,7 +72,7 @@ def _aliases(places: tuple[str, ...], agency_name: str, region: tuple[str, ...])
     agency = to_simplified(agency_name)
     if agency:
         names.add(agency)
-        office = _office(agency, region)
+        office = office_of(agency, region)
         if office != agency:
             said = {office, office.replace("人民政府", "政府"), *short_office_names(office)}
             names.update(n + o for n in list(names) if n.endswith(("县", "区", "市")) for o in said)
@@ -88,22 +88,8 @@ def _aliases(places: tuple[str, ...], agency_name: str, region: tuple[str, ...])
     return frozenset(n for n in names if len(n) >= 2)
 
 
-def short_office_names(office: str) -> set[str]:
-    """The short names officials call an office by (城市管理局 → 城管局, 人力资源和社会保障局 →
-    人社局)."""
-    return {office.replace(full, short) for full, short in _SHORT_NAMES if full in office}
-
-
 # 万里街道办事处, 某某镇人民政府, 某某乡人民政府: a sub-district or town and its short name.
 _TOWN = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:街道|镇|乡))(?:办事处|人民政府|政府)")
-
-
-def _office(agency: str, region: tuple[str, ...]) -> str:
-    """上海市普陀区人民政府办公室 → 人民政府办公室: the body without the places it opens with."""
-    office = agency
-    for part in region:
-        office = office.removeprefix(part)
-    return office if office != agency else re.sub(r"^.*?(?:自治县|县|区|市|旗)", "", agency)
 
 
 # 各区/下辖/区县: a question about a place that asks for the places under it.
@@ -134,41 +120,6 @@ def named_places(q: str, reports: list[Report]) -> dict[str, list[str]]:
         if all(any(a in h and a != h for h in inner) or a in parents for a in hits[r.doc_id]):
             hits[r.doc_id] = []  # 上海市 in 上海市普陀区…: the place inside it is meant
     return hits
-
-
-# What may stand before an office named without its place: the question's start, a year
-# (2026年司法局), a joining word (…社会事业局和君山片区管理局) or punctuation.
-_BEFORE_BARE = "和与及、跟同对比按据在年的"
-MIN_BARE_OFFICE = 3  # characters: 科委 alone is too short to name one body
-
-
-def bare_offices(q: str, reports: list[Report]) -> dict[str, list[str]]:
-    """For each report, the name of its office the question says without a place (司法局,
-    君山片区管理局) when that office is one indexed body's only (two 财政局 of two places:
-    neither is meant)."""
-    owners: dict[str, set[str]] = {}
-    for r in reports:
-        agency = to_simplified(r.agency)
-        office = _office(agency, _region_parts(r.region)) if agency else ""
-        if not office or office == agency:
-            continue
-        for name in {office, office.replace("人民政府", "政府"), *short_office_names(office)}:
-            if len(name) >= MIN_BARE_OFFICE and _said_bare(q, name):
-                owners.setdefault(name, set()).add(agency)
-    return {
-        r.doc_id: [n for n, bodies in owners.items() if bodies == {to_simplified(r.agency)}]
-        for r in reports
-    }
-
-
-def _said_bare(q: str, name: str) -> bool:
-    at = q.find(name)
-    while at >= 0:
-        before = q[at - 1] if at else ""
-        if not before or not re.match(r"[\u4e00-\u9fff]", before) or before in _BEFORE_BARE:
-            return True
-        at = q.find(name, at + 1)
-    return False
 
 
 _GOVERNMENT = re.compile(r"(?:人民)?政府$")
@@ -222,49 +173,6 @@ def inside_places(q: str, named: list[Report], known: frozenset[str]) -> list[st
 
 # Offices of a county government, by the stem before 局/委/办/院: an office is named right
 # after its place (井研县|公安局, 酉阳|规资局, 湟中|局), never 全局, 布局 or 市局.
-_OFFICES = tomllib.loads((LEXICON / "offices.toml").read_text(encoding="utf-8"))
-_OFFICE_STEMS = sorted(_OFFICES["stems"]["words"], key=len, reverse=True)
-_OFFICE = re.compile(
-    rf"(?:县|区|市)?({'|'.join(_OFFICE_STEMS)})?"
-    r"(局|委员会|办公室|人民法院|法院|人民检察院|检察院)"
-)
-_OLD = _OFFICES["old_names"]["words"]
-NATIONAL_NAMES = frozenset(_OFFICES["national"]["words"])
-NATIONAL_REGION = "中华人民共和国"
-_OLD_NAMES = tuple(zip(_OLD[::2], _OLD[1::2], strict=True))  # (old, new) pairs
-_SHORT = _OFFICES["short_names"]["words"]
-_SHORT_NAMES = tuple(zip(_SHORT[::2], _SHORT[1::2], strict=True))  # (full, short) pairs
-
-
-def other_office(question: str, named: list[Report], hits: dict[str, list[str]]) -> str | None:
-    """The office the question is about, when the place it opens with is indexed but only for
-    other offices (井研县公安局 when only 井研县自然资源局 is): the name, else None. Short and old
-    names of an indexed office (酉阳规资局, 湟中局, 井研县国土局) are the same office; another
-    office acting with or on it (湟中区司法局对案卷…) is a topic."""
-    if not named:
-        return None
-    names = [(question.find(a), -len(a), a) for r in named for a in hits[r.doc_id]]
-    if any(a.endswith(("局", "委", "办", "院", "厅")) for _, _, a in names):
-        return None  # the question names the indexed office itself
-    at, _, alias = min(names)
-    m = _OFFICE.match(question, at + len(alias))
-    if not m or not (m.group(1) or "院" in m.group(2)):
-        return None
-    if _WITH_OTHERS.match(question, m.end()):
-        return None  # 湟中区司法局对案卷…, 井研县应急局和自然资源局…: a body the report works with
-    asked = m.group(1) or ""
-    for old, new in _OLD_NAMES:
-        asked = asked.replace(old, new)
-    offices = [to_simplified(r.agency) for r in named if alias in hits[r.doc_id]]
-    if asked and any(all(ch in office for ch in asked) for office in offices):
-        return None
-    return alias + m.group()
-
-
-# After another office's name: it acts with or on the indexed one (a topic), not as the subject
-_WITH_OTHERS = re.compile(r"[、和与及对向给同]|联合|会同|协同")
-
-
 _PLACE_END = re.compile(r"(?:地区|自治县|自治州|县|区|市|州|省|旗)$")
 
 
@@ -291,7 +199,7 @@ def unindexed_places(q: str, index: Index) -> list[str]:
             continue
         if re.search(r"[的是了把被]", name):
             continue  # words of the question, not a place: 结合的是市局哪份文件
-        office = _OFFICE.match(q, m.end()) if offices else None
+        office = OFFICE.match(q, m.end()) if offices else None
         if office and office.group(1):  # 秀山县规划和自然资源局: an office no report is by
             found.append(name + office.group())
         elif not mentioned(index, name):  # a place the reports never name at all

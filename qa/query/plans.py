@@ -16,9 +16,10 @@ _PLAN = re.compile(
 )
 _PLAN_SECTION = re.compile(r"主要安排|工作安排|工作计划|打算|下一步|下一年|工作思路|展望")
 # after the shortcomings as a whole (存在哪些问题, 不足有哪些), not one of them (执法力量薄弱吗)
+_HOW_MANY = r"哪[几两二三四五六七八九十]+(?:条|个|项|点|方面)?"  # 哪两条, 哪几点
 _WHOLE_PROBLEMS = re.compile(
-    r"(?:存在|有)(?:哪些|什么|哪几方面的?)(?:主要)?(?:问题|不足|短板)"
-    r"|(?:问题|不足|短板)(?:有哪些|是什么|有什么|在哪)"
+    rf"(?:存在|有)(?:哪些|什么|哪几方面的?|{_HOW_MANY})(?:主要)?(?:问题|不足|短板)"
+    rf"|(?:问题|不足|短板)(?:有哪些|是什么|有什么|在哪|有?{_HOW_MANY})"
 )
 # after the report's shortcomings (哪些局认为普法形式单一, 执法力量薄弱, 存在哪些问题), which the
 # reports' template states under 二、存在的不足和原因 / 存在的问题

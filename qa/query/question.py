@@ -220,10 +220,15 @@ def coverage(text: str, terms: dict[str, float], context: str = "") -> float:
     return coverages(text, terms, (context_credit(terms, context),))[0]
 
 
+# 学习了哪些法律 / 依据什么法规: the laws by name
+_LAWS_ASKED = (
+    re.compile(r"(?:哪些|哪部|哪几部|什么|何种)(?:法律|法规|条例|规章)"),
+    re.compile(r"《[^》]{1,30}(?:法|条例|规定|办法|规则|细则)》"),
+)
 # What a sentence that answers usually holds, for each way of asking (为什么 → 因/由于 …).
 _ANSWER_CUES = (
     (
-        re.compile(r"几|多少|多大|多长|多高|多重|多远"),
+        re.compile(r"(?<!哪)几|多少|多大|多长|多高|多重|多远"),  # 哪几个 asks which
         re.compile(r"\d|[一二三四五六七八九十两百千万]"),
     ),
     (
@@ -241,11 +246,7 @@ _ANSWER_CUES = (
     ),
     (re.compile(r"定义|是指|指的是|意思"), re.compile(r"是指|指|定义|称为|即")),
     (re.compile(r"著作|作品|写过|著有|出版"), re.compile(r"《|著有|出版|著")),
-    # 学习了哪些法律 / 依据什么法规: the laws by name
-    (
-        re.compile(r"(?:哪些|哪部|哪几部|什么|何种)(?:法律|法规|条例|规章)"),
-        re.compile(r"《[^》]{1,30}(?:法|条例|规定|办法|规则|细则)》"),
-    ),
+    _LAWS_ASKED,
 )
 _NOT_TEXT = re.compile(r"[\s？?！!，,。、；;：:“”‘’\"'《》「」（）()]+")
 
@@ -256,6 +257,13 @@ def answer_cue(question: str, text: str) -> int:
         if asks.search(question):
             return 1 if holds.search(to_simplified(text)) else -1
     return 0
+
+
+def names_laws(question: str, text: str) -> bool | None:
+    """For a question after laws by name (学习了哪些法律): does the text name one (《宪法》)?
+    None for any other question."""
+    asks, holds = _LAWS_ASKED
+    return bool(holds.search(to_simplified(text))) if asks.search(question) else None
 
 
 def shared_run(question: str, text: str) -> float:

@@ -8,12 +8,12 @@ from typing import Any
 from qa.index.core import Index
 from qa.ingest.clean import normalize_width, to_simplified
 from qa.ingest.report_kind import kinds
+from qa.query.offices import other_office, sole_offices
 from qa.query.places import (
     inside_places,
     known_places,
     named_places,
     only_above,
-    other_office,
     unindexed_divisions,
     unindexed_places,
 )
@@ -113,12 +113,13 @@ def _apply_filters(
 
 
 def strip_scope_words(question: str, index: Index) -> str:
-    """The question without the places and years that already chose its reports.
+    """The question without the places, offices named alone (文旅局) and years that already
+    chose its reports.
 
     Every passage carries its report's place and year in its keyword text, so inside the
     chosen reports those words only add noise to BM25.
     """
     q = question
-    for name in sorted(known_places(index), key=len, reverse=True):
+    for name in sorted(known_places(index) | sole_offices(index), key=len, reverse=True):
         q = q.replace(name, " ")
     return YEAR.sub(" ", q)

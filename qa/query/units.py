@@ -17,13 +17,13 @@ _NUMBER_AND_SCALE = re.compile(
 )
 _UNITS = {
     "个": "个件起宗项名家处",
-    "件": "件个起宗",
+    "件": "件个起宗条",  # 受理2条公开申请: items of information counted either way
     "次": "次场期批",
     "名": "名人个",
     "人": "人名次",
     "起": "起件宗个",
     "宗": "宗起件个",
-    "条": "条幅",
+    "条": "条幅件",  # 公开政府信息共132件
     "天": "天日",
     "亩": "亩",
     "元": "元",
@@ -88,6 +88,8 @@ def figure_fits(text: str, units: str | None) -> bool:
     text = to_simplified(text)  # 四個 is 四个
     if units == WHEN_UNITS and _PERIOD.search(text):
         return True
+    if units and "日" in units and _MONTH_DAY.search(text):
+        return True
     for m in _NUMBER_AND_SCALE.finditer(text):
         after = text[m.end() : m.end() + 1]
         if after in "、.．" and not text[: m.start()].strip("（( "):
@@ -117,6 +119,14 @@ def figure_fits(text: str, units: str | None) -> bool:
         if "元" in units and _CURRENCY.match(text, m.end()):  # 5,000,000美元, 5800日元
             return True
     return False
+
+
+# A day written month·day, as days of observance are (“6·25”全国土地日, “12·4”国家宪法日).
+# (“4.22”、“6.25”: with a full stop only inside quotes, where it is no decimal).
+_DAY = r"(?:1[0-2]|0?[1-9])[{}](?:3[01]|[12]\d|0?[1-9])"
+_MONTH_DAY = re.compile(
+    rf"(?<![\d.]){_DAY.format('·・•‧')}(?![\d.])|[“\"]{_DAY.format('.．')}[”\"]"
+)
 
 
 # Units longer than one character a figure may carry: 40学时, 3.5公里, 120平方米, 300人次.
