@@ -70,7 +70,12 @@ def test_a_part_asked_after_a_total_is_no_total() -> None:
 
 
 DEV_REPORTS = Path(__file__).resolve().parents[1] / "eval" / "dev" / "reports"
-XXGK = ("xxgk-putian-shuili-2025.html", "xxgk-putian-shenji-2024.html")
+XXGK = (
+    "xxgk-putian-shuili-2025.html",
+    "xxgk-putian-shenji-2024.html",
+    "xxgk-putian-wenlv-2021.txt",
+    "xxgk-putian-chengguan-2025.txt",
+)
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +110,25 @@ def test_a_follow_up_carries_the_office_named_alone(xxgk: Library) -> None:
     answer = xxgk.ask("那下一步打算怎么改？", ["水利局2025年报里讲的主要问题是什么？"])
     assert "水利局" in answer.resolved_question
     assert {c.doc_id for c in answer.citations} == {"xxgk-putian-shuili-2025"}
+
+
+def test_a_flat_tables_answer_quotes_the_header_in_its_rows_path(xxgk: Library) -> None:
+    quotes = _quotes(xxgk, "文旅局2021年行政事业性收费收了多少钱？")
+    assert "本年收费金额（单位：万元）" in quotes
+
+
+def test_a_prose_count_quotes_the_row_its_words_name_however_small(xxgk: Library) -> None:
+    quotes = _quotes(xxgk, "城管局2025年的信息公开申请有几件结转到下一年继续办理？")
+    assert any(q.startswith("四、结转下年度继续办理") for q in quotes), quotes
+
+
+def test_an_office_no_indexed_body_is_named_alone_is_declined(xxgk: Library) -> None:
+    text = xxgk.ask("民政局2025年收到多少件政府信息公开申请？").text
+    assert text.startswith("在已索引的报告中没有找到关于民政局"), text
+    # a short name is the body whose name holds its characters
+    assert "莆田市文化和旅游局" in xxgk.ask("文旅局2021年主动公开了多少件政府信息？").text
+
+
+def test_a_figure_of_a_quoted_name_is_one_its_sentence_says(xxgk: Library) -> None:
+    text = xxgk.ask("水利局2025年“莆田河长制”平台发布了多少条信息？").text
+    assert text.startswith("在已索引的报告中没有找到"), text

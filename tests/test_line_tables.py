@@ -211,3 +211,8 @@ def test_a_sentence_broken_at_its_numbers_is_no_table() -> None:
     # a note in brackets may hold a comma: the row stays a row
     rows = "（二）部分公开（区分处理的，只计这一情形）\n5\n（三）不予公开\n2\n"
     assert len(line_grids(rows)) == 1
+
+
+def test_more_offices_are_called_by_their_short_names() -> None:
+    assert short_office_names("科学技术局") == {"科技局"}
+    assert short_office_names("海洋与渔业局") == {"海渔局"}

@@ -698,6 +698,26 @@ def test_an_office_named_without_its_place_is_the_one_body_with_that_office() ->
     assert bare_offices("社会事业局和君山片区管理局各办理了多少件", reports)["junshan"]
     # after a place that is not its own, the office is another place's: 杭州市司法局
     assert bare_offices("杭州市司法局2026年的预算", reports)["justice"] == []
+    # a level before it opens the question: the city's own (市审计局)
+    assert bare_offices("区司法局2026年的预算", reports)["justice"] == ["司法局"]
+
+
+def test_an_office_is_told_from_the_indexed_bodies_by_full_or_short_name() -> None:
+    from qa.query.offices import other_office, unindexed_office
+    from qa.records import Report
+
+    def report(doc_id: str, agency: str, region: str) -> Report:
+        return Report(doc_id, f"{doc_id}.txt", "", agency, region, 2024, None, None, "…", "")
+
+    office = report("office", "上海市普陀区人民政府办公室", "上海市普陀区")
+    stcsm = report("stcsm", "上海市科委", "上海市")
+    hits = {"office": ["普陀区"], "stcsm": ["上海市"]}
+    # 人民政府 holds the characters of 民政: the government's office is no 民政局
+    assert other_office("普陀区民政局2025年预算", [office], hits) == "普陀区民政局"
+    # the short name the body calls itself (科委) is the full name asked (科学技术委员会)
+    assert other_office("上海市科学技术委员会2024年收到几件申请", [stcsm], hits) is None
+    assert unindexed_office("民政局2025年收到几件申请", [office, stcsm]) == "民政局"
+    assert unindexed_office("科学技术委员会收到几件申请", [office, stcsm]) == ""
 
 
 def test_a_town_no_report_is_by_or_mentions_is_not_answered(dev_index: Index) -> None:

@@ -110,12 +110,15 @@ def _table_column(c: Candidate) -> tuple[Citation, ...]:
     if c.cell is None or len(c.cell.values) != 1:
         return ()
     table, text = c.cell.table, c.report.text
-    head = c.cell.values[0].column.split("·")[-1].strip()
-    at = text.rfind(head, max(0, table.start - TITLE_REACH), c.cell.entry.start)
-    if len(head) < MIN_COLUMN_QUOTE or at < 0:
-        return ()
-    end, page = at + len(head), c.report.page_at(at)
-    return (replace(_citation(0, c), start=at, end=end, quote=head, page=page),)
+    # the column's own header, else (a table one cell to a line, headed by its label's path:
+    # …·本年收费金额（单位：万元）·行政事业性收费) the nearest header of the row's path
+    heads = [c.cell.values[0].column.split("·")[-1], *reversed(c.cell.entry.label.split("·")[:-1])]
+    for head in (h.strip() for h in heads):
+        at = text.rfind(head, max(0, table.start - TITLE_REACH), c.cell.entry.start)
+        if len(head) >= MIN_COLUMN_QUOTE and at >= 0:
+            end, page = at + len(head), c.report.page_at(at)
+            return (replace(_citation(0, c), start=at, end=end, quote=head, page=page),)
+    return ()
 
 
 # A note on a table's figures (注：行政复议、行政诉讼数量含上年度结转数量).

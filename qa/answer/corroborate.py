@@ -11,13 +11,14 @@ from qa.answer.candidate import Candidate, TableCell, span_candidate
 from qa.index.chunk import without_number
 from qa.index.core import Index
 from qa.ingest.clean import to_simplified
-from qa.ingest.tables import BRACKETED
+from qa.ingest.tables import BRACKETED, is_total
 from qa.records import Report, Table, TableEntry
 
 # A sum of money or a count in prose (9628.22万元, 2,389.52万元, 859件).
 FIGURE = re.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元|件|条|项|个|家|人次|次)")
 _SCALE = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 MIN_DIGITS = 2  # a one-digit figure (5件) may agree with a table by chance
+LONG_NAME = 6  # … unless its clause says a row name this long
 _CLAUSE_MARKS = "，,。；;：:！？\n"
 # What a row or column label ends with that names its kind of figure, not what it is of.
 _SUM_WORDS = re.compile(r"(?:合计|总计|小计|总额|总数)$")
@@ -43,7 +44,7 @@ def _in_prose(index: Index, report: Report, cell: TableCell) -> Candidate | None
         clause = to_simplified(text[_clause_start(text, m.start()) : m.start()])
         # a count of what the row counts (共受理2条公开申请 for 本年新收…申请数量: 2)
         counted = bool(head) and m.group(2) in _COUNTS and head in clause
-        if not (counted or (name in clause and _enough(m.group(1)))):
+        if not (counted or (name in clause and _enough(m.group(1), name))):
             continue
         if any(
             _same(text[v.start : v.end], cell.table.unit, m.group(1), m.group(2))
@@ -68,8 +69,6 @@ def _head(name: str) -> str:
 def _in_table(report: Report, start: int, end: int) -> Candidate | None:
     text = report.text
     for m in FIGURE.finditer(text, start, end):
-        if not _enough(m.group(1)):
-            continue
         clause = to_simplified(text[_clause_start(text, m.start(), start) : m.start()])
         for table in report.tables:
             for entry in table.entries:
@@ -81,10 +80,25 @@ def _in_table(report: Report, start: int, end: int) -> Candidate | None:
 def _agrees(text: str, table: Table, entry: TableEntry, clause: str, m: re.Match[str]) -> bool:
     """Does a value of ``entry`` state the figure ``m`` under a name its clause says?"""
     row = _core(entry.label)
-    return any(
-        ((row and row in clause) or _named_column(v.column, clause))
-        and _same(text[v.start : v.end], table.unit, m.group(1), m.group(2))
-        for v in entry.values
+    said = bool(row) and row in clause and _enough(m.group(1), row)
+    for v in entry.values:
+        named = said or (_named_column(v.column, clause) and _enough(m.group(1)))
+        if named and _same(text[v.start : v.end], table.unit, m.group(1), m.group(2)):
+            return True
+    return _counts_total(text, table, entry, clause, m)
+
+
+def _counts_total(
+    text: str, table: Table, entry: TableEntry, clause: str, m: re.Match[str]
+) -> bool:
+    """Is the figure a count of what the row counts, and the row's total (共收到…申请19件:
+    本年新收政府信息公开申请数量 … 总计 19)?"""
+    head = _head(_core(entry.label))
+    if not head or head not in clause or m.group(2) not in _COUNTS or not entry.values:
+        return False
+    total = entry.values[-1]
+    return is_total(total.column.split("·")[-1]) and _same(
+        text[total.start : total.end], table.unit, m.group(1), m.group(2)
     )
 
 
@@ -118,8 +132,11 @@ def _in_a_table(report: Report, at: int) -> bool:
     return any(t.start <= at < t.end for t in report.tables)
 
 
-def _enough(figure: str) -> bool:
-    return sum(ch.isdigit() for ch in figure.lstrip("0,.")) >= MIN_DIGITS
+def _enough(figure: str, name: str = "") -> bool:
+    """Digits enough that the figure agrees by more than chance: two, or one under a name
+    long enough to be no chance (结转下年度继续办理1件)."""
+    digits = sum(ch.isdigit() for ch in figure.lstrip("0,."))
+    return digits >= MIN_DIGITS or (digits == 1 and len(name) >= LONG_NAME)
 
 
 def _same(value: str, unit: str, figure: str, figure_unit: str) -> bool:

@@ -25,6 +25,7 @@ from qa.answer.figures import (
     topic_words,
     without_tense_words,
 )
+from qa.answer.quoted import of_quoted
 from qa.answer.rank import (
     UNFOCUSED_COVERAGE,
     apart_only,
@@ -146,6 +147,7 @@ def sentences(ask: Ask) -> list[Candidate] | None:
         cells = table_candidates(ask.hits, ask.index, terms, units, ask.query.simple)
         cells = [c for c in cells if not kind.change or _states_change(c)]
         found = _figures_asked(resolved, found + cells, terms, units)
+        found = of_quoted(ask.query.question, found)
     # the reader ranks one answer's sentences; a figure's clause (whose reader mass grows with
     # every clause around it) and per-report answers are left to the word match
     one = kind.base in ("fact", "list") and not (kind.per_report or kind.each)

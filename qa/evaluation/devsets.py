@@ -24,4 +24,5 @@ DEV_SETS = {
     "dev-mixed8": "mixed8_dev.jsonl",
     "dev-mixed9": "mixed9_dev.jsonl",
     "dev-xxgk4": "xxgk4_dev.jsonl",
+    "dev-xxgk5": "xxgk5_dev.jsonl",
 }

@@ -127,15 +127,41 @@ def other_office(question: str, named: list[Report], hits: dict[str, list[str]])
     for old, new in _OLD_NAMES:
         asked = asked.replace(old, new)
     # 人民政府 holds the characters of 民政: the government's own office is no 民政局
-    offices = [
-        to_simplified(r.agency).replace("人民政府", "政府")
-        for r in named
-        if alias in hits[r.doc_id]
-    ]
-    if asked and any(all(ch in office for ch in asked) for office in offices):
+    bodies = [r for r in named if alias in hits[r.doc_id]]
+    if asked and any(_same_office(asked, m.group(), r) for r in bodies):
         return None
     return alias + m.group()
 
 
+def _same_office(stem: str, said: str, report: Report) -> bool:
+    """Is the office said (its stem: 科技, 科学技术) the report's body, by its full name or its
+    short one (上海市科委 for 科学技术委员会)?"""
+    agency = to_simplified(report.agency)
+    body = agency.replace("人民政府", "政府")  # 人民政府 holds the characters of 民政
+    own = office_of(agency, region_parts(report.region)).replace("人民政府", "政府")
+    short = len(own) >= 2 and own != agency
+    return all(ch in body for ch in stem) or (short and all(ch in said for ch in own))
+
+
 # After another office's name: it acts with or on the indexed one (a topic), not as the subject
 _WITH_OTHERS = re.compile(r"[、和与及对向给同]|联合|会同|协同")
+
+
+# An office a question opens with, named alone (民政局2025年…, 那科技局呢): its stem and kind.
+_OPENING_OFFICE = re.compile(
+    rf"^(?:那|请问)?[市县区]?({'|'.join(_OFFICE_STEMS)})(局|委员会|委|办公室|办)"
+)
+
+
+def unindexed_office(q: str, reports: list[Report]) -> str:
+    """The office a question opens with, named alone, when no indexed body is that office (民政局
+    2025年… with no 民政局's report): its name, else "". A short name (科技局) is the body whose
+    name holds its characters (科学技术局)."""
+    m = _OPENING_OFFICE.match(q)
+    if not m:
+        return ""
+    stem = m.group(1)
+    for old, new in _OLD_NAMES:
+        stem = stem.replace(old, new)
+    said = m.group(1) + m.group(2)
+    return "" if any(_same_office(stem, said, r) for r in reports) else said

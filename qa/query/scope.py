@@ -8,7 +8,7 @@ from typing import Any
 from qa.index.core import Index
 from qa.ingest.clean import normalize_width, to_simplified
 from qa.ingest.report_kind import kinds
-from qa.query.offices import other_office, sole_offices
+from qa.query.offices import other_office, sole_offices, unindexed_office
 from qa.query.places import (
     inside_places,
     known_places,
@@ -70,6 +70,8 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
     named = {r.doc_id for r in reports if hits[r.doc_id]}
     if not named and any(r.region for r in reports):
         unmatched.extend(unindexed_divisions(q, known_places(index)))
+    if not named:  # 民政局2025年…: an office no indexed body is
+        unmatched.extend(filter(None, [unindexed_office(q, reports)]))
     if named:
         selected = [r for r in reports if r.doc_id in named]
         matched.extend(sorted({max(hits[d], key=len) for d in named}))
