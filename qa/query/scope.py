@@ -64,21 +64,11 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
     unmatched: list[str] = []
     selected = reports
     hits = named_places(q, reports)
-    above = only_above(q, reports, hits)
-    if above:  # the division itself, of which only places inside are indexed
-        unmatched.append(above)
     named = {r.doc_id for r in reports if hits[r.doc_id]}
-    if not named and any(r.region for r in reports):
-        unmatched.extend(unindexed_divisions(q, known_places(index)))
-    if not named:  # 民政局2025年…: an office no indexed body is
-        unmatched.extend(filter(None, [unindexed_office(q, reports)]))
+    unmatched.extend(_not_indexed(q, index, hits, named))
     if named:
         selected = [r for r in reports if r.doc_id in named]
         matched.extend(sorted({max(hits[d], key=len) for d in named}))
-    other = other_office(q, [r for r in reports if r.doc_id in named], hits)
-    if other:  # 井研县公安局: the place is indexed, that office's reports are not
-        unmatched.append(other)
-    unmatched.extend(unindexed_places(q, index) + unindexed_towns(q, index))
     within = inside_places(q, [r for r in reports if r.doc_id in named], known_places(index))
     selected = _match_kind(selected, q, bool(named), matched, unmatched)
     named = {r.doc_id for r in selected} & named
@@ -97,6 +87,19 @@ def analyze_question(question: str, index: Index, filters: dict[str, Any] | None
         tuple(within),
         tuple(r.doc_id for r in instead if r not in selected),
     )
+
+
+def _not_indexed(q: str, index: Index, hits: dict[str, list[str]], named: set[str]) -> list[str]:
+    """The places and offices the question names that no indexed report is of."""
+    reports = list(index.reports.values())
+    found = [only_above(q, reports, hits)]  # the division above the indexed places itself
+    if not named:
+        if any(r.region for r in reports):
+            found.extend(unindexed_divisions(q, known_places(index)))
+        found.append(unindexed_office(q, reports))  # 民政局2025年…: no indexed body
+    # 井研县公安局: the place is indexed, that office's reports are not
+    found.append(other_office(q, [r for r in reports if r.doc_id in named], hits) or "")
+    return [f for f in found + unindexed_places(q, index) + unindexed_towns(q, index) if f]
 
 
 def _apply_filters(
