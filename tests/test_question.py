@@ -378,3 +378,11 @@ def test_words_pointing_back_are_not_the_thing_counted() -> None:
 
     focus = question_kind("财政局2025年信息化建设这一项安排了多少钱？").focus
     assert focus and not any("项" in w for w in focus)
+
+
+def test_a_category_whose_count_is_asked_is_its_focus_and_a_term() -> None:
+    from qa.query.kind import question_kind
+
+    question = "主动公开了政府信息，其中工作情况类有几条？"
+    assert question_kind(question).focus == ("工作情况",)
+    assert question_kind("分为哪几类？").focus == ()

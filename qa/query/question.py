@@ -10,7 +10,14 @@ from qa.index.core import Index
 from qa.index.keywords import tokenize
 from qa.ingest.clean import normalize_width, to_simplified
 from qa.ingest.report_kind import LEXICON
-from qa.query.kind import COPULA_ASKING, GENERIC, GROUPED_BY, MEASURE_WORDS, TOTAL_Q
+from qa.query.kind import (
+    CATEGORY_ASKED,
+    COPULA_ASKING,
+    GENERIC,
+    GROUPED_BY,
+    MEASURE_WORDS,
+    TOTAL_Q,
+)
 from qa.query.scope import strip_scope_words
 
 
@@ -71,6 +78,9 @@ def key_terms(question: str, index: Index) -> dict[str, float]:
     weights = {
         t: min(w, MAX_TERM_WEIGHT) if w > 0 else ABSENT_TERM_WEIGHT for t, w in terms.items()
     }
+    asked = to_simplified(normalize_width(question))
+    for m in CATEGORY_ASKED.finditer(asked):  # 工作情况类有几条: its words are generic, not it
+        weights[m.group(1)] = MAX_TERM_WEIGHT
     return _as_phrases(q, weights)
 
 
