@@ -132,3 +132,10 @@ def test_an_office_no_indexed_body_is_named_alone_is_declined(xxgk: Library) -> 
 def test_a_figure_of_a_quoted_name_is_one_its_sentence_says(xxgk: Library) -> None:
     text = xxgk.ask("水利局2025年“莆田河长制”平台发布了多少条信息？").text
     assert text.startswith("在已索引的报告中没有找到"), text
+
+
+def test_a_yes_no_question_is_answered_by_its_strongest_words_not_only_the_verb(
+    xxgk: Library,
+) -> None:
+    text = xxgk.ask("城管局2025年有没有收取信息公开处理费？").text
+    assert text.startswith("否。") and "没有产生信息公开处理费" in text, text

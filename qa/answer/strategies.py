@@ -159,13 +159,18 @@ def sentences(ask: Ask) -> list[Candidate] | None:
         readings = readings or read_hits(ask.reader, ask.query.resolved, ask.hits, ask.index, found)
         picked = read_out(found, resolved, readings, kind)
     if kind.base == "yesno" and terms:  # 有没有行政诉讼案件: 是 needs 诉讼 said, not 上诉
-        topic = max(terms, key=lambda t: terms[t])
+        top = max(terms.values())  # the strongest words: 收取 or 处理费 (没有产生…处理费)
+        topics = [t for t in terms if terms[t] >= TOPIC_SHARE * top]
         picked = [
             c
             for c in picked
-            if c.coverage >= UNFOCUSED_COVERAGE or has_word(to_simplified(c.text), topic)
+            if c.coverage >= UNFOCUSED_COVERAGE
+            or any(has_word(to_simplified(c.text), t) for t in topics)
         ]
     return [with_antecedent(c) for c in _shaped(kind, picked)]
+
+
+TOPIC_SHARE = 0.9  # a yes/no question's topic: its words within a tenth of the strongest
 
 
 # A column that states a change (增减, 比上年增长, 增减幅度).
