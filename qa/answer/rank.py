@@ -218,8 +218,8 @@ def pick(
             best.setdefault(c.report.doc_id, c)
         return [_content_over_heading(b, good) for b in best.values()]
     if kind.base == "list":
-        if any(names_laws(question, c.said) for c in good):  # 学习了哪些法律: those naming
-            good = [c for c in good if names_laws(question, c.said)]  # laws
+        naming = [c for c in good if names_laws(question, c.said)]
+        good = naming or good  # 学习了哪些法律: the sentences that name laws, if any does
         chosen: list[Candidate] = []
         for c in good:
             if all(_apart(c, o) for o in chosen):
