@@ -10,6 +10,7 @@ import pytest
 from qa.api import Library
 from qa.query.kind import question_kind
 from tests.conftest import hash_library
+from tests.test_corroborate import quotes
 
 REPORT = """某市2012年政府工作报告
 一、2011年工作回顾
@@ -84,21 +85,14 @@ def xxgk(tmp_path_factory: pytest.TempPathFactory) -> Library:
     return hash_library(tmp_path_factory.mktemp("xxgk"), files)
 
 
-def _quotes(library: Library, question: str, history: tuple[str, ...] = ()) -> list[str]:
-    answer = library.ask(question, history)
-    for c in answer.citations:
-        assert library.index.reports[c.doc_id].text[c.start : c.end] == c.quote
-    return [c.quote for c in answer.citations]
-
-
 def test_a_table_answer_quotes_the_header_of_its_column(xxgk: Library) -> None:
-    quotes = _quotes(xxgk, "水利局2025年行政事业性收费金额是多少？")
-    assert "上一年项目本年收费金额（单位：万元）" in quotes
+    said = quotes(xxgk, "水利局2025年行政事业性收费金额是多少？")
+    assert "上一年项目本年收费金额（单位：万元）" in said
 
 
 def test_a_count_in_the_table_quotes_the_prose_that_counts_it_too(xxgk: Library) -> None:
-    quotes = _quotes(xxgk, "水利局2025年新收了多少件政府信息公开申请？")
-    assert any("共受理2条公开申请" in q for q in quotes), quotes
+    said = quotes(xxgk, "水利局2025年新收了多少件政府信息公开申请？")
+    assert any("共受理2条公开申请" in q for q in said), said
 
 
 def test_the_reports_own_body_is_no_row_of_an_unlabelled_table(xxgk: Library) -> None:
@@ -113,13 +107,13 @@ def test_a_follow_up_carries_the_office_named_alone(xxgk: Library) -> None:
 
 
 def test_a_flat_tables_answer_quotes_the_header_in_its_rows_path(xxgk: Library) -> None:
-    quotes = _quotes(xxgk, "文旅局2021年行政事业性收费收了多少钱？")
-    assert "本年收费金额（单位：万元）" in quotes
+    said = quotes(xxgk, "文旅局2021年行政事业性收费收了多少钱？")
+    assert "本年收费金额（单位：万元）" in said
 
 
 def test_a_prose_count_quotes_the_row_its_words_name_however_small(xxgk: Library) -> None:
-    quotes = _quotes(xxgk, "城管局2025年的信息公开申请有几件结转到下一年继续办理？")
-    assert any(q.startswith("四、结转下年度继续办理") for q in quotes), quotes
+    said = quotes(xxgk, "城管局2025年的信息公开申请有几件结转到下一年继续办理？")
+    assert any(q.startswith("四、结转下年度继续办理") for q in said), said
 
 
 def test_an_office_no_indexed_body_is_named_alone_is_declined(xxgk: Library) -> None:

@@ -94,10 +94,14 @@ def _table_title(c: Candidate) -> tuple[Citation, ...]:
         return ()
     table, text = c.cell.table, c.report.text
     at = text.rfind(table.title, max(0, table.start - TITLE_REACH), table.start)
-    if at < 0:
-        return ()
-    end, page = at + len(table.title), c.report.page_at(at)
-    return (replace(_citation(0, c), start=at, end=end, quote=table.title, page=page),)
+    return (_quote_at(c, at, at + len(table.title)),) if at >= 0 else ()
+
+
+def _quote_at(c: Candidate, start: int, end: int) -> Citation:
+    """A further quote of ``c``'s report (its table's title, header or note): the span
+    ``start``:``end``, on its own page."""
+    quote = c.report.text[start:end]
+    return replace(_citation(0, c), start=start, end=end, quote=quote, page=c.report.page_at(start))
 
 
 MIN_COLUMN_QUOTE = 4  # characters of a column header quoted (not 总计, 合计, 数值)
@@ -116,8 +120,7 @@ def _table_column(c: Candidate) -> tuple[Citation, ...]:
     for head in (h.strip() for h in heads):
         at = text.rfind(head, max(0, table.start - TITLE_REACH), c.cell.entry.start)
         if len(head) >= MIN_COLUMN_QUOTE and at >= 0:
-            end, page = at + len(head), c.report.page_at(at)
-            return (replace(_citation(0, c), start=at, end=end, quote=head, page=page),)
+            return (_quote_at(c, at, at + len(head)),)
     return ()
 
 
@@ -136,11 +139,7 @@ def _table_note(c: Candidate) -> tuple[Citation, ...]:
     for at in (below, above if text[above : table.start].count("\n") <= 1 else -1):
         m = _NOTE.match(text, at) if at >= 0 else None
         if m:
-            start, end = m.start(), m.start() + len(m.group().rstrip("。 \t"))
-            page = c.report.page_at(start)
-            return (
-                replace(_citation(0, c), start=start, end=end, quote=text[start:end], page=page),
-            )
+            return (_quote_at(c, m.start(), m.start() + len(m.group().rstrip("。 \t"))),)
     return ()
 
 

@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from qa.answer.candidate import Candidate
+from qa.index.sentences import after_last
 from qa.ingest.clean import to_simplified
 
 # A name a question quotes: “莆田城市管理”微信公众号, “放管服”改革.
@@ -29,7 +30,7 @@ def of_quoted(question: str, found: list[Candidate]) -> list[Candidate]:
         return found
     kept = []
     for c in found:
-        start = max(c.report.text.rfind(m, 0, c.start) for m in "。！？\n") + 1
+        start = after_last(c.report.text, "。！？\n", c.start)
         heads = [c.cell.entry.label, *(v.column for v in c.cell.values)] if c.cell else []
         said = _compact(" ".join([*c.section_path, *heads, c.report.text[start : c.end]]))
         if any(n in said for n in names):

@@ -16,6 +16,7 @@ import re
 from itertools import groupby
 
 from qa.ingest.table_grids import (
+    BRACKETED,
     VALUE,
     Cell,
     Grid,
@@ -31,7 +32,6 @@ _PROSE = re.compile(r"[。；;！!？?]")
 # A clause mark outside brackets: a sentence broken over lines (年，我局共受理依申请公开 / 4 /
 # 件，…), not a cell, whose note in brackets may hold one (部分公开（区分处理的，只计…）).
 _CLAUSE = re.compile(r"[，,]")
-_BRACKETED = re.compile(r"（[^）]*）|\([^)]*\)")
 # What a line goes on with after a number alone on the line before, in a broken sentence
 # (2021 / 年政务公开…; 〔 / 2021 / 〕12号).
 _UNIT_START = frozenset("年月日件条项个名次人万亿元%〕）)》”")
@@ -71,7 +71,7 @@ def _runs(text: str) -> list[list[Cell]]:
         if (
             len(body) > SHORT
             or _PROSE.search(body)
-            or _CLAUSE.search(_BRACKETED.sub("", body))
+            or _CLAUSE.search(BRACKETED.sub("", body))
             or split_cells(text, start, end)
         ):
             if runs[-1]:

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 # A value cell: 96,282,213.44, 0.00, 12, -3.5, 4.6%
+# A bracketed part of a cell or label: （单位：万元）, （区分处理的，只计这一情形）.
+BRACKETED = re.compile(r"[（(]([^（()）]*)[）)]")
 VALUE = re.compile(r"[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
 _FIND_AHEAD = 6  # text lines searched for a PDF grid row after the last one found
 # cells of a text line: tabs; | … | …; two or more spaces (or an ideographic space)

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from qa.ingest.line_tables import line_grids
+from qa.ingest.table_grids import BRACKETED as BRACKETED
 from qa.ingest.table_grids import Cell, Grid, is_value, locate_grid, text_grids
 from qa.ingest.table_layouts import Layout, layout_of
 from qa.ingest.table_titles import table_words, title_and_unit, unit_in
@@ -165,10 +166,6 @@ def _cut_unit_rows(grid: Grid) -> tuple[str, Grid]:
             return unit or stated, grid  # 本年收费金额（单位：万元）: a header cell's unit
         unit, grid = stated, grid[1:]  # 编制部门：…\t单位：元 is said of the table, not in it
     return unit, grid
-
-
-# A bracketed part of a cell or label: （单位：万元）, （区分处理的，只计这一情形）.
-BRACKETED = re.compile(r"[（(]([^（()）]*)[）)]")
 
 
 def _continued(previous: Table, grid: Grid) -> Table:

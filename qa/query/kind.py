@@ -188,9 +188,8 @@ CATEGORY_ASKED = re.compile(r"([\u4e00-\u9fff]{2,4})类(?:信息|的)?(?:有|是
 def focus_words(question: str) -> tuple[str, ...]:
     """The content words right before and after the asking word (败诉了几件 → 败诉), or the
     name the asking clause quotes."""
-    quoted = _QUOTED_ASKED.search(to_simplified(question)) or CATEGORY_ASKED.search(
-        to_simplified(question)
-    )
+    simple = to_simplified(question)
+    quoted = _QUOTED_ASKED.search(simple) or CATEGORY_ASKED.search(simple)
     if quoted:
         return (quoted.group(1),)
     q = re.sub(r"(?:19|20)\d{2}\s*年度?", "，", to_simplified(normalize_width(question)))
